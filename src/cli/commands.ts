@@ -1,0 +1,129 @@
+/**
+ * The qualification CLI's commands: `score`, `explain`, `validate-model`, `models`, `export-model`.
+ * Each returns its exit code: 0 all good, 1 some input records were bad (the good ones were still
+ * processed), 2 the command could not run (bad model, missing file, bad flag).
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  type Evaluation,
+  evaluate,
+  explainInFull,
+  isPresetName,
+  PRESETS,
+  parseContactRecord,
+  parseModel,
+} from '../core/index.js';
+import { CliError, type CliIo, formatProblems, loadModel, parseNow, readRecords } from './io.js';
+
+export interface ScoreOptions {
+  model: string;
+  input: string;
+  now?: string;
+  /** Print the whole evaluation instead of the summary. */
+  full?: boolean;
+}
+
+/** The summary line printed per contact. */
+export function summarize(e: Evaluation) {
+  return {
+    id: e.contactId,
+    fit: { score: e.fit.score },
+    intent: { score: e.intent.score },
+    qualification: e.qualification,
+    disqualification: e.disqualification,
+    lifecycle: { current: e.lifecycle.current, proposed: e.lifecycle.proposed },
+    leadStatus: { current: e.leadStatus.current, proposed: e.leadStatus.proposed },
+    route: e.route?.kind ?? null,
+    modelVersion: e.modelVersion,
+    explanation: e.explanation,
+  };
+}
+
+export async function score(options: ScoreOptions, io: CliIo): Promise<number> {
+  const model = await loadModel(options.model);
+  const now = parseNow(options.now, io);
+  let bad = 0;
+  let good = 0;
+  for await (const record of readRecords(options.input)) {
+    if ('error' in record) {
+      bad++;
+      io.err(`${options.input}:${record.line}: ${record.error}`);
+      continue;
+    }
+    const parsed = parseContactRecord(record.value);
+    if (!parsed.success) {
+      bad++;
+      io.err(
+        `${options.input}:${record.line}: ${parsed.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      );
+      continue;
+    }
+    good++;
+    const e = evaluate(parsed.contact, model, now);
+    io.out(JSON.stringify(options.full ? e : summarize(e)));
+  }
+  if (bad > 0) io.err(`${bad} bad record${bad > 1 ? 's' : ''} skipped, ${good} scored`);
+  return bad > 0 ? 1 : 0;
+}
+
+export interface ExplainOptions {
+  model: string;
+  input: string;
+  id?: string;
+  now?: string;
+}
+
+export async function explainCommand(options: ExplainOptions, io: CliIo): Promise<number> {
+  const model = await loadModel(options.model);
+  const now = parseNow(options.now, io);
+  for await (const record of readRecords(options.input)) {
+    if ('error' in record) continue;
+    const parsed = parseContactRecord(record.value);
+    if (!parsed.success) continue;
+    if (options.id !== undefined && parsed.contact.id !== options.id) continue;
+    io.out(explainInFull(evaluate(parsed.contact, model, now), model));
+    return 0;
+  }
+  throw new CliError(
+    options.id
+      ? `--id ${options.id}: no valid record with that id in ${options.input}`
+      : `${options.input}: no valid record`,
+    1,
+  );
+}
+
+export async function validateModel(path: string, io: CliIo): Promise<number> {
+  let json: unknown;
+  try {
+    json = isPresetName(path) ? PRESETS[path] : JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(
+      `${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`}`,
+    );
+  }
+  const parsed = parseModel(json);
+  if (!parsed.success) {
+    io.err(
+      `${path}: invalid model, ${parsed.problems.length} problem${parsed.problems.length > 1 ? 's' : ''}:`,
+    );
+    for (const line of formatProblems(parsed.problems)) io.err(line);
+    return 1;
+  }
+  const m = parsed.model;
+  io.out(
+    `${path}: valid model "${m.name}" (${m.version}): ${m.fit.criteria.length} fit criteria, ${m.intent.signals.length} intent signals, ${m.disqualifiers.length} disqualifiers; MQL = fit ${m.thresholds.mql.fit.operator} ${m.thresholds.mql.fit.value} and intent ${m.thresholds.mql.intent.operator} ${m.thresholds.mql.intent.value}`,
+  );
+  return 0;
+}
+
+export function listModels(io: CliIo): number {
+  for (const [name, model] of Object.entries(PRESETS)) io.out(`${name}\t${model.version}\t${model.name}`);
+  return 0;
+}
+
+export function exportModel(name: string, io: CliIo): number {
+  if (!isPresetName(name))
+    throw new CliError(`export-model: "${name}" is not a preset (${Object.keys(PRESETS).join(', ')})`);
+  io.out(JSON.stringify(PRESETS[name], null, 2));
+  return 0;
+}

@@ -1,0 +1,67 @@
+/** Argument parsing and dispatch for the CLI; `main.ts` only binds it to the process. */
+import { parseArgs } from 'node:util';
+import { explainCommand, exportModel, listModels, score, validateModel } from './commands.js';
+import { CliError, type CliIo } from './io.js';
+
+export const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  score --model <preset|file.json> --input <file.json|file.jsonl|-> [--now <ISO>] [--full]
+        Evaluate contacts; prints one JSON object per contact (JSON Lines).
+  explain --model <preset|file.json> --input <file> [--id <contact id>] [--now <ISO>]
+        The full, human-readable breakdown for one contact.
+  validate-model <file.json|preset>
+        Check a model; prints every problem with its JSON path.
+  models
+        List the presets.
+  export-model <preset>
+        Print a preset as JSON, to start your own model from.
+
+Exit codes: 0 ok; 1 some records or the model were invalid (good records are still printed); 2 usage error.`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      model: { type: 'string' },
+      input: { type: 'string' },
+      now: { type: 'string' },
+      id: { type: 'string' },
+      full: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const need = (name: 'model' | 'input'): string => {
+    const value = values[name];
+    if (!value) throw new CliError(`${command}: --${name} is required\n\n${USAGE}`);
+    return value;
+  };
+  switch (command) {
+    case 'score':
+      return score({ model: need('model'), input: need('input'), now: values.now, full: values.full }, io);
+    case 'explain':
+      return explainCommand(
+        { model: need('model'), input: need('input'), id: values.id, now: values.now },
+        io,
+      );
+    case 'validate-model':
+      if (!positionals[0]) throw new CliError(`validate-model: give the model file\n\n${USAGE}`);
+      return validateModel(positionals[0], io);
+    case 'models':
+      return listModels(io);
+    case 'export-model':
+      if (!positionals[0]) throw new CliError(`export-model: give a preset name\n\n${USAGE}`);
+      return exportModel(positionals[0], io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return 0;
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * `evaluate(contact, model, now)`: the one decision. Pure and deterministic: the same contact,
+ * model and `now` always give the same evaluation, and nothing outside is read or written.
+ */
+import { explain } from './explain.js';
+import { computeFit, type Disqualification, type FitResult, findDisqualification } from './fit.js';
+import { computeIntent, DAY_MS, type IntentResult, type SignalInput, toEpochMs } from './intent.js';
+import {
+  decideLeadStatus,
+  decideLifecycle,
+  type LeadStatusDecision,
+  type LifecycleDecision,
+  type Qualification,
+} from './lifecycle.js';
+import { type ContactFacts, evaluateCondition, readProperty } from './matchers.js';
+import type { Bar, QualificationModel } from './model.js';
+import { modelIndex } from './model-index.js';
+
+/** A contact as read from HubSpot, plus the signals the app has recorded for it. */
+export interface ContactInput extends ContactFacts {
+  id: string;
+  signals?: readonly SignalInput[];
+}
+
+export type RouteKind = 'installed-base' | 'demo-request' | 'new-business';
+
+export interface Route {
+  kind: RouteKind;
+  /** Who takes it: the account's owner, a sales owner directly, or the new-business team. */
+  to: 'account-owner' | 'sales-owner' | 'new-business-team';
+  /** Hours for the first follow-up after acceptance. */
+  followUpSlaHours: number;
+  /** Hours sales has to accept or return the MQL. */
+  acceptanceSlaHours: number;
+  why: string;
+}
+
+export interface MqlRuleCheck {
+  fitPasses: boolean;
+  intentPasses: boolean;
+  /** Labels of required fit criteria that did not match. */
+  missingRequired: string[];
+  /** An existing customer with a qualifying signal inside the installed-base window. */
+  installedBaseSignal: string | null;
+}
+
+export interface Evaluation {
+  contactId: string;
+  modelVersion: string;
+  /** `now` as an ISO date-time. */
+  evaluatedAt: string;
+  fit: FitResult;
+  intent: IntentResult;
+  disqualification: Disqualification | null;
+  qualification: Qualification;
+  isMql: boolean;
+  /** The contact (or its company) is an existing customer per the model's installed-base rule. */
+  isCustomer: boolean;
+  mqlRule: MqlRuleCheck;
+  lifecycle: LifecycleDecision;
+  leadStatus: LeadStatusDecision;
+  route: Route | null;
+  /** At most 8 short lines a sales rep can read in 30 seconds. Every point of both scores is accounted for. */
+  explanation: string[];
+}
+
+export function passes(score: number, bar: Bar): boolean {
+  return bar.operator === '>' ? score > bar.value : score >= bar.value;
+}
+
+/**
+ * Evaluates one contact against a model at `now` (a Date or epoch milliseconds).
+ * Disqualified contacts keep their computed scores, for analysis, but are never MQL.
+ */
+export function evaluate(contact: ContactInput, model: QualificationModel, now: Date | number): Evaluation {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  const signals = contact.signals ?? [];
+  const fit = computeFit(contact, model);
+  const intent = computeIntent(signals, model, nowMs);
+  const disqualification = findDisqualification(contact, model.disqualifiers);
+
+  const { mql, installedBase } = model.thresholds;
+  const index = modelIndex(model);
+  const isCustomer =
+    installedBase?.customerWhen.some((c) => evaluateCondition(contact, c).status === 'match') ?? false;
+  const installedBaseSignal =
+    isCustomer && installedBase
+      ? recentSignal(signals, index.installedBaseTypes, installedBase.windowDays, nowMs)
+      : null;
+  const missingRequired: string[] = [];
+  for (const id of mql.requiredFitCriteria) {
+    const part = fit.parts.find((p) => p.ruleId === id);
+    if (part?.status !== 'match') missingRequired.push(index.criteria.get(id)?.label ?? id);
+  }
+  const mqlRule: MqlRuleCheck = {
+    fitPasses: passes(fit.score, mql.fit),
+    intentPasses: passes(intent.score, mql.intent),
+    missingRequired,
+    installedBaseSignal: installedBaseSignal
+      ? (index.signals.get(installedBaseSignal)?.rule.label ?? installedBaseSignal)
+      : null,
+  };
+
+  const meetsRule = mqlRule.fitPasses && mqlRule.intentPasses && missingRequired.length === 0;
+  let qualification: Qualification;
+  if (disqualification) qualification = 'disqualified';
+  else if (meetsRule || mqlRule.installedBaseSignal) qualification = 'mql';
+  else if (intent.parts.some((p) => p.counted && p.decayFactor > 0 && index.iqlTypes.has(p.ruleId)))
+    qualification = 'iql';
+  else qualification = 'nurture';
+
+  const currentStage = readProperty(contact, 'contact.lifecyclestage');
+  const engaged = intent.parts.some((p) => p.counted && p.points > 0);
+  const lifecycle = decideLifecycle({ current: currentStage, qualification, engaged });
+  const leadStatus = decideLeadStatus({
+    current: readProperty(contact, 'contact.hs_lead_status'),
+    qualification,
+    lifecycle,
+  });
+  const route = qualification === 'mql' ? decideRoute(model, isCustomer, intent, mqlRule) : null;
+
+  const evaluation: Evaluation = {
+    contactId: contact.id,
+    modelVersion: model.version,
+    evaluatedAt: isoDate(nowMs),
+    fit,
+    intent,
+    disqualification,
+    qualification,
+    isMql: qualification === 'mql',
+    isCustomer,
+    mqlRule,
+    lifecycle,
+    leadStatus,
+    route,
+    explanation: [],
+  };
+  evaluation.explanation = explain(evaluation, model);
+  return evaluation;
+}
+
+/** `now` as ISO text; a batch shares one `now`, so the last conversion is remembered. */
+let lastIso = { ms: Number.NaN, iso: '' };
+function isoDate(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, iso: new Date(ms).toISOString() };
+  return lastIso.iso;
+}
+
+/** The type of the most recent listed signal within `windowDays` before `nowMs`, or null. */
+function recentSignal(
+  signals: readonly SignalInput[],
+  types: ReadonlySet<string>,
+  windowDays: number,
+  nowMs: number,
+): string | null {
+  let best: { type: string; at: number } | null = null;
+  for (const s of signals) {
+    if (!types.has(s.type)) continue;
+    const at = toEpochMs(s.occurredAt);
+    if (!(at <= nowMs) || nowMs - at > windowDays * DAY_MS) continue;
+    if (!best || at > best.at) best = { type: s.type, at };
+  }
+  return best?.type ?? null;
+}
+
+function decideRoute(
+  model: QualificationModel,
+  isCustomer: boolean,
+  intent: IntentResult,
+  rule: MqlRuleCheck,
+): Route {
+  const { slaHours } = model.routing;
+  const { demoRequestTypes } = modelIndex(model);
+  const acceptanceSlaHours = slaHours.salesAcceptance;
+  if (isCustomer)
+    return {
+      kind: 'installed-base',
+      to: 'account-owner',
+      followUpSlaHours: slaHours.installedBase,
+      acceptanceSlaHours,
+      why: rule.installedBaseSignal
+        ? `existing customer showing interest (${rule.installedBaseSignal})`
+        : 'existing customer',
+    };
+  const demo = intent.parts.find((p) => p.counted && p.points > 0 && demoRequestTypes.has(p.ruleId));
+  if (demo)
+    return {
+      kind: 'demo-request',
+      to: 'sales-owner',
+      followUpSlaHours: slaHours.demoRequest,
+      acceptanceSlaHours,
+      why: `inbound ${demo.label.toLowerCase()}`,
+    };
+  return {
+    kind: 'new-business',
+    to: 'new-business-team',
+    followUpSlaHours: slaHours.newBusiness,
+    acceptanceSlaHours,
+    why: 'new business MQL',
+  };
+}

@@ -1,0 +1,395 @@
+/**
+ * The qualification model: the one shared, explicit definition of fit, intent, disqualification,
+ * MQL/IQL thresholds, routing and SLAs that marketing and sales agree on.
+ *
+ * It is plain JSON, validated by one zod schema. The same schema serves the CLI, the settings API
+ * and the settings page, so a model that parses here is a model the whole product accepts.
+ */
+import { z } from 'zod';
+
+/** Where a criterion reads a value: `contact.<property>` or `company.<property>` (the associated company). */
+export const PropertyRefSchema = z.string().regex(/^(contact|company)\.[a-z0-9_]+$/, {
+  error: 'must look like "contact.<property>" or "company.<property>", with a HubSpot internal property name',
+});
+export type PropertyRef = z.infer<typeof PropertyRefSchema>;
+
+const idSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, {
+  error: 'must be snake_case: lower-case letters, digits and underscores, starting with a letter',
+});
+const labelSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(80, { error: 'must be at most 80 characters' });
+const pointsSchema = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(-100, { error: 'must be at least -100' })
+  .max(100, { error: 'must be at most 100' });
+const nonEmptyStrings = z
+  .array(z.string().trim().min(1, { error: 'must not be empty' }))
+  .min(1, { error: 'must list at least one value' });
+
+/**
+ * How a criterion compares a property value. Every matcher answers `match`, `no-match` or `unknown`
+ * (the property has no value, or a value that cannot be read): unknown is never the same as no match.
+ */
+export const MatcherSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      /** The value is one of these; case, spaces, underscores and punctuation are ignored. */
+      type: z.literal('one-of'),
+      values: nonEmptyStrings,
+    }),
+    z.strictObject({
+      /** The value is known and is none of these (same comparison as one-of). */
+      type: z.literal('none-of'),
+      values: nonEmptyStrings,
+    }),
+    z
+      .strictObject({
+        /**
+         * A number in [min, max] (both inclusive). Understands HubSpot's band options such as
+         * `25-50`, `100-500` and `1000+`: a band matches only when it lies wholly inside the range.
+         */
+        type: z.literal('range'),
+        min: z.number({ error: 'must be a number' }).optional(),
+        max: z.number({ error: 'must be a number' }).optional(),
+      })
+      .check((ctx) => {
+        const { min, max } = ctx.value;
+        if (min === undefined && max === undefined)
+          ctx.issues.push({
+            code: 'custom',
+            input: ctx.value,
+            message: 'a range needs a min, a max or both',
+          });
+        else if (min !== undefined && max !== undefined && min > max)
+          ctx.issues.push({
+            code: 'custom',
+            input: min,
+            path: ['min'],
+            message: `must not be more than max (${max})`,
+          });
+      }),
+    z.strictObject({
+      /** The text contains one of these words or phrases as whole words, unless it contains an `except` word. */
+      type: z.literal('contains'),
+      values: nonEmptyStrings,
+      except: z.array(z.string().trim().min(1)).optional(),
+    }),
+    z
+      .strictObject({
+        /** The text matches this regular expression (JavaScript syntax). */
+        type: z.literal('regex'),
+        pattern: z.string().min(1, { error: 'must not be empty' }),
+        flags: z
+          .string()
+          .regex(/^[imsu]*$/, { error: 'may only use the flags i, m, s and u' })
+          .optional(),
+      })
+      .check((ctx) => {
+        try {
+          new RegExp(ctx.value.pattern, ctx.value.flags);
+        } catch (error) {
+          ctx.issues.push({
+            code: 'custom',
+            input: ctx.value.pattern,
+            path: ['pattern'],
+            message: `is not a valid regular expression (${(error as Error).message})`,
+          });
+        }
+      }),
+    z.strictObject({
+      /** The e-mail address's domain is one of these, or a subdomain of one (`edu` matches `mit.edu`). */
+      type: z.literal('email-domain'),
+      domains: nonEmptyStrings,
+    }),
+    z.strictObject({ /** The property has a value. */ type: z.literal('known') }),
+    z.strictObject({ /** The property has no value. */ type: z.literal('unknown') }),
+  ],
+  { error: 'must have a "type" of one-of, none-of, range, contains, regex, email-domain, known or unknown' },
+);
+export type Matcher = z.infer<typeof MatcherSchema>;
+
+/** A property (or a list tried in order: the first with a value is used) and how to match it. */
+export const ConditionSchema = z.strictObject({
+  property: z.union([
+    PropertyRefSchema,
+    z.array(PropertyRefSchema).min(1, { error: 'must list at least one property' }),
+  ]),
+  match: MatcherSchema,
+});
+export type Condition = z.infer<typeof ConditionSchema>;
+
+export const FitCriterionSchema = ConditionSchema.extend({
+  id: idSchema,
+  label: labelSchema,
+  points: pointsSchema,
+});
+export type FitCriterion = z.infer<typeof FitCriterionSchema>;
+
+/**
+ * Ageing of a signal: it counts fully for `fullDays`, then loses its points linearly until it no
+ * longer counts at all from `expiresAfterDays` on. `fullDays === expiresAfterDays` is a hard window.
+ */
+export const AgeingSchema = z
+  .strictObject({
+    fullDays: z.number({ error: 'must be a number' }).min(0, { error: 'must be 0 or more' }),
+    expiresAfterDays: z.number({ error: 'must be a number' }).positive({ error: 'must be more than 0' }),
+  })
+  .check((ctx) => {
+    if (ctx.value.fullDays > ctx.value.expiresAfterDays)
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.fullDays,
+        path: ['fullDays'],
+        message: `must not be more than expiresAfterDays (${ctx.value.expiresAfterDays})`,
+      });
+  });
+export type Ageing = z.infer<typeof AgeingSchema>;
+
+/**
+ * How repeated occurrences of one signal type count inside its window. Occurrences are numbered
+ * in time order (1 = the oldest inside the window); those numbered `from` or later count, and of
+ * those at most the `max` most recent. Default `{from: 1, max: 1}`: the type counts once, for its
+ * most recent occurrence. "The second no-show gives −30" is `{from: 2, max: 1}`.
+ */
+export const CountingSchema = z.strictObject({
+  from: z.number().int().min(1, { error: 'must be 1 or more' }).default(1),
+  max: z.number().int().min(1, { error: 'must be 1 or more' }).nullable().default(1),
+});
+export type Counting = z.infer<typeof CountingSchema>;
+
+export const IntentSignalSchema = z.strictObject({
+  type: idSchema,
+  label: labelSchema,
+  points: pointsSchema,
+  ageing: AgeingSchema,
+  counting: CountingSchema.default({ from: 1, max: 1 }),
+});
+export type IntentSignal = z.infer<typeof IntentSignalSchema>;
+
+export const DisqualifierSchema = z.strictObject({
+  id: idSchema,
+  /** What a sales rep reads on the contact, e.g. "Free e-mail domain". */
+  reason: labelSchema,
+  /** Disqualifies when any of these conditions matches (an unknown value never disqualifies). */
+  when: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }),
+  /** ...unless any of these matches. */
+  unless: z.array(ConditionSchema).default([]),
+});
+export type Disqualifier = z.infer<typeof DisqualifierSchema>;
+
+const barSchema = z.strictObject({
+  operator: z.enum(['>', '>='], { error: 'must be ">" (strictly above) or ">=" (at least)' }),
+  value: z
+    .number({ error: 'must be a number' })
+    .min(0, { error: 'must be 0 or more' })
+    .max(100, { error: 'must be at most 100' }),
+});
+export type Bar = z.infer<typeof barSchema>;
+
+export const ThresholdsSchema = z.strictObject({
+  mql: z.strictObject({
+    fit: barSchema,
+    intent: barSchema,
+    /** Fit criteria (by id) that must all match, whatever the fit score. */
+    requiredFitCriteria: z.array(idSchema).default([]),
+  }),
+  /** Information-qualified lead: interest from information-only signals. Never sent to sales. */
+  iql: z
+    .strictObject({
+      signalTypes: z.array(idSchema).min(1, { error: 'must list at least one signal type' }),
+    })
+    .nullable()
+    .default(null),
+  /**
+   * Installed base: an existing customer with one qualifying signal in the last `windowDays`
+   * goes to its account manager, whatever its fit score (fit is already proven).
+   */
+  installedBase: z
+    .strictObject({
+      customerWhen: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }),
+      qualifyingSignals: z.array(idSchema).min(1, { error: 'must list at least one signal type' }),
+      windowDays: z.number().positive({ error: 'must be more than 0' }).default(30),
+    })
+    .nullable()
+    .default(null),
+});
+export type Thresholds = z.infer<typeof ThresholdsSchema>;
+
+export const RoutingSchema = z.strictObject({
+  slaHours: z.strictObject({
+    installedBase: z.number().positive({ error: 'must be more than 0' }).default(4),
+    newBusiness: z.number().positive({ error: 'must be more than 0' }).default(24),
+    demoRequest: z.number().positive({ error: 'must be more than 0' }).default(24),
+    salesAcceptance: z.number().positive({ error: 'must be more than 0' }).default(48),
+  }),
+  /** Signal types that send an MQL straight to a sales owner (an inbound demo request). */
+  demoRequestSignals: z.array(idSchema).default([]),
+});
+export type Routing = z.infer<typeof RoutingSchema>;
+
+export const QualificationModelSchema = z
+  .strictObject({
+    /** A label for this version, recorded with every evaluation (e.g. "seed-fit-intent@1"). */
+    version: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(64, { error: 'must be at most 64 characters' }),
+    name: labelSchema,
+    description: z.string().max(2000).optional(),
+    fit: z.strictObject({
+      criteria: z
+        .array(FitCriterionSchema)
+        .max(40, { error: 'must have at most 40 criteria: fewer criteria win' }),
+    }),
+    intent: z.strictObject({
+      signals: z.array(IntentSignalSchema).max(40, { error: 'must have at most 40 signals' }),
+    }),
+    disqualifiers: z.array(DisqualifierSchema).default([]),
+    thresholds: ThresholdsSchema,
+    routing: RoutingSchema,
+  })
+  .superRefine((model, ctx) => {
+    const duplicate = (ids: string[], path: (i: number) => (string | number)[], what: string) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id))
+          ctx.addIssue({ code: 'custom', path: path(i), message: `repeats the ${what} "${id}"` });
+        seen.add(id);
+      });
+    };
+    duplicate(
+      model.fit.criteria.map((c) => c.id),
+      (i) => ['fit', 'criteria', i, 'id'],
+      'fit criterion id',
+    );
+    duplicate(
+      model.intent.signals.map((s) => s.type),
+      (i) => ['intent', 'signals', i, 'type'],
+      'signal type',
+    );
+    duplicate(
+      model.disqualifiers.map((d) => d.id),
+      (i) => ['disqualifiers', i, 'id'],
+      'disqualifier id',
+    );
+
+    const criterionIds = new Set(model.fit.criteria.map((c) => c.id));
+    const signalTypes = new Set(model.intent.signals.map((s) => s.type));
+    model.thresholds.mql.requiredFitCriteria.forEach((id, i) => {
+      if (!criterionIds.has(id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['thresholds', 'mql', 'requiredFitCriteria', i],
+          message: `names the fit criterion "${id}", which the model does not have`,
+        });
+    });
+    const checkSignals = (types: string[], path: (string | number)[]) =>
+      types.forEach((type, i) => {
+        if (!signalTypes.has(type))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i],
+            message: `names the signal type "${type}", which the model does not have`,
+          });
+      });
+    if (model.thresholds.iql)
+      checkSignals(model.thresholds.iql.signalTypes, ['thresholds', 'iql', 'signalTypes']);
+    if (model.thresholds.installedBase)
+      checkSignals(model.thresholds.installedBase.qualifyingSignals, [
+        'thresholds',
+        'installedBase',
+        'qualifyingSignals',
+      ]);
+    checkSignals(model.routing.demoRequestSignals, ['routing', 'demoRequestSignals']);
+  });
+
+/** A validated model, with every default filled in. */
+export type QualificationModel = z.infer<typeof QualificationModelSchema>;
+/** What a person writes: defaults may be left out. */
+export type QualificationModelInput = z.input<typeof QualificationModelSchema>;
+
+/** One thing wrong with a model, located by a JSON path such as `$.fit.criteria[2].points`. */
+export interface ModelProblem {
+  path: string;
+  message: string;
+}
+
+export type ParseModelResult =
+  | { success: true; model: QualificationModel }
+  | { success: false; problems: ModelProblem[] };
+
+/**
+ * Parses and validates a model. Never throws: a bad model yields every problem found, each with
+ * its JSON path and a plain-English message.
+ */
+export function parseModel(input: unknown): ParseModelResult {
+  const result = QualificationModelSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { success: true, model: result.data };
+  return { success: false, problems: result.error.issues.map(toProblem) };
+}
+
+/** Formats a path the way a JSON editor shows it: `$.fit.criteria[2].points`. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+function toProblem(issue: z.core.$ZodIssue): ModelProblem {
+  return { path: jsonPath(issue.path), message: plainMessage(issue) };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+function plainMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return `is required (expected ${article(issue.expected)})`;
+      // Custom messages (set in the schema) win over the generic one.
+      if (issue.message && !issue.message.startsWith('Invalid input'))
+        return `${issue.message}, not ${describe(issue.input)}`;
+      return `must be ${article(issue.expected)}, not ${describe(issue.input)}`;
+    case 'unrecognized_keys':
+      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union':
+      return issue.message && !issue.message.startsWith('Invalid input')
+        ? issue.message
+        : 'is not one of the accepted shapes';
+    case 'invalid_value':
+      if (issue.message && !issue.message.startsWith('Invalid')) return issue.message;
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  switch (expected) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return 'text';
+    case 'int':
+      return 'a whole number';
+    default:
+      return `a ${expected}`;
+  }
+}

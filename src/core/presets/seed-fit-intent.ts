@@ -1,0 +1,167 @@
+import type { QualificationModelInput } from '../model.js';
+
+/** Consumer mailboxes: a work contact does not write from these. */
+export const FREE_EMAIL_DOMAINS = [
+  'gmail.com',
+  'googlemail.com',
+  'hotmail.com',
+  'hotmail.nl',
+  'hotmail.co.uk',
+  'outlook.com',
+  'live.com',
+  'live.nl',
+  'msn.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'ymail.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  't-online.de',
+  'protonmail.com',
+  'proton.me',
+  'ziggo.nl',
+  'kpnmail.nl',
+  'telenet.be',
+  'skynet.be',
+];
+
+/** The two ageing rules of the seeds: full points for 30 days, none after 90 (linear in between). */
+const AGEING = { fullDays: 30, expiresAfterDays: 90 };
+
+/**
+ * The first seed article's model: fit = industry 25 + company size 25 + region 25 + decision-maker
+ * role 25; intent from pricing, demo, trial and comparison signals with negative scoring;
+ * MQL = fit > 60 and intent > 50.
+ */
+export const seedFitIntent: QualificationModelInput = {
+  version: 'seed-fit-intent@1',
+  name: 'Seed: fit + intent (B2B software)',
+  description:
+    'Fit on industry, company size, region and role (25 each); intent from pricing, demo, trial and comparison signals that age out after 90 days, with negative signals. MQL = fit > 60 and intent > 50.',
+  fit: {
+    criteria: [
+      {
+        id: 'industry',
+        label: 'Industry',
+        property: ['company.industry', 'contact.industry'],
+        match: {
+          type: 'one-of',
+          values: [
+            'Computer Software',
+            'Information Technology and Services',
+            'Internet',
+            'Marketing and Advertising',
+          ],
+        },
+        points: 25,
+      },
+      {
+        id: 'company_size',
+        label: 'Company size',
+        property: ['company.numberofemployees', 'contact.numberofemployees'],
+        match: { type: 'range', min: 25, max: 1000 },
+        points: 25,
+      },
+      {
+        id: 'region',
+        label: 'Region',
+        property: ['contact.country', 'company.country'],
+        match: {
+          type: 'one-of',
+          values: [
+            'Netherlands',
+            'Nederland',
+            'NL',
+            'Belgium',
+            'België',
+            'Belgique',
+            'BE',
+            'Germany',
+            'Deutschland',
+            'DE',
+          ],
+        },
+        points: 25,
+      },
+      {
+        id: 'decision_maker',
+        label: 'Decision-maker role',
+        property: 'contact.jobtitle',
+        match: {
+          type: 'contains',
+          values: [
+            'founder',
+            'owner',
+            'CEO',
+            'CTO',
+            'CFO',
+            'COO',
+            'CMO',
+            'chief',
+            'VP',
+            'vice president',
+            'director',
+            'head of',
+          ],
+          except: ['assistant', 'intern', 'product owner'],
+        },
+        points: 25,
+      },
+    ],
+  },
+  intent: {
+    signals: [
+      { type: 'pricing_page_viewed', label: 'Pricing page viewed', points: 20, ageing: AGEING },
+      { type: 'demo_requested', label: 'Demo requested', points: 30, ageing: AGEING },
+      { type: 'trial_started', label: 'Trial started', points: 40, ageing: AGEING },
+      { type: 'comparison_viewed', label: 'Product comparison read', points: 10, ageing: AGEING },
+      { type: 'email_engaged', label: 'E-mail opened or clicked', points: 0, ageing: AGEING },
+      { type: 'sales_no_interest', label: 'Sales: no interest', points: -50, ageing: AGEING },
+      {
+        type: 'demo_no_show',
+        label: 'Demo no-show',
+        points: -30,
+        ageing: AGEING,
+        counting: { from: 2, max: 1 },
+      },
+      { type: 'unsubscribed', label: 'Unsubscribed from e-mail', points: -20, ageing: AGEING },
+    ],
+  },
+  disqualifiers: [
+    {
+      id: 'too_small',
+      reason: 'Fewer than 10 employees',
+      when: [
+        {
+          property: ['company.numberofemployees', 'contact.numberofemployees'],
+          match: { type: 'range', max: 9 },
+        },
+      ],
+    },
+    {
+      id: 'free_email',
+      reason: 'Free e-mail domain',
+      when: [{ property: 'contact.email', match: { type: 'email-domain', domains: FREE_EMAIL_DOMAINS } }],
+    },
+  ],
+  thresholds: {
+    mql: { fit: { operator: '>', value: 60 }, intent: { operator: '>', value: 50 } },
+    iql: { signalTypes: ['comparison_viewed'] },
+    installedBase: {
+      customerWhen: [
+        { property: 'company.lifecyclestage', match: { type: 'one-of', values: ['customer', 'evangelist'] } },
+        { property: 'contact.lifecyclestage', match: { type: 'one-of', values: ['customer', 'evangelist'] } },
+      ],
+      qualifyingSignals: ['pricing_page_viewed', 'demo_requested', 'trial_started'],
+      windowDays: 30,
+    },
+  },
+  routing: {
+    slaHours: { installedBase: 4, newBusiness: 24, demoRequest: 24, salesAcceptance: 48 },
+    demoRequestSignals: ['demo_requested'],
+  },
+};
