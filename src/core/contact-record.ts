@@ -34,8 +34,7 @@ export const ContactRecordSchema = z.object({
 });
 
 export type ParseContactResult =
-  | { success: true; contact: ContactInput }
-  | { success: false; problems: ModelProblem[] };
+  { success: true; contact: ContactInput } | { success: false; problems: ModelProblem[] };
 
 /** Parses one contact record; never throws. */
 export function parseContactRecord(input: unknown): ParseContactResult {

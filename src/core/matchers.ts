@@ -87,7 +87,7 @@ export function normalizeOption(text: string): string {
 
 /** "België" → "Belgie"; plain ASCII is returned as is (the common case, and the fast one). */
 function foldAccents(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  // eslint-disable-next-line no-control-regex -- the ASCII range is the point
   return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 

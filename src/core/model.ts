@@ -321,8 +321,7 @@ export interface ModelProblem {
 }
 
 export type ParseModelResult =
-  | { success: true; model: QualificationModel }
-  | { success: false; problems: ModelProblem[] };
+  { success: true; model: QualificationModel } | { success: false; problems: ModelProblem[] };
 
 /**
  * Parses and validates a model. Never throws: a bad model yields every problem found, each with
