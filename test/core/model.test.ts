@@ -128,6 +128,7 @@ describe('propertiesRead', () => {
         'jobtitle',
         'lifecyclestage',
         'numberofemployees',
+        'numemployees',
       ],
       company: ['country', 'industry', 'lifecyclestage', 'numberofemployees'],
     });

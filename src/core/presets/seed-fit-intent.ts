@@ -62,7 +62,7 @@ export const seedFitIntent: QualificationModelInput = {
       {
         id: 'company_size',
         label: 'Company size',
-        property: ['company.numberofemployees', 'contact.numberofemployees'],
+        property: ['company.numberofemployees', 'contact.numemployees', 'contact.numberofemployees'],
         match: { type: 'range', min: 25, max: 1000 },
         points: 25,
       },
@@ -137,7 +137,7 @@ export const seedFitIntent: QualificationModelInput = {
       reason: 'Fewer than 10 employees',
       when: [
         {
-          property: ['company.numberofemployees', 'contact.numberofemployees'],
+          property: ['company.numberofemployees', 'contact.numemployees', 'contact.numberofemployees'],
           match: { type: 'range', max: 9 },
         },
       ],

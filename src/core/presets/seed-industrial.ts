@@ -35,7 +35,7 @@ export const seedIndustrial: QualificationModelInput = {
       {
         id: 'company_size',
         label: 'Company size',
-        property: ['company.numberofemployees', 'contact.numberofemployees'],
+        property: ['company.numberofemployees', 'contact.numemployees', 'contact.numberofemployees'],
         match: { type: 'range', min: 100, max: 1000 },
         points: 34,
       },
@@ -82,7 +82,7 @@ export const seedIndustrial: QualificationModelInput = {
       reason: 'Fewer than 50 employees',
       when: [
         {
-          property: ['company.numberofemployees', 'contact.numberofemployees'],
+          property: ['company.numberofemployees', 'contact.numemployees', 'contact.numberofemployees'],
           match: { type: 'range', max: 49 },
         },
       ],
