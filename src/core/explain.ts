@@ -32,8 +32,32 @@ function isOpen(bar: Bar): boolean {
   return bar.operator === '>=' && bar.value === 0;
 }
 
+/**
+ * Verdicts repeat: without a disqualification or a missing required criterion they depend only on
+ * the qualification and the two scores, so each model remembers them by those three.
+ */
+const verdicts = new WeakMap<QualificationModel, Map<number, string>>();
+const QUALIFICATION_CODE = { mql: 0, iql: 1, nurture: 2, disqualified: 3 } as const;
+
 /** The verdict: why this contact is (not) an MQL, in one line. */
 export function verdict(e: Omit<Evaluation, 'explanation'>, model: QualificationModel): string {
+  if (e.disqualification || e.mqlRule.missingRequired.length > 0 || e.mqlRule.installedBaseSignal)
+    return composeVerdict(e, model);
+  let byKey = verdicts.get(model);
+  if (!byKey) {
+    byKey = new Map();
+    verdicts.set(model, byKey);
+  }
+  const key = (QUALIFICATION_CODE[e.qualification] * 101 + e.fit.score) * 101 + e.intent.score;
+  let text = byKey.get(key);
+  if (text === undefined) {
+    text = composeVerdict(e, model);
+    byKey.set(key, text);
+  }
+  return text;
+}
+
+function composeVerdict(e: Omit<Evaluation, 'explanation'>, model: QualificationModel): string {
   const { mql } = model.thresholds;
   if (e.disqualification)
     return `Disqualified: ${e.disqualification.reason} (${e.disqualification.detail.replace(/^[a-z]+\.[a-z0-9_]+: /, '')})`;
@@ -62,21 +86,21 @@ export function verdict(e: Omit<Evaluation, 'explanation'>, model: Qualification
  * Fit lines repeat across contacts (the same industry, the same band), so each criterion remembers
  * its lines per (status, value), up to 1024 of them. The text never depends on the cache.
  */
-const fitLines = new WeakMap<FitCriterion, Map<string, string>>();
+const fitLines = new WeakMap<FitCriterion, Record<FitPart['status'], Map<string, string>>>();
 
 function describeFit(part: FitPart, criterion: FitCriterion | undefined): string {
   if (!criterion) return composeFitLine(part, undefined);
-  let lines = fitLines.get(criterion);
-  if (!lines) {
-    lines = new Map();
-    fitLines.set(criterion, lines);
+  let byStatus = fitLines.get(criterion);
+  if (!byStatus) {
+    byStatus = { match: new Map(), 'no-match': new Map(), unknown: new Map() };
+    fitLines.set(criterion, byStatus);
   }
-  const key = `${part.status}:${part.shown}`;
-  let line = lines.get(key);
+  const lines = byStatus[part.status];
+  let line = lines.get(part.shown);
   if (line === undefined) {
     if (lines.size >= 1024) lines.clear();
     line = composeFitLine(part, criterion);
-    lines.set(key, line);
+    lines.set(part.shown, line);
   }
   return line;
 }
@@ -106,11 +130,11 @@ function ordinal(n: number): string {
 }
 
 function describeIntent(part: IntentPart): string {
-  const notes = [part.occurredAt.slice(0, 10)];
+  let notes = part.occurredAt.slice(0, 10);
   if (part.decayFactor < 1)
-    notes.push(`${Math.round(part.decayFactor * 100)}% left after ${Math.floor(part.ageDays)} days`);
-  if (part.occurrence > 1) notes.push(`${ordinal(part.occurrence)} time`);
-  return `${signed(part.points)} ${part.label} (${notes.join(', ')})`;
+    notes += `, ${Math.round(part.decayFactor * 100)}% left after ${Math.floor(part.ageDays)} days`;
+  if (part.occurrence > 1) notes += `, ${ordinal(part.occurrence)} time`;
+  return `${signed(part.points)} ${part.label} (${notes})`;
 }
 
 interface ScoredLine {

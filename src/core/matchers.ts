@@ -260,16 +260,19 @@ function compileMatcher(matcher: Matcher): CompiledMatcher {
       const byDomain = new Map<string, MatchResult>();
       return (value) => {
         if (value === null) return NO_VALUE;
-        const domain = emailDomain(value);
-        if (!domain) return { status: 'unknown', shown: `"${value}" is not an e-mail address` };
-        let result = byDomain.get(domain);
+        // Look up by the raw text after the last @ first: validation and case-folding run once per domain.
+        const at = value.lastIndexOf('@');
+        const key = at < 0 ? value : value.slice(at + 1);
+        let result = at < 1 ? undefined : byDomain.get(key);
         if (result === undefined) {
+          const domain = emailDomain(value);
+          if (!domain) return { status: 'unknown', shown: `"${value}" is not an e-mail address` };
           if (byDomain.size >= MEMO_LIMIT) byDomain.clear();
           result = Object.freeze({
             status: domainListed(domain, entries) ? 'match' : 'no-match',
             shown: domain,
           });
-          byDomain.set(domain, result);
+          byDomain.set(key, result);
         }
         return result;
       };
