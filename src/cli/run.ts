@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { explainCommand, exportModel, listModels, score, validateModel } from './commands.js';
 import { CliError, type CliIo } from './io.js';
+import { deadLettersCommand, migrateCommand, rescoreCommand, setupCommand } from './service-commands.js';
 
 export const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -17,6 +18,14 @@ Commands:
   export-model <preset>
         Print a preset as JSON, to start your own model from.
 
+With the service's environment (see .env.example):
+  migrate                 Apply pending database migrations (DATABASE_URL; default SQLite file).
+  setup                   Create the app's contact properties; check the portal's stages and statuses.
+  rescore --all [--portal <id>]
+                          Rescore every contact of the portal, with progress and ETA.
+  dead-letters [--replay <id> | --replay-all]
+                          List work HubSpot refused or that kept failing; queue it again.
+
 Exit codes: 0 ok; 1 some records or the model were invalid (good records are still printed); 2 usage error.`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -31,6 +40,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       now: { type: 'string' },
       id: { type: 'string' },
       full: { type: 'boolean' },
+      all: { type: 'boolean' },
+      portal: { type: 'string' },
+      replay: { type: 'string' },
+      'replay-all': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,6 +68,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'export-model':
       if (!positionals[0]) throw new CliError(`export-model: give a preset name\n\n${USAGE}`);
       return exportModel(positionals[0], io);
+    case 'migrate':
+      return migrateCommand(io);
+    case 'setup':
+      return setupCommand(io);
+    case 'rescore':
+      return rescoreCommand({ all: values.all, portal: values.portal }, io);
+    case 'dead-letters':
+      return deadLettersCommand({ replay: values.replay, replayAll: values['replay-all'] }, io);
     case undefined:
     case 'help':
     case '--help':

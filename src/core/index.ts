@@ -12,3 +12,4 @@ export * from './matchers.js';
 export * from './model.js';
 export * from './presets/index.js';
 export * from './properties.js';
+export * from './preview.js';

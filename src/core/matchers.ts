@@ -280,6 +280,8 @@ function compileMatcher(matcher: Matcher): CompiledMatcher {
   }
 }
 
+const SMALL_WORDS = new Set(['and', 'of', 'the', 'for', 'in', 'or', 'to']);
+
 /** `COMPUTER_SOFTWARE` → "Computer Software"; other text is left as typed. */
 export function humanizeOption(value: string): string {
   // Enumeration values are upper snake case; short all-caps words ("NL", "CEO") are left alone.
@@ -288,6 +290,6 @@ export function humanizeOption(value: string): string {
     .toLowerCase()
     .split('_')
     .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .map((w, i) => (i > 0 && SMALL_WORDS.has(w) ? w : w[0]!.toUpperCase() + w.slice(1)))
     .join(' ');
 }

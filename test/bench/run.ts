@@ -1,87 +1,90 @@
 /**
- * `npm run bench [-- --json] [-- --contacts N]`: core throughput.
+ * `npm run bench [-- --json] [-- --only core,service,store] [-- --contacts N]`
  *
- * Evaluates N synthetic contacts (default 100,000, from the sandbox's seed generator: HubSpot-shaped
- * records with their company and signals) with the seed-fit-intent preset, and compares the time
- * with the time `JSON.parse` takes for the same contacts' JSON (one line each), in the same run.
- * Each figure is the median of several rounds. Target: evaluate / JSON.parse ≤ 1.0.
+ * Prints the project's performance figures; with `--json`, the last line is one JSON object of
+ * every figure (name → number). Sections:
+ *   core     evaluate vs JSON.parse on 100,000 contacts (target: ratio ≤ 1.0)
+ *   service  against the sandbox: HubSpot calls for 10,000 webhook events over 1,000 contacts
+ *            (vs the naive 2 per event), full rescore under a small rate limit (target ≥ 0.9 of
+ *            what the limit allows), settings preview over 100,000 stored contacts (< 15 s)
+ *   store    queue drain jobs/s with 1 and 2 workers on PostgreSQL (TEST_DATABASE_URL)
  */
 import { parseArgs } from 'node:util';
-import { type ContactInput, evaluate, loadPreset } from '../../src/core/index.js';
-import { cliRecords, generateSeedData } from '../../src/sandbox/index.js';
+import { coreBenchmark } from './core-bench.js';
+import { burstBenchmark, previewBenchmark, rescoreBenchmark } from './service-bench.js';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean' }, contacts: { type: 'string' }, rounds: { type: 'string' } },
+  options: {
+    json: { type: 'boolean' },
+    only: { type: 'string' },
+    contacts: { type: 'string' },
+    rounds: { type: 'string' },
+  },
 });
-const count = Number(values.contacts ?? 100_000);
-const rounds = Number(values.rounds ?? 7);
-const NOW = Date.parse('2026-11-23T12:00:00Z');
+const sections = new Set((values.only ?? 'core,service,store').split(','));
+const figures: Record<string, number> = {};
+const say = (text: string) => process.stdout.write(`${text}\n`);
 
-const model = loadPreset('seed-fit-intent');
-// The sandbox's seed: HubSpot-shaped records (standard properties, company, signals), fixed seed.
-const contacts: ContactInput[] = [...cliRecords(generateSeedData({ contacts: count, seed: 42, now: NOW }))];
-const lines = contacts.map((c) => JSON.stringify(c));
-const bytes = lines.reduce((s, l) => s + l.length, 0);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+if (sections.has('core')) {
+  const { figures: f } = coreBenchmark(Number(values.contacts ?? 100_000), Number(values.rounds ?? 7));
+  Object.assign(figures, f);
+  say(
+    `core: ${f.core_contacts} synthetic contacts (${f.core_json_bytes_per_contact} bytes of JSON each), median of ${f.core_rounds} rounds, node ${process.version}`,
+  );
+  say(
+    `  evaluate          ${f.core_evaluate_ms} ms  (${f.core_contacts_per_second.toLocaleString('en')} contacts/s, ${f.core_us_per_contact} µs each, explanation included)`,
+  );
+  say(`  JSON.parse        ${f.core_json_parse_ms} ms  (same contacts)`);
+  say(`  ratio             ${f.core_evaluate_to_json_parse_ratio}  (evaluate / JSON.parse; target ≤ 1.0)`);
 }
 
-function time(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+if (sections.has('service')) {
+  const burst = await burstBenchmark();
+  Object.assign(figures, burst);
+  say(
+    `service: ${burst.burst_events} webhook events over ${burst.burst_contacts} contacts, against the sandbox`,
+  );
+  say(
+    `  HubSpot calls     ${burst.burst_hubspot_calls} = ${burst.burst_contact_reads} contact batch reads + ${burst.burst_company_reads} company batch reads + ${burst.burst_writes} batch writes`,
+  );
+  say(
+    `  bound             ${burst.burst_call_bound} = 1.2 × (⌈contacts/100⌉ reads + ⌈changed/100⌉ writes); contact reads + writes: ${burst.burst_contact_reads + burst.burst_writes}`,
+  );
+  say(`  naive             ${burst.burst_naive_calls} calls (a read and a write per event)`);
+  say(
+    `  time              ${burst.burst_webhooks_accepted_ms} ms to accept all batches, ${burst.burst_seconds} s until every contact was written`,
+  );
+  const rescore = await rescoreBenchmark();
+  Object.assign(figures, rescore);
+  say(
+    `rescore --all: ${rescore.rescore_contacts} contacts at ${rescore.rescore_rate_limit_per_10s} calls / 10 s`,
+  );
+  say(
+    `  ${rescore.rescore_contacts_per_second} contacts/s in ${rescore.rescore_seconds} s (${rescore.rescore_calls} calls); the limit allows ${rescore.rescore_allowed_contacts_per_second}/s → ratio ${rescore.rescore_ratio_to_allowed} (target ≥ 0.9)`,
+  );
+  const preview = await previewBenchmark();
+  Object.assign(figures, preview);
+  say(`settings preview: ${preview.preview_contacts} stored contacts (${preview.preview_signals} signals)`);
+  say(
+    `  ${preview.preview_ms} ms, response ${preview.preview_response_bytes} bytes (hubspot.fetch limits: 15 s, 1 MB)`,
+  );
 }
 
-let sink = 0;
-const parseMs: number[] = [];
-const evalMs: number[] = [];
-// One warm-up round of each, then alternate so both see the same machine conditions.
-for (let r = 0; r <= rounds; r++) {
-  const p = time(() => {
-    for (const line of lines) sink += (JSON.parse(line) as { id: string }).id.length;
-  });
-  const e = time(() => {
-    for (const c of contacts) sink += evaluate(c, model, NOW).fit.score;
-  });
-  if (r > 0) {
-    parseMs.push(p);
-    evalMs.push(e);
+if (sections.has('store')) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url)
+    say('store: skipped (set TEST_DATABASE_URL to a PostgreSQL database to measure the shared queue)');
+  else {
+    const { drainBenchmark } = await import('../store/drain-bench.js');
+    const one = await drainBenchmark({ databaseUrl: url, workers: 1 });
+    const two = await drainBenchmark({ databaseUrl: url, workers: 2 });
+    figures.store_drain_jobs = one.jobs;
+    figures.store_drain_jobs_per_second_1_worker = one.jobsPerSecond;
+    figures.store_drain_jobs_per_second_2_workers = two.jobsPerSecond;
+    say(`store: draining ${one.jobs} jobs on PostgreSQL, batches of 100`);
+    say(`  1 worker   ${one.jobsPerSecond} jobs/s (${one.seconds} s)`);
+    say(`  2 workers  ${two.jobsPerSecond} jobs/s (${two.seconds} s)`);
   }
 }
 
-const mqls = contacts.filter((c) => evaluate(c, model, NOW).isMql).length;
-const parse = median(parseMs);
-const evalTime = median(evalMs);
-const heapMb = process.memoryUsage().heapUsed / 1_048_576;
-const figures = {
-  contacts: count,
-  rounds,
-  evaluate_ms: Math.round(evalTime),
-  json_parse_ms: Math.round(parse),
-  contacts_per_second: Math.round((count / evalTime) * 1000),
-  us_per_contact: Math.round((evalTime / count) * 1000 * 100) / 100,
-  // The median of per-round ratios: each round times both back to back, so drift cancels out.
-  evaluate_to_json_parse_ratio: Math.round(median(evalMs.map((e, i) => e / parseMs[i]!)) * 100) / 100,
-  json_mb: Math.round((bytes / 1_048_576) * 10) / 10,
-  json_bytes_per_contact: Math.round(bytes / count),
-  mql_share: Math.round((mqls / count) * 1000) / 1000,
-  heap_used_mb: Math.round(heapMb),
-};
-
-console.log(
-  `core benchmark: ${count} synthetic contacts (${figures.json_mb} MB of JSON, ${figures.json_bytes_per_contact} bytes each), median of ${rounds} rounds, node ${process.version}`,
-);
-console.log(
-  `  evaluate          ${figures.evaluate_ms} ms  (${figures.contacts_per_second.toLocaleString('en')} contacts/s, ${figures.us_per_contact} µs each)`,
-);
-console.log(`  JSON.parse        ${figures.json_parse_ms} ms  (same contacts, one line each)`);
-console.log(
-  `  ratio             ${figures.evaluate_to_json_parse_ratio}  (evaluate / JSON.parse; target ≤ 1.0)`,
-);
-console.log(
-  `  MQL share         ${(figures.mql_share * 100).toFixed(1)}%   heap used ${figures.heap_used_mb} MB`,
-);
-if (sink === -1) console.log('');
-if (values.json) console.log(JSON.stringify(figures));
+if (values.json) say(JSON.stringify(figures));

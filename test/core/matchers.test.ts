@@ -36,7 +36,7 @@ describe('one-of', () => {
 
   it('normalizes case, spaces, underscores and punctuation', () => {
     expect(normalizeOption('MARKETING_AND_ADVERTISING')).toBe(normalizeOption('Marketing and advertising'));
-    expect(humanizeOption('INFORMATION_TECHNOLOGY_AND_SERVICES')).toBe('Information Technology And Services');
+    expect(humanizeOption('INFORMATION_TECHNOLOGY_AND_SERVICES')).toBe('Information Technology and Services');
     expect(humanizeOption('NL')).toBe('NL');
   });
 });

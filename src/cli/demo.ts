@@ -1,0 +1,247 @@
+/**
+ * `npm run demo`: the whole product without a HubSpot account. Starts the sandbox with seeded
+ * contacts and the service on free ports, replays a day of realistic traffic (contacts created,
+ * intent signals recorded by workflows, fit properties edited, a few *Qualify contact* runs, and
+ * HubSpot echoing our own writes back), and prints what happened.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { ACTIONS } from '../hubspot/payloads.js';
+import { createLogger } from '../logger.js';
+import { createSandbox } from '../sandbox/index.js';
+import { createService } from '../service.js';
+
+const SECRET = 'demo-client-secret';
+const PUBLIC = 'https://lq.demo.invalid';
+
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '500' },
+    'rate-limit': { type: 'string', default: '100' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const contacts = Number(values.contacts);
+const rateLimit = Number(values['rate-limit']);
+
+function line(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function inBatches<T>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const now = Date.now();
+  const sandbox = await createSandbox({
+    data: { contacts, seed: Number(values.seed), now },
+    rateLimit: { perInterval: rateLimit },
+    echoWrites: true,
+    outbound: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'lq-demo-'));
+  const service = await createService({
+    config: loadConfig({
+      HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+      HUBSPOT_CLIENT_SECRET: SECRET,
+      HUBSPOT_BASE_URL: sandbox.baseUrl,
+      PUBLIC_BASE_URL: PUBLIC,
+      DATABASE_URL: join(dir, 'demo.sqlite'),
+      HUBSPOT_RATE_LIMIT: String(rateLimit),
+      HUBSPOT_APP_ID: String(sandbox.appId),
+      LOG_LEVEL: 'error',
+    }),
+    logger: createLogger({ level: 'error' }),
+    worker: { pollMs: 50 },
+  });
+  const port = await service.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  line(
+    `HubSpot sandbox ${sandbox.baseUrl} (${contacts} contacts, limit ${rateLimit} calls / 10 s); service ${url}`,
+  );
+  const setupCalls = sandbox.stats.snapshot().total;
+
+  const data = sandbox.data!;
+  const deliver = (events: Parameters<typeof sandbox.sender.deliver>[0]) =>
+    sandbox.sender.deliver(events, {
+      targetUrl: `${url}/hubspot/webhooks`,
+      signedUrl: `${PUBLIC}/hubspot/webhooks`,
+      clientSecret: SECRET,
+      duplicates: 0.05,
+      shuffle: true,
+    });
+
+  // Morning: the contacts arrive (creation webhooks, with HubSpot's occasional duplicates).
+  let eventsSent = 0;
+  const creations = data.contacts.map((c) => sandbox.events.creation({ objectId: c.id }));
+  eventsSent += (await deliver(creations)).events;
+
+  // All day: workflows record intent signals (one execution per signal; HubSpot retries some).
+  const { model } = await service.models.get(String(sandbox.portalId));
+  const known = new Set(model.intent.signals.map((s) => s.type));
+  const signals = data.contacts.flatMap((c) =>
+    (data.signals.get(c.id) ?? [])
+      .filter((s) => known.has(s.type))
+      .map((s, i) => ({ contactId: c.id, ...s, callbackId: `demo-${c.id}-${i}` })),
+  );
+  let signalActions = 0;
+  await inBatches(signals, 10, async (s) => {
+    const execution = await sandbox.sender.executeAction({
+      actionUrl: `${url}${ACTIONS.recordSignal.path}`,
+      signedUrl: `${PUBLIC}${ACTIONS.recordSignal.path}`,
+      clientSecret: SECRET,
+      callbackId: s.callbackId,
+      origin: { portalId: sandbox.portalId, actionDefinitionId: 2, actionDefinitionVersion: 1 },
+      object: { objectId: s.contactId, objectType: 'CONTACT' },
+      inputFields: { signal_type: s.type, occurred_at: String(Date.parse(s.occurredAt)) },
+    });
+    if (execution.state === 'SUCCESS') signalActions++;
+  });
+
+  // Afternoon: reps and imports edit fit properties on some contacts.
+  const edits = data.contacts.filter((_, i) => i % 7 === 0);
+  const titles = [
+    'VP Operations',
+    'Head of Marketing',
+    'Intern',
+    'Chief Executive Officer',
+    'Account Manager',
+  ];
+  for (const [i, c] of edits.entries())
+    sandbox.state.update(
+      'contacts',
+      c.id,
+      { jobtitle: titles[i % titles.length]! },
+      { changeSource: 'CRM_UI', sourceId: 'userId:1001' },
+    );
+  eventsSent += (
+    await sandbox.flushWebhooks({
+      targetUrl: `${url}/hubspot/webhooks`,
+      signedUrl: `${PUBLIC}/hubspot/webhooks`,
+      clientSecret: SECRET,
+    })
+  ).events;
+
+  // A workflow asks for a verdict on a few contacts, and branches on it.
+  const qualified = [];
+  for (const c of data.contacts.slice(0, 5)) {
+    const execution = await sandbox.sender.executeAction({
+      actionUrl: `${url}${ACTIONS.qualify.path}`,
+      signedUrl: `${PUBLIC}${ACTIONS.qualify.path}`,
+      clientSecret: SECRET,
+      origin: { portalId: sandbox.portalId, actionDefinitionId: 1, actionDefinitionVersion: 1 },
+      object: { objectId: c.id, objectType: 'CONTACT' },
+      inputFields: {},
+    });
+    qualified.push(execution);
+  }
+
+  // Let the worker finish; HubSpot echoes our writes back as webhooks; deliver those too.
+  for (let round = 0; round < 600; round++) {
+    const queue = await service.store.queueStats();
+    const echoes = sandbox.queuedEvents().length;
+    if (queue.pending + queue.claimed === 0 && echoes === 0) break;
+    if (echoes > 0)
+      eventsSent += (
+        await sandbox.flushWebhooks({
+          targetUrl: `${url}/hubspot/webhooks`,
+          signedUrl: `${PUBLIC}/hubspot/webhooks`,
+          clientSecret: SECRET,
+        })
+      ).events;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  // Report.
+  const ids = data.contacts.map((c) => c.id);
+  const evaluations = await service.store.latestEvaluations(String(sandbox.portalId), ids);
+  const byQualification: Record<string, number> = { mql: 0, iql: 0, nurture: 0, disqualified: 0 };
+  const reasons = new Map<string, number>();
+  for (const e of evaluations.values()) {
+    byQualification[e.qualification] = (byQualification[e.qualification] ?? 0) + 1;
+    if (e.qualification === 'disqualified') {
+      const reason =
+        sandbox.state
+          .get('contacts', e.contactId)
+          ?.properties.lq_disqualification_reason?.replace(/ \(.*$/, '') ??
+        e.disqualificationId ??
+        '?';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+  }
+  const stats = sandbox.stats.snapshot();
+  const calls = stats.total - setupCalls;
+  const received = service.metrics.eventsReceived;
+  const eventsReceived = ['contact.creation', 'contact.propertyChange'].reduce(
+    (n, type) => n + received.get({ type }),
+    0,
+  );
+  const queue = await service.store.queueStats();
+
+  line();
+  line(`A day of traffic in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+  line(
+    `  webhook events received   ${eventsReceived} (${service.metrics.eventsDuplicate.get()} duplicates dropped; ${eventsSent} sent incl. echoes of our own writes)`,
+  );
+  line(`  signals recorded          ${signalActions} via the "Record intent signal" workflow action`);
+  line(`  contacts scored           ${evaluations.size} of ${contacts}`);
+  line(
+    `  qualification             ${Object.entries(byQualification)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  line('  disqualified because');
+  for (const [reason, n] of [...reasons.entries()].sort((a, b) => b[1] - a[1]))
+    line(`    ${String(n).padStart(5)}  ${reason}`);
+  line(
+    `  HubSpot calls             ${calls} (${Object.entries(stats.byEndpoint)
+      .filter(([, s]) => s.total > 0)
+      .map(([k, s]) => `${k} ${s.total}`)
+      .join(', ')})`,
+  );
+  line(
+    `  naive approach            ${2 * (eventsReceived + signalActions)} calls (a read and a write per event)`,
+  );
+  line(`  queue                     ${queue.pending} pending, ${queue.dead} dead`);
+  line();
+  line('"Qualify contact" answers a workflow can branch on:');
+  for (const q of qualified)
+    line(
+      `  contact ${q.payload.object.objectId}: ${q.state} ${JSON.stringify({ qualification: q.outputFields?.qualification, fit: q.outputFields?.fit_score, intent: q.outputFields?.intent_score })}`,
+    );
+  line();
+  const examples = [...evaluations.values()].filter((e) => e.qualification === 'mql').slice(0, 2);
+  const other = [...evaluations.values()].find((e) => e.qualification === 'nurture' && e.intentScore > 0);
+  for (const e of [...examples, ...(other ? [other] : [])]) {
+    const p = sandbox.state.get('contacts', e.contactId)!.properties;
+    line(
+      `Contact ${e.contactId} (${p.firstname} ${p.lastname}, ${p.jobtitle ?? 'no title'}): lifecycle ${p.lifecyclestage}, lead status ${p.hs_lead_status ?? '-'}`,
+    );
+    for (const l of (p.lq_explanation ?? '').split('\n')) line(`    ${l}`);
+  }
+
+  await service.close();
+  await sandbox.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

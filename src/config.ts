@@ -1,0 +1,83 @@
+/**
+ * The service's configuration: the environment, parsed once with zod. A missing or bad variable
+ * stops start-up with a message that names it (and never echoes a secret's value).
+ */
+import { z } from 'zod';
+
+const url = (name: string) =>
+  z
+    .url({ error: `${name} must be a URL such as https://example.com` })
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const positiveInt = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int({ error: `${name} must be a whole number` })
+    .positive({ error: `${name} must be more than 0` })
+    .default(fallback);
+
+export const ConfigSchema = z.object({
+  HUBSPOT_ACCESS_TOKEN: z
+    .string({ error: "HUBSPOT_ACCESS_TOKEN is required (the private app's static access token)" })
+    .min(1, { error: "HUBSPOT_ACCESS_TOKEN is required (the private app's static access token)" }),
+  HUBSPOT_CLIENT_SECRET: z
+    .string({ error: "HUBSPOT_CLIENT_SECRET is required (to verify HubSpot's request signatures)" })
+    .min(1, { error: "HUBSPOT_CLIENT_SECRET is required (to verify HubSpot's request signatures)" }),
+  HUBSPOT_BASE_URL: url('HUBSPOT_BASE_URL').default('https://api.hubapi.com'),
+  PUBLIC_BASE_URL: url('PUBLIC_BASE_URL'),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int()
+    .min(0)
+    .max(65535, { error: 'PORT must be at most 65535' })
+    .default(3000),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  /** Calls per 10 s the app may make: 100 (Free/Starter), 190 (Professional/Enterprise), 250 with the add-on. */
+  HUBSPOT_RATE_LIMIT: positiveInt('HUBSPOT_RATE_LIMIT', 100),
+  /** Share of the rate limit this service uses, leaving room for others: 0.9 by default. */
+  HUBSPOT_RATE_HEADROOM: z.coerce
+    .number({ error: 'HUBSPOT_RATE_HEADROOM must be a number' })
+    .gt(0, { error: 'HUBSPOT_RATE_HEADROOM must be more than 0' })
+    .max(1, { error: 'HUBSPOT_RATE_HEADROOM must be at most 1' })
+    .default(0.9),
+  /** Days raw webhook events are kept (signals and transitions are kept for good). */
+  EVENT_RETENTION_DAYS: positiveInt('EVENT_RETENTION_DAYS', 30),
+  /** How many contacts the worker claims and scores per batch (HubSpot's batch limit is 100). */
+  WORKER_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100, { error: "WORKER_BATCH_SIZE must be at most 100 (HubSpot's batch limit)" })
+    .default(100),
+  /** The HubSpot app id; webhook events caused by this app's own writes carry it as their sourceId. */
+  HUBSPOT_APP_ID: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * One error type for the application, with a stable code clients can act on. HTTP statuses are
+ * the http layer's business (see http/error-handler.ts), never the use cases'.
+ */
+export type AppErrorCode =
+  | 'invalid_input'
+  | 'invalid_model'
+  | 'invalid_signature'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'store_unavailable'
+  | 'hubspot_unavailable'
+  | 'internal';
+
+export interface Problem {
+  /** Where, e.g. `$.inputFields.signal_type` or `$[3].occurredAt`. */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    /** Every problem found, each with its location. */
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

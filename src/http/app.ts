@@ -1,0 +1,184 @@
+/**
+ * The Express app factory: thin routes over the use cases. Built here, listened on in main.ts,
+ * so tests run it in-process on port 0.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { AppError } from '../errors.js';
+import {
+  ACTIONS,
+  ActionExecutionSchema,
+  OptionsRequestSchema,
+  WebhookBatchSchema,
+} from '../hubspot/payloads.js';
+import { jsonPath } from '../core/model.js';
+import type { ActionDeps } from '../jobs/workflow-actions.js';
+import { qualifyContact, recordIntentSignal, signalOptions } from '../jobs/workflow-actions.js';
+import { acceptWebhooks, type AcceptWebhooksDeps } from '../jobs/accept-webhooks.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.port.js';
+import { errorHandler } from './error-handler.js';
+import { rawBody, verifyHubSpotRequest } from './hubspot-signature.js';
+import type { Metrics } from './metrics.js';
+
+export const ROUTES = {
+  webhooks: '/hubspot/webhooks',
+  qualify: ACTIONS.qualify.path,
+  recordSignal: ACTIONS.recordSignal.path,
+  signalOptions: '/hubspot/actions/signal-options',
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+} as const;
+
+/** A batch of 100 events is about 40 KB; 1 MB leaves room for long property values, and no more. */
+export const WEBHOOK_BODY_LIMIT = '1mb';
+export const ACTION_BODY_LIMIT = '256kb';
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  clientSecret: string;
+  publicBaseUrl: string;
+  clock: () => number;
+  webhooks: AcceptWebhooksDeps;
+  actions: ActionDeps;
+  /** Is HubSpot reachable? (for /readyz) */
+  hubspotReady: () => Promise<{ ok: boolean; problem?: string }>;
+  /** Extra routers (the settings API) mounted after the HubSpot routes. */
+  extraRoutes?: (app: Express) => void;
+}
+
+const asyncRoute =
+  (handler: (req: express.Request, res: express.Response) => Promise<void>): RequestHandler =>
+  (req, res, next) => {
+    handler(req, res).catch(next);
+  };
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Only what helps: never bodies, never signature or authorization headers.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const signed = (limit: string, versions: ('v2' | 'v3')[]) => [
+    rawBody(limit),
+    verifyHubSpotRequest({
+      clientSecret: deps.clientSecret,
+      publicBaseUrl: deps.publicBaseUrl,
+      allowedVersions: versions,
+      clock: deps.clock,
+      metrics: deps.metrics,
+    }),
+  ];
+
+  app.post(
+    ROUTES.webhooks,
+    ...signed(WEBHOOK_BODY_LIMIT, ['v3', 'v2']),
+    asyncRoute(async (req, res) => {
+      const parsed = WebhookBatchSchema.safeParse(req.body);
+      if (!parsed.success)
+        throw new AppError(
+          'invalid_input',
+          'The webhook batch is invalid; nothing was stored.',
+          parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+        );
+      for (const e of parsed.data) deps.metrics.eventsReceived.inc({ type: e.subscriptionType });
+      const result = await acceptWebhooks(deps.webhooks, parsed.data, req.body as unknown[]);
+      deps.metrics.eventsDuplicate.inc({}, result.duplicates);
+      for (const [reason, n] of Object.entries(result.ignored)) deps.metrics.eventsIgnored.inc({ reason }, n);
+      if (result.enqueued > 0) deps.actions.wakeWorker();
+      res
+        .status(200)
+        .json({ accepted: result.accepted, duplicates: result.duplicates, enqueued: result.enqueued });
+    }),
+  );
+
+  const action = (
+    name: string,
+    run: (execution: ReturnType<typeof ActionExecutionSchema.parse>) => Promise<unknown>,
+  ) =>
+    asyncRoute(async (req, res) => {
+      const parsed = ActionExecutionSchema.safeParse(req.body);
+      if (!parsed.success)
+        throw new AppError(
+          'invalid_input',
+          'The workflow-action request is invalid.',
+          parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+        );
+      const response = (await run(parsed.data)) as { outputFields: { hs_execution_state: string } };
+      deps.metrics.actions.inc({ action: name, state: response.outputFields.hs_execution_state });
+      res.status(200).json(response);
+    });
+
+  app.post(
+    ROUTES.qualify,
+    ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']),
+    action('qualify', (e) => qualifyContact(deps.actions, e)),
+  );
+  app.post(
+    ROUTES.recordSignal,
+    ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']),
+    action('record-signal', (e) => recordIntentSignal(deps.actions, e)),
+  );
+  app.post(
+    ROUTES.signalOptions,
+    ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']),
+    asyncRoute(async (req, res) => {
+      const parsed = OptionsRequestSchema.safeParse(req.body);
+      if (!parsed.success)
+        throw new AppError(
+          'invalid_input',
+          'The options request is invalid.',
+          parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+        );
+      res.json(await signalOptions(deps.actions, parsed.data.origin.portalId, parsed.data.fetchOptions?.q));
+    }),
+  );
+
+  app.get(ROUTES.healthz, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get(
+    ROUTES.readyz,
+    asyncRoute(async (_req, res) => {
+      const [store, hubspot] = await Promise.all([deps.store.health(), deps.hubspotReady()]);
+      const ok = store.ok && hubspot.ok;
+      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', store, hubspot });
+    }),
+  );
+  app.get(
+    ROUTES.metrics,
+    asyncRoute(async (_req, res) => {
+      res.type('text/plain; version=0.0.4').send(await deps.metrics.render());
+    }),
+  );
+
+  deps.extraRoutes?.(app);
+  app.use((_req, _res, next) => next(new AppError('not_found', 'No such route.')));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,102 @@
+/**
+ * Service metrics in Prometheus' text format (version 0.0.4): counters with labels, and gauges
+ * read at scrape time. Small on purpose: the service exposes a dozen series.
+ */
+
+type Labels = Readonly<Record<string, string>>;
+
+function labelText(labels: Labels): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return '';
+  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return `{${entries.map(([k, v]) => `${k}="${escape(v)}"`).join(',')}}`;
+}
+
+export class Counter {
+  private readonly values = new Map<string, { labels: Labels; value: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelText(labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value += by;
+    else this.values.set(key, { labels, value: by });
+  }
+
+  get(labels: Labels = {}): number {
+    return this.values.get(labelText(labels))?.value ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const { labels, value } of this.values.values())
+      lines.push(`${this.name}${labelText(labels)} ${value}`);
+    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    return lines.join('\n');
+  }
+}
+
+export interface GaugeSource {
+  name: string;
+  help: string;
+  read: () => Promise<{ labels?: Labels; value: number }[]>;
+}
+
+export class Metrics {
+  readonly eventsReceived = new Counter(
+    'lq_webhook_events_received_total',
+    'Webhook events received, by subscription type.',
+  );
+  readonly eventsDuplicate = new Counter(
+    'lq_webhook_events_duplicate_total',
+    'Webhook events already seen (HubSpot retries and duplicate deliveries).',
+  );
+  readonly eventsIgnored = new Counter(
+    'lq_webhook_events_ignored_total',
+    'Webhook events that do not need a rescore, by reason.',
+  );
+  readonly contactsScored = new Counter(
+    'lq_contacts_scored_total',
+    'Contacts evaluated, by outcome (written, unchanged).',
+  );
+  readonly hubspotCalls = new Counter('lq_hubspot_calls_total', 'HubSpot API calls, by endpoint and status.');
+  readonly actions = new Counter(
+    'lq_workflow_actions_total',
+    'Workflow-action executions, by action and state.',
+  );
+  readonly signatureFailures = new Counter(
+    'lq_signature_failures_total',
+    'Requests refused for their HubSpot signature, by reason.',
+  );
+  private readonly gauges: GaugeSource[] = [];
+
+  addGauge(source: GaugeSource): void {
+    this.gauges.push(source);
+  }
+
+  async render(): Promise<string> {
+    const parts = [
+      this.eventsReceived,
+      this.eventsDuplicate,
+      this.eventsIgnored,
+      this.contactsScored,
+      this.hubspotCalls,
+      this.actions,
+      this.signatureFailures,
+    ].map((c) => c.render());
+    for (const gauge of this.gauges) {
+      const lines = [`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`];
+      try {
+        for (const { labels, value } of await gauge.read())
+          lines.push(`${gauge.name}${labelText(labels ?? {})} ${value}`);
+      } catch {
+        lines.push(`${gauge.name} NaN`);
+      }
+      parts.push(lines.join('\n'));
+    }
+    return `${parts.join('\n')}\n`;
+  }
+}

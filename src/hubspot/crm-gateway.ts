@@ -1,0 +1,373 @@
+/**
+ * The only door to HubSpot's API: a small gateway over the official `@hubspot/api-client`,
+ * shaped by what the use cases need. Every call draws from one shared rate budget, is retried by
+ * one policy (429: wait out HubSpot's window or Retry-After; 5xx and network errors: exponential
+ * backoff with jitter), and is counted by endpoint and status. What still fails is a
+ * `HubSpotError` with a stable code, for the job layer to retry later or park.
+ */
+import { Client } from '@hubspot/api-client';
+import type { RateBudget } from '../store/store.port.js';
+
+export type HubSpotErrorCode =
+  /** 429 after all retries (or the daily limit): try again later. */
+  | 'rate_limited'
+  /** 5xx or network trouble after all retries: try again later. */
+  | 'unavailable'
+  /** HubSpot refused the request (4xx other than 429): retrying the same request will not help. */
+  | 'rejected';
+
+export class HubSpotError extends Error {
+  constructor(
+    readonly code: HubSpotErrorCode,
+    message: string,
+    readonly status: number | null,
+    /** When it makes sense to try again, in ms from now (rate limits). */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'HubSpotError';
+  }
+
+  /** Worth retrying later (a transient failure), as opposed to a request HubSpot refuses. */
+  get transient(): boolean {
+    return this.code !== 'rejected';
+  }
+}
+
+/** A CRM record as the gateway returns it: id and string properties. */
+export interface CrmRecord {
+  id: string;
+  properties: Record<string, string | null>;
+}
+
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  type: 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
+  fieldType: 'text' | 'textarea' | 'number' | 'date' | 'select' | 'radio' | 'checkbox' | 'booleancheckbox';
+  description?: string;
+  options?: { label: string; value: string; displayOrder?: number }[];
+}
+
+export interface CallCounter {
+  (endpoint: string, status: number | 'network'): void;
+}
+
+export interface CrmGatewayOptions {
+  accessToken: string;
+  /** `https://api.hubapi.com` or the sandbox's URL. */
+  basePath: string;
+  budget: RateBudget;
+  /** Retries per call after the first attempt (default 4). */
+  maxRetries?: number;
+  /** First backoff for 5xx/network errors (default 250 ms; doubles each retry, with jitter). */
+  baseDelayMs?: number;
+  /** Longest single wait on a 429 (default 10 s, HubSpot's window). */
+  maxRateLimitWaitMs?: number;
+  onCall?: CallCounter;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+interface ApiErrorLike {
+  code?: number | string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  message?: string;
+}
+
+const BATCH_LIMIT = 100;
+
+/** Splits a list into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size = BATCH_LIMIT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export class CrmGateway {
+  private readonly client: Client;
+  private readonly budget: RateBudget;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxRateLimitWaitMs: number;
+  private readonly onCall: CallCounter;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: CrmGatewayOptions) {
+    this.client = new Client({
+      accessToken: options.accessToken,
+      basePath: options.basePath,
+      // Retries and pacing are this gateway's job: one policy, one shared budget.
+      numberOfApiCallRetries: 0,
+      limiterOptions: { maxConcurrent: 8, minTime: 0 },
+    });
+    this.budget = options.budget;
+    this.maxRetries = options.maxRetries ?? 4;
+    this.baseDelayMs = options.baseDelayMs ?? 250;
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 10_000;
+    this.onCall = options.onCall ?? (() => {});
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Batch-reads contacts (≤100 per call). Ids HubSpot does not know are returned as `missing`. */
+  async readContacts(
+    ids: readonly string[],
+    properties: readonly string[],
+  ): Promise<{ records: CrmRecord[]; missing: string[] }> {
+    return this.batchRead('contacts', ids, properties);
+  }
+
+  async readCompanies(
+    ids: readonly string[],
+    properties: readonly string[],
+  ): Promise<{ records: CrmRecord[]; missing: string[] }> {
+    return this.batchRead('companies', ids, properties);
+  }
+
+  private async batchRead(
+    object: 'contacts' | 'companies',
+    ids: readonly string[],
+    properties: readonly string[],
+  ): Promise<{ records: CrmRecord[]; missing: string[] }> {
+    const records: CrmRecord[] = [];
+    for (const part of chunk([...new Set(ids)])) {
+      const response = await this.call(`${object}.batch.read`, () =>
+        this.client.crm[object].batchApi.read({
+          inputs: part.map((id) => ({ id })),
+          properties: [...properties],
+          propertiesWithHistory: [],
+        }),
+      );
+      for (const r of response.results) records.push({ id: r.id, properties: { ...r.properties } });
+    }
+    const found = new Set(records.map((r) => r.id));
+    return { records, missing: ids.filter((id) => !found.has(id)) };
+  }
+
+  /**
+   * Batch-updates contacts (≤100 per call). When HubSpot refuses a batch (a deleted contact, an
+   * invalid value), the batch is split in halves to find the records at fault, so one bad record
+   * cannot hold the others back; those are returned in `rejected` with HubSpot's message.
+   */
+  async updateContacts(
+    updates: readonly { id: string; properties: Record<string, string> }[],
+  ): Promise<{ updated: number; rejected: { id: string; message: string }[] }> {
+    let updated = 0;
+    const rejected: { id: string; message: string }[] = [];
+    const write = async (
+      part: readonly { id: string; properties: Record<string, string> }[],
+    ): Promise<void> => {
+      try {
+        await this.call('contacts.batch.update', () =>
+          this.client.crm.contacts.batchApi.update({ inputs: [...part] }),
+        );
+        updated += part.length;
+      } catch (error) {
+        if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
+        if (part.length === 1) {
+          rejected.push({ id: part[0]!.id, message: error.message });
+          return;
+        }
+        const half = Math.ceil(part.length / 2);
+        await write(part.slice(0, half));
+        await write(part.slice(half));
+      }
+    };
+    for (const part of chunk(updates)) await write(part);
+    return { updated, rejected };
+  }
+
+  /** One page of contacts (≤100), for rescoring a whole portal. */
+  async listContacts(
+    after: string | null,
+    limit: number,
+    properties: readonly string[],
+  ): Promise<{ records: CrmRecord[]; next: string | null }> {
+    const page = await this.call('contacts.list', () =>
+      this.client.crm.contacts.basicApi.getPage(Math.min(limit, BATCH_LIMIT), after ?? undefined, [
+        ...properties,
+      ]),
+    );
+    return {
+      records: page.results.map((r) => ({ id: r.id, properties: { ...r.properties } })),
+      next: page.paging?.next?.after ?? null,
+    };
+  }
+
+  /** How many contacts the portal has (one search call; for progress and ETAs). */
+  async countContacts(): Promise<number> {
+    const result = await this.call('contacts.search', () =>
+      this.client.crm.contacts.searchApi.doSearch({
+        filterGroups: [],
+        sorts: [],
+        properties: ['hs_object_id'],
+        limit: 1,
+        after: '0',
+      }),
+    );
+    return result.total;
+  }
+
+  /** The internal values of an enumeration property's options (e.g. the portal's lifecycle stages). */
+  async propertyOptions(objectType: 'contacts' | 'companies', name: string): Promise<string[]> {
+    const property = await this.call('properties.read', () =>
+      this.client.crm.properties.coreApi.getByName(objectType, name),
+    );
+    return property.options.map((o) => o.value);
+  }
+
+  /**
+   * Creates the property group and the properties that do not exist yet (existing ones are left
+   * as they are). Safe to run on every start.
+   */
+  async ensureContactProperties(
+    group: { name: string; label: string },
+    definitions: readonly PropertyDefinition[],
+  ): Promise<{ created: string[]; existing: string[] }> {
+    const all = await this.call('properties.list', () =>
+      this.client.crm.properties.coreApi.getAll('contacts'),
+    );
+    const existingNames = new Set(all.results.map((p) => p.name));
+    const groups = await this.call('properties.groups.list', () =>
+      this.client.crm.properties.groupsApi.getAll('contacts'),
+    );
+    if (!groups.results.some((g) => g.name === group.name)) {
+      await this.call('properties.groups.create', () =>
+        this.client.crm.properties.groupsApi.create('contacts', {
+          name: group.name,
+          label: group.label,
+          displayOrder: -1,
+        }),
+      );
+    }
+    const created: string[] = [];
+    const existing: string[] = [];
+    for (const def of definitions) {
+      if (existingNames.has(def.name)) {
+        existing.push(def.name);
+        continue;
+      }
+      try {
+        await this.call('properties.create', () =>
+          this.client.crm.properties.coreApi.create('contacts', {
+            name: def.name,
+            label: def.label,
+            type: def.type as never,
+            fieldType: def.fieldType as never,
+            groupName: group.name,
+            description: def.description,
+            options: (def.options ?? []).map((o, i) => ({
+              label: o.label,
+              value: o.value,
+              displayOrder: o.displayOrder ?? i,
+              hidden: false,
+            })),
+          }),
+        );
+        created.push(def.name);
+      } catch (error) {
+        // Another instance created it between our read and our write: that is the goal reached.
+        if (error instanceof HubSpotError && error.status === 409) existing.push(def.name);
+        else throw error;
+      }
+    }
+    return { created, existing };
+  }
+
+  /** Completes blocked workflow actions (batch, ≤100 per call). Output values are strings. */
+  async completeCallbacks(
+    completions: readonly { callbackId: string; outputFields: Record<string, string> }[],
+  ): Promise<void> {
+    for (const part of chunk(completions)) {
+      await this.call('automation.callbacks.complete', () =>
+        this.client.automation.actions.callbacksApi.completeBatch({
+          inputs: part.map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields })),
+        }),
+      );
+    }
+  }
+
+  /**
+   * Runs one HubSpot call under the budget and the retry policy. Exposed for the few calls the
+   * named methods do not cover; `endpoint` names it in metrics.
+   */
+  async call<T>(endpoint: string, request: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      await this.budget.acquire();
+      try {
+        const result = await request();
+        this.onCall(endpoint, 200);
+        return result;
+      } catch (caught) {
+        const error = caught as ApiErrorLike;
+        const status = typeof error.code === 'number' && error.code >= 100 ? error.code : null;
+        this.onCall(endpoint, status ?? 'network');
+        const failure = this.classify(error, status, endpoint);
+        if (
+          failure.code === 'rejected' ||
+          attempt >= this.maxRetries ||
+          (failure.status === 429 && failure.retryAfterMs === null)
+        )
+          throw failure;
+        const wait =
+          failure.retryAfterMs !== null
+            ? Math.min(failure.retryAfterMs, this.maxRateLimitWaitMs)
+            : this.baseDelayMs * 2 ** attempt * (0.5 + this.random());
+        await this.sleep(wait);
+      }
+    }
+  }
+
+  private classify(error: ApiErrorLike, status: number | null, endpoint: string): HubSpotError {
+    const body = (typeof error.body === 'object' && error.body !== null ? error.body : {}) as {
+      message?: string;
+      policyName?: string;
+      category?: string;
+    };
+    const message = body.message ?? error.message ?? 'no message';
+    if (status === 429) {
+      if (body.policyName === 'DAILY')
+        return new HubSpotError(
+          'rate_limited',
+          `${endpoint}: HubSpot's daily limit is reached (${message})`,
+          429,
+          null,
+        );
+      const headers = lowerCaseKeys(error.headers ?? {});
+      const retryAfterS = Number(headers['retry-after']);
+      const intervalMs = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
+      const retryAfterMs =
+        Number.isFinite(retryAfterS) && retryAfterS > 0
+          ? retryAfterS * 1000
+          : Number.isFinite(intervalMs) && intervalMs > 0
+            ? intervalMs / 2
+            : 1000;
+      return new HubSpotError(
+        'rate_limited',
+        `${endpoint}: rate limited by HubSpot (${body.policyName ?? 'unknown policy'})`,
+        429,
+        retryAfterMs,
+      );
+    }
+    if (status === null || status >= 500)
+      return new HubSpotError(
+        'unavailable',
+        `${endpoint}: HubSpot unavailable (${status ?? 'network error'}: ${message})`,
+        status,
+      );
+    return new HubSpotError(
+      'rejected',
+      `${endpoint}: HubSpot refused the request (${status}: ${message})`,
+      status,
+    );
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}

@@ -1,0 +1,149 @@
+/**
+ * The shapes HubSpot sends us, parsed with zod at the edge: webhook batches (legacy `contact.*`
+ * and generic `object.*` formats), workflow-action executions and option fetches. And the
+ * workflow actions' own input and output fields: the hubspot-app `*-hsmeta.json` files declare
+ * the same names, and a test keeps the two from drifting.
+ */
+import { z } from 'zod';
+
+/** HubSpot sends ids as numbers; some fixtures and the generic format use strings. Keep text. */
+const id = z
+  .union([z.number().int(), z.string().regex(/^\d+$/)], { error: 'must be a numeric id' })
+  .transform(String);
+
+/**
+ * One webhook event. Unknown fields are kept (HubSpot adds fields over time); the fields we rely
+ * on are required. Field names are HubSpot's.
+ */
+export const WebhookEventSchema = z.looseObject({
+  eventId: id,
+  subscriptionId: id,
+  portalId: id,
+  appId: id,
+  occurredAt: z.number({ error: 'must be epoch milliseconds' }).int().nonnegative(),
+  subscriptionType: z
+    .string()
+    .regex(/^[a-z_]+\.[a-zA-Z_]+$/, { error: 'must look like contact.propertyChange' }),
+  attemptNumber: z.number().int().nonnegative(),
+  objectId: id,
+  objectTypeId: z.string().optional(),
+  propertyName: z.string().optional(),
+  propertyValue: z.string().nullable().optional(),
+  changeSource: z.string().optional(),
+  sourceId: z.string().nullable().optional(),
+  changeFlag: z.string().optional(),
+  // Merge events.
+  primaryObjectId: id.optional(),
+  mergedObjectIds: z.array(id).optional(),
+  newObjectId: id.optional(),
+});
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+/** HubSpot delivers "under 100" events per request; accept up to 100 and refuse more. */
+export const MAX_EVENTS_PER_BATCH = 100;
+
+export const WebhookBatchSchema = z
+  .array(WebhookEventSchema, { error: 'the body must be a JSON array of webhook events' })
+  .min(1, { error: 'the batch is empty' })
+  .max(MAX_EVENTS_PER_BATCH, { error: `a batch holds at most ${MAX_EVENTS_PER_BATCH} events` });
+
+/** Is this a contact event, in either format? (`contact.*`, or `object.*` with objectTypeId 0-1.) */
+export function isContactEvent(event: WebhookEvent): boolean {
+  return (
+    event.subscriptionType.startsWith('contact.') ||
+    (event.subscriptionType.startsWith('object.') && event.objectTypeId === '0-1')
+  );
+}
+
+/** The event's kind without its format prefix: `propertyChange`, `creation`, `deletion`, `merge`, … */
+export function eventKind(event: WebhookEvent): string {
+  return event.subscriptionType.slice(event.subscriptionType.indexOf('.') + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflow actions
+
+export const ActionOriginSchema = z.looseObject({
+  portalId: id,
+  actionDefinitionId: id.optional(),
+  actionDefinitionVersion: z.number().int().optional(),
+  extensionDefinitionId: id.optional(),
+  extensionDefinitionVersionId: z.number().int().optional(),
+});
+
+/** HubSpot's execution request to an action's `actionUrl`. */
+export const ActionExecutionSchema = z
+  .looseObject({
+    callbackId: z.string({ error: 'is required' }).min(1, { error: 'must not be empty' }),
+    origin: ActionOriginSchema,
+    context: z.looseObject({ source: z.string().optional(), workflowId: z.number().optional() }).optional(),
+    object: z.looseObject({
+      objectId: id,
+      objectType: z.string(),
+      properties: z.record(z.string(), z.string().nullable()).optional(),
+    }),
+    inputFields: z.record(z.string(), z.unknown()).optional(),
+    /** Older payloads carry the inputs here. */
+    fields: z.record(z.string(), z.unknown()).optional(),
+  })
+  .transform((execution) => ({ ...execution, inputs: execution.inputFields ?? execution.fields ?? {} }));
+export type ActionExecution = z.infer<typeof ActionExecutionSchema>;
+
+/** The option fetch HubSpot sends to an input field's `optionsUrl`. */
+export const OptionsRequestSchema = z.looseObject({
+  origin: ActionOriginSchema,
+  inputFieldName: z.string().optional(),
+  fetchOptions: z.looseObject({ q: z.string().optional(), after: z.string().optional() }).optional(),
+});
+
+/** `hs_execution_state`: how HubSpot should treat the action's answer. */
+export type ExecutionState = 'SUCCESS' | 'FAIL_CONTINUE' | 'BLOCK' | 'ASYNC';
+
+/** The actions this app declares, with their hsmeta uid and URL path. */
+export const ACTIONS = {
+  qualify: { uid: 'lq_qualify_contact', path: '/hubspot/actions/qualify' },
+  recordSignal: { uid: 'lq_record_intent_signal', path: '/hubspot/actions/record-signal' },
+} as const;
+
+/** *Qualify contact*: no inputs; evaluates now. */
+export const QualifyInputSchema = z.object({});
+
+/** When a signal happened: ISO-8601, or epoch ms as HubSpot's datetime fields send it. */
+const occurredAtInput = z
+  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,14}$/), z.number().int()], {
+    error: 'must be an ISO-8601 date-time or epoch milliseconds',
+  })
+  .transform((v) => (typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v)));
+
+/** *Record intent signal*: the signal type (options from the active model) and an optional time. */
+export const RecordSignalInputSchema = z.object({
+  signal_type: z
+    .string({ error: 'is required: choose a signal type' })
+    .min(1, { error: 'is required: choose a signal type' }),
+  occurred_at: z.preprocess((v) => (v === '' || v === null ? undefined : v), occurredAtInput.optional()),
+});
+export type RecordSignalInput = z.infer<typeof RecordSignalInputSchema>;
+
+/** Output fields of *Qualify contact* (and of *Record intent signal*, which rescores too). */
+export const QUALIFY_OUTPUT_FIELDS = [
+  'fit_score',
+  'intent_score',
+  'qualification',
+  'is_mql',
+  'disqualification_reason',
+  'explanation',
+] as const;
+export type QualifyOutputField = (typeof QUALIFY_OUTPUT_FIELDS)[number];
+
+export type QualifyOutput = Record<QualifyOutputField, string | number | boolean> & {
+  hs_execution_state: ExecutionState;
+};
+
+/** The input field names of each action, for the hsmeta drift test. */
+export const ACTION_INPUT_FIELDS = {
+  qualify: Object.keys(QualifyInputSchema.shape),
+  recordSignal: Object.keys(RecordSignalInputSchema.shape),
+} as const;
+
+/** Output fields of *Record intent signal*. */
+export const RECORD_SIGNAL_OUTPUT_FIELDS = ['signal_type', 'duplicate'] as const;

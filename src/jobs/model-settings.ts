@@ -1,0 +1,190 @@
+/**
+ * The settings page's use cases: read the model in force and its history, save a draft, preview
+ * a draft against the stored contacts, publish (then rescore the contacts it changes), roll back.
+ * Every call is scoped to one portal.
+ */
+import { evaluate } from '../core/evaluate.js';
+import { DEFAULT_PRESET, PRESETS } from '../core/presets/index.js';
+import { type ModelPreview, PreviewAccumulator } from '../core/preview.js';
+import { parseModel, type QualificationModel, type QualificationModelInput } from '../core/model.js';
+import { AppError } from '../errors.js';
+import { writtenValues } from '../hubspot/write-back.js';
+import type { ContactSnapshot, ModelVersionRecord, PortalId, Store } from '../store/store.port.js';
+import { type ActiveModels, withStoredVersion } from './active-model.js';
+import { signalHorizonDays } from './score-contacts.job.js';
+
+const DAY_MS = 86_400_000;
+const PAGE = 1000;
+
+export interface SettingsDeps {
+  store: Store;
+  models: ActiveModels;
+  clock: () => number;
+  wakeWorker: () => void;
+}
+
+export interface VersionSummary {
+  version: number;
+  status: ModelVersionRecord['status'];
+  label: string;
+  createdBy: string;
+  createdAt: number;
+  publishedBy: string | null;
+  publishedAt: number | null;
+  agreedBy: string | null;
+  note: string | null;
+}
+
+function summary(r: ModelVersionRecord): VersionSummary {
+  return {
+    version: r.version,
+    status: r.status,
+    label: String((r.model as { version?: unknown }).version ?? `v${r.version}`),
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    publishedBy: r.publishedBy,
+    publishedAt: r.publishedAt,
+    agreedBy: r.agreedBy,
+    note: r.note,
+  };
+}
+
+/** Parses a model from the page; an invalid one is refused with every problem and its path. */
+export function requireValidModel(input: unknown): QualificationModel {
+  const parsed = parseModel(input);
+  if (!parsed.success)
+    throw new AppError('invalid_model', 'The model is invalid; nothing was saved.', parsed.problems);
+  return parsed.model;
+}
+
+export async function activeModel(deps: SettingsDeps, portalId: PortalId) {
+  const record = await deps.store.publishedModel(portalId);
+  const { model, storedVersion } = await deps.models.get(portalId);
+  return {
+    active: {
+      storedVersion,
+      isDefault: record === null,
+      model: record ? record.model : PRESETS[DEFAULT_PRESET],
+      label: model.version,
+      publishedAt: record?.publishedAt ?? null,
+      publishedBy: record?.publishedBy ?? null,
+      agreedBy: record?.agreedBy ?? null,
+      note: record?.note ?? null,
+    },
+    presets: Object.keys(PRESETS),
+  };
+}
+
+export async function listVersions(
+  deps: SettingsDeps,
+  portalId: PortalId,
+): Promise<{ versions: VersionSummary[] }> {
+  const versions = await deps.store.modelVersions(portalId);
+  return { versions: versions.map(summary).sort((a, b) => b.version - a.version) };
+}
+
+export async function saveDraft(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  input: unknown,
+  by: string,
+): Promise<VersionSummary> {
+  const model = requireValidModel(input);
+  const record = await deps.store.saveDraft(portalId, model as QualificationModelInput, by, deps.clock());
+  return summary(record);
+}
+
+/** Streams the portal's stored contacts (last inputs + signals) into `visit`, a page at a time. */
+async function forEachStoredContact(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  horizonDays: number,
+  visit: (snapshot: ContactSnapshot, signals: { type: string; occurredAt: number }[]) => void,
+): Promise<void> {
+  const since = deps.clock() - horizonDays * DAY_MS;
+  let cursor: string | null = null;
+  do {
+    const page = await deps.store.snapshots(portalId, cursor, PAGE);
+    const signals = await deps.store.signalsFor(
+      portalId,
+      page.items.map((s) => s.contactId),
+      since,
+    );
+    for (const snapshot of page.items)
+      visit(
+        snapshot,
+        (signals.get(snapshot.contactId) ?? []).map((s) => ({ type: s.type, occurredAt: s.occurredAt })),
+      );
+    cursor = page.next;
+  } while (cursor);
+}
+
+export async function previewDraft(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  input: unknown,
+): Promise<ModelPreview & { tookMs: number }> {
+  const started = deps.clock();
+  const proposed = requireValidModel(input);
+  const { model: current } = await deps.models.get(portalId);
+  const acc = new PreviewAccumulator(current, proposed, started);
+  const horizon = Math.max(signalHorizonDays(current), signalHorizonDays(proposed));
+  await forEachStoredContact(deps, portalId, horizon, (snapshot, signals) =>
+    acc.add({ id: snapshot.contactId, properties: snapshot.properties, company: snapshot.company, signals }),
+  );
+  return { ...acc.finish(), tookMs: deps.clock() - started };
+}
+
+/** The model a stored version stands for, with its stored number in the label. */
+function versionModel(record: ModelVersionRecord): QualificationModel {
+  return withStoredVersion(requireValidModel(record.model), record.version);
+}
+
+/**
+ * Publishes a stored version (a draft, or an earlier version to roll back to). Contacts whose
+ * written values would change under it are enqueued for a rescore; the others keep theirs.
+ */
+export async function publishVersion(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  request: { version: number; publishedBy: string; agreedBy?: string | null; note?: string | null },
+): Promise<VersionSummary & { rescoreEnqueued: number }> {
+  const target = await deps.store.modelVersion(portalId, request.version);
+  if (!target)
+    throw new AppError('not_found', `Model version ${request.version} does not exist.`, [
+      { path: '$.version', message: 'no such version' },
+    ]);
+  const proposed = versionModel(target);
+  const { model: current } = await deps.models.get(portalId);
+  const now = deps.clock();
+
+  const affected: string[] = [];
+  const horizon = Math.max(signalHorizonDays(current), signalHorizonDays(proposed));
+  await forEachStoredContact(deps, portalId, horizon, (snapshot, signals) => {
+    const contact = {
+      id: snapshot.contactId,
+      properties: snapshot.properties,
+      company: snapshot.company,
+      signals,
+    };
+    const before = writtenValues(evaluate(contact, current, now));
+    const after = writtenValues(evaluate(contact, proposed, now));
+    delete before.lq_model_version;
+    delete after.lq_model_version;
+    if (JSON.stringify(before) !== JSON.stringify(after)) affected.push(snapshot.contactId);
+  });
+
+  const published = await deps.store.publish(
+    portalId,
+    request.version,
+    { publishedBy: request.publishedBy, agreedBy: request.agreedBy ?? null, note: request.note ?? null },
+    now,
+  );
+  deps.models.invalidate(portalId);
+  for (let i = 0; i < affected.length; i += PAGE)
+    await deps.store.enqueue(
+      affected.slice(i, i + PAGE).map((contactId) => ({ portalId, contactId, reason: 'model-published' })),
+    );
+  if (affected.length > 0) deps.wakeWorker();
+  return { ...summary(published), rescoreEnqueued: affected.length };
+}

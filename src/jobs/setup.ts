@@ -1,0 +1,59 @@
+/**
+ * Portal set-up, run by `cli setup` and at every start (it is idempotent): create the property
+ * group and the properties the app writes, and check that the portal has the lifecycle stages
+ * and lead statuses the model and the engine use.
+ */
+import type { QualificationModel } from '../core/model.js';
+import type { CrmGateway } from '../hubspot/crm-gateway.js';
+import { LQ_PROPERTIES, PROPERTY_GROUP } from '../hubspot/write-back.js';
+
+/** The stages and statuses the engine itself may write. */
+const ENGINE_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead'];
+const ENGINE_STATUSES = ['NEW', 'UNQUALIFIED'];
+
+export class PortalMismatchError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The portal does not match the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PortalMismatchError';
+  }
+}
+
+/** The lifecycle stages a model names (the installed-base rule's conditions on lifecyclestage). */
+export function stagesNamedBy(model: QualificationModel): string[] {
+  const named = new Set<string>();
+  for (const c of model.thresholds.installedBase?.customerWhen ?? []) {
+    const refs = typeof c.property === 'string' ? [c.property] : c.property;
+    if (!refs.some((r) => r === 'contact.lifecyclestage')) continue;
+    if (c.match.type === 'one-of' || c.match.type === 'none-of') for (const v of c.match.values) named.add(v);
+  }
+  return [...named];
+}
+
+export interface SetupResult {
+  created: string[];
+  existing: string[];
+  lifecycleStages: string[];
+  leadStatuses: string[];
+}
+
+export async function setupPortal(
+  crm: Pick<CrmGateway, 'ensureContactProperties' | 'propertyOptions'>,
+  model: QualificationModel,
+): Promise<SetupResult> {
+  const { created, existing } = await crm.ensureContactProperties(PROPERTY_GROUP, LQ_PROPERTIES);
+  const lifecycleStages = await crm.propertyOptions('contacts', 'lifecyclestage');
+  const leadStatuses = await crm.propertyOptions('contacts', 'hs_lead_status');
+  const problems: string[] = [];
+  for (const stage of new Set([...ENGINE_STAGES, ...stagesNamedBy(model)]))
+    if (!lifecycleStages.includes(stage))
+      problems.push(
+        `lifecycle stage "${stage}" is used by the model or the engine but the portal has only: ${lifecycleStages.join(', ')}`,
+      );
+  for (const status of ENGINE_STATUSES)
+    if (!leadStatuses.includes(status))
+      problems.push(
+        `lead status "${status}" is used by the engine but the portal has only: ${leadStatuses.join(', ')}`,
+      );
+  if (problems.length > 0) throw new PortalMismatchError(problems);
+  return { created, existing, lifecycleStages, leadStatuses };
+}

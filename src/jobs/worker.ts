@@ -1,0 +1,209 @@
+/**
+ * The worker: drains the durable queue in batches of up to 100 contacts (HubSpot's batch size),
+ * so the number of HubSpot calls follows the number of distinct contacts, not of events.
+ *
+ * Failures: a transient HubSpot failure (429, 5xx, network) retries the batch later with
+ * exponential backoff (or after HubSpot's Retry-After); after `maxAttempts` the work is parked as
+ * a dead letter with its reason, visible and replayable. A write HubSpot refuses for one contact
+ * parks that contact at once (retrying the same write cannot help) and never holds the others.
+ */
+import { randomUUID } from 'node:crypto';
+import { HubSpotError } from '../hubspot/crm-gateway.js';
+import type { Logger } from '../logger.js';
+import type { ContactId, PortalId, Store, WorkItem } from '../store/store.port.js';
+import type { ScoreResult } from './score-contacts.job.js';
+
+export interface WorkerOptions {
+  store: Store;
+  score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
+  logger: Logger;
+  clock?: () => number;
+  /** Contacts per batch (≤ 100). */
+  batchSize?: number;
+  /** How long a claim holds before another worker may take the work over. */
+  leaseMs?: number;
+  /** Attempts before work is parked as dead. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt, capped at `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Idle wait between polls of an empty queue (an enqueue in this process wakes the worker at once). */
+  pollMs?: number;
+  /** Batches processed at the same time (overlaps one batch's reads with another's writes). */
+  concurrency?: number;
+  id?: string;
+}
+
+export interface WorkerStats {
+  batches: number;
+  completed: number;
+  retried: number;
+  dead: number;
+}
+
+export class Worker {
+  readonly id: string;
+  readonly stats: WorkerStats = { batches: 0, completed: 0, retried: 0, dead: 0 };
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
+  private readonly held = new Set<WorkItem>();
+  private readonly o: Required<Omit<WorkerOptions, 'id'>>;
+
+  constructor(options: WorkerOptions) {
+    this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
+    this.o = {
+      clock: Date.now,
+      batchSize: 100,
+      leaseMs: 60_000,
+      maxAttempts: 8,
+      baseBackoffMs: 1_000,
+      maxBackoffMs: 10 * 60_000,
+      pollMs: 500,
+      concurrency: 2,
+      ...options,
+    };
+  }
+
+  /** Starts the loops; returns at once. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.o.concurrency }, () => this.loop());
+  }
+
+  /**
+   * Stops taking work and waits for the batches in hand to finish. If they do not finish within
+   * `deadlineMs`, their work is handed back to the queue (due at once) for the next start.
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    this.running = false;
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      Promise.all(this.loops).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), deadlineMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut && this.held.size > 0) {
+      this.o.logger.warn({ items: this.held.size }, 'worker stop deadline passed: handing claimed work back');
+      await this.o.store.release([...this.held]);
+      this.held.clear();
+    }
+  }
+
+  /** Wakes an idle loop (called after enqueueing in this process). */
+  wake(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  /** Processes due work until none is left (for the CLI, tests and the demo). Returns items handled. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.runOnce();
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  /** Claims and processes one batch; returns how many items it claimed. */
+  async runOnce(): Promise<number> {
+    const items = await this.o.store.claim(this.id, this.o.batchSize, this.o.leaseMs, this.o.clock());
+    if (items.length === 0) return 0;
+    for (const item of items) this.held.add(item);
+    try {
+      this.stats.batches++;
+      const byPortal = new Map<PortalId, WorkItem[]>();
+      for (const item of items) byPortal.set(item.portalId, [...(byPortal.get(item.portalId) ?? []), item]);
+      for (const [portalId, group] of byPortal) await this.process(portalId, group);
+    } finally {
+      for (const item of items) this.held.delete(item);
+    }
+    return items.length;
+  }
+
+  private async process(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    let result: ScoreResult;
+    try {
+      result = await this.o.score(
+        portalId,
+        items.map((i) => i.contactId),
+      );
+    } catch (error) {
+      await this.retryOrPark(items, error);
+      return;
+    }
+    const rejected = new Map(result.rejected.map((r) => [r.id, r.message]));
+    const done = items.filter((i) => !rejected.has(i.contactId));
+    await this.o.store.complete(done);
+    this.stats.completed += done.length;
+    for (const item of items) {
+      const message = rejected.get(item.contactId);
+      if (message === undefined) continue;
+      await this.o.store.fail(item, message, null, this.o.clock());
+      this.stats.dead++;
+      this.o.logger.warn(
+        { portalId, contactId: item.contactId, error: message },
+        'HubSpot refused the write: parked as dead',
+      );
+    }
+  }
+
+  private async retryOrPark(items: readonly WorkItem[], error: unknown): Promise<void> {
+    const now = this.o.clock();
+    const message = error instanceof Error ? error.message : String(error);
+    const transient = !(error instanceof HubSpotError) || error.transient;
+    for (const item of items) {
+      const attempts = item.attempts + 1;
+      if (!transient || attempts >= this.o.maxAttempts) {
+        await this.o.store.fail(
+          item,
+          `${message} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`,
+          null,
+          now,
+        );
+        this.stats.dead++;
+        continue;
+      }
+      const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** item.attempts);
+      const retryAfter =
+        error instanceof HubSpotError && error.retryAfterMs !== null ? error.retryAfterMs : 0;
+      await this.o.store.fail(item, message, now + Math.max(backoff, retryAfter), now);
+      this.stats.retried++;
+    }
+    this.o.logger.warn(
+      { items: items.length, error: message, transient },
+      transient ? 'batch failed: will retry' : 'batch failed: parked as dead',
+    );
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let n: number;
+      try {
+        n = await this.runOnce();
+      } catch (error) {
+        // The store itself failed (disk full, connection lost): back off and try again.
+        this.o.logger.error({ err: error }, 'worker could not claim or settle work');
+        await this.idle(this.o.pollMs * 4);
+        continue;
+      }
+      if (n === 0) await this.idle(this.o.pollMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+}

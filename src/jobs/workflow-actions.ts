@@ -1,0 +1,173 @@
+/**
+ * The custom workflow actions HubSpot calls: *Qualify contact*, *Record intent signal*, and the
+ * option list for the signal type. Each validates its input, acts, and answers in HubSpot's
+ * `outputFields` shape. Slow or rate-limited HubSpot → `BLOCK`, completed later by the worker
+ * through the callback API, rather than a timeout.
+ */
+import type { z } from 'zod';
+import { AppError, type Problem } from '../errors.js';
+import { HubSpotError } from '../hubspot/crm-gateway.js';
+import { type ActionExecution, type ExecutionState, RecordSignalInputSchema } from '../hubspot/payloads.js';
+import { jsonPath } from '../core/model.js';
+import { qualifyOutputFields } from '../hubspot/write-back.js';
+import type { Logger } from '../logger.js';
+import type { ContactId, PortalId, Store } from '../store/store.port.js';
+import type { ActiveModels } from './active-model.js';
+import type { ScoreResult } from './score-contacts.job.js';
+
+export interface ActionDeps {
+  store: Pick<Store, 'recordSignal' | 'addPendingCallback' | 'enqueue'>;
+  models: ActiveModels;
+  score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
+  /** Called after work was enqueued in this process. */
+  wakeWorker: () => void;
+  logger: Logger;
+  clock: () => number;
+  /** How long *Qualify contact* may take before answering BLOCK (default 4 s). */
+  syncTimeoutMs?: number;
+}
+
+export type ActionResponse = {
+  outputFields: Record<string, string | number | boolean> & { hs_execution_state: ExecutionState };
+};
+
+/** How long HubSpot keeps a BLOCKed action waiting before it moves on (ISO-8601 duration). */
+export const BLOCK_EXPIRATION = 'P1D';
+
+function problemsOf(error: z.ZodError, prefix: (string | number)[]): Problem[] {
+  return error.issues.map((issue) => ({
+    path: jsonPath([...prefix, ...issue.path]),
+    message: issue.message,
+  }));
+}
+
+function requireContact(execution: ActionExecution): void {
+  if (execution.object.objectType.toUpperCase() !== 'CONTACT')
+    throw new AppError('invalid_input', 'This action works on contacts only.', [
+      { path: '$.object.objectType', message: `must be CONTACT, not ${execution.object.objectType}` },
+    ]);
+}
+
+class Timeout extends Error {}
+
+/** *Qualify contact*: evaluate now, write back, answer with the outputs (or BLOCK and finish later). */
+export async function qualifyContact(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+  requireContact(execution);
+  const portalId = execution.origin.portalId;
+  const contactId = execution.object.objectId;
+  let timer: NodeJS.Timeout | undefined;
+  const scoring = deps.score(portalId, [contactId]);
+  try {
+    const result = await Promise.race([
+      scoring,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Timeout()), deps.syncTimeoutMs ?? 4_000);
+      }),
+    ]);
+    const evaluation = result.evaluations.get(contactId);
+    if (!evaluation) {
+      const why = result.missing.includes(contactId)
+        ? 'HubSpot does not know this contact'
+        : (result.rejected[0]?.message ?? 'not scored');
+      return { outputFields: { hs_execution_state: 'FAIL_CONTINUE', explanation: why } };
+    }
+    const refused = result.rejected.some((r) => r.id === contactId);
+    return {
+      outputFields: {
+        ...qualifyOutputFields(evaluation),
+        hs_execution_state: refused ? 'FAIL_CONTINUE' : 'SUCCESS',
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof Timeout) && !(error instanceof HubSpotError && error.transient)) throw error;
+    // Let the late result (if any) land quietly; the queued rescore completes the callback.
+    scoring.catch((late: unknown) => deps.logger.debug({ err: late }, 'late qualify result discarded'));
+    await deps.store.addPendingCallback({
+      callbackId: execution.callbackId,
+      portalId,
+      contactId,
+      action: 'qualify',
+      createdAt: deps.clock(),
+      completedAt: null,
+    });
+    await deps.store.enqueue([{ portalId, contactId, reason: 'workflow-action' }]);
+    deps.wakeWorker();
+    deps.logger.info(
+      { callbackId: execution.callbackId, reason: error instanceof Timeout ? 'slow' : error.message },
+      'qualify answered BLOCK',
+    );
+    return {
+      outputFields: {
+        hs_execution_state: 'BLOCK',
+        hs_expiration_duration: BLOCK_EXPIRATION,
+      } as ActionResponse['outputFields'],
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** *Record intent signal*: stored once per callbackId (HubSpot's retries re-send it), then rescored via the queue. */
+export async function recordIntentSignal(
+  deps: ActionDeps,
+  execution: ActionExecution,
+): Promise<ActionResponse> {
+  requireContact(execution);
+  const parsed = RecordSignalInputSchema.safeParse(execution.inputs);
+  if (!parsed.success)
+    throw new AppError(
+      'invalid_input',
+      'The action’s input fields are invalid.',
+      problemsOf(parsed.error, ['inputFields']),
+    );
+  const portalId = execution.origin.portalId;
+  const contactId = execution.object.objectId;
+  const { model } = await deps.models.get(portalId);
+  const rule = model.intent.signals.find((s) => s.type === parsed.data.signal_type);
+  if (!rule)
+    throw new AppError('invalid_input', 'Unknown signal type.', [
+      {
+        path: '$.inputFields.signal_type',
+        message: `"${parsed.data.signal_type}" is not a signal of the active model (${model.version}); choose one of ${model.intent.signals.map((s) => s.type).join(', ')}`,
+      },
+    ]);
+  const now = deps.clock();
+  const occurredAt = parsed.data.occurred_at ?? now;
+  if (occurredAt > now + 5 * 60_000)
+    throw new AppError('invalid_input', 'The signal lies in the future.', [
+      { path: '$.inputFields.occurred_at', message: 'must not be in the future' },
+    ]);
+
+  const { created } = await deps.store.recordSignal(
+    {
+      portalId,
+      contactId,
+      type: rule.type,
+      occurredAt,
+      source: 'workflow-action',
+      idempotencyKey: `callback:${execution.callbackId}`,
+      recordedAt: now,
+    },
+    { portalId, contactId, reason: 'signal' },
+  );
+  if (created) deps.wakeWorker();
+  return { outputFields: { hs_execution_state: 'SUCCESS', signal_type: rule.type, duplicate: !created } };
+}
+
+/** The signal-type options for the *Record intent signal* action, from the active model. */
+export async function signalOptions(
+  deps: Pick<ActionDeps, 'models'>,
+  portalId: PortalId,
+  query: string | undefined,
+): Promise<{ options: { label: string; value: string; description: string }[]; searchable: boolean }> {
+  const { model } = await deps.models.get(portalId);
+  const q = (query ?? '').trim().toLowerCase();
+  const options = model.intent.signals
+    .filter((s) => q === '' || s.label.toLowerCase().includes(q) || s.type.includes(q))
+    .map((s) => ({
+      label: s.label,
+      value: s.type,
+      description: `${s.points > 0 ? '+' : ''}${s.points} points; full for ${s.ageing.fullDays} days, gone after ${s.ageing.expiresAfterDays}`,
+    }));
+  return { options, searchable: true };
+}

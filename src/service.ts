@@ -1,0 +1,177 @@
+/**
+ * Wiring: config → logger, store, rate budget, HubSpot gateway, models, worker, Express app.
+ * Used by `main.ts` (the real service), `npm run demo` and the component tests; nothing here runs
+ * at import time.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { CrmGateway } from './hubspot/crm-gateway.js';
+import { createApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import { mountSettingsRoutes } from './http/settings-routes.js';
+import { ActiveModels } from './jobs/active-model.js';
+import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/score-contacts.job.js';
+import { setupPortal } from './jobs/setup.js';
+import { Worker, type WorkerOptions } from './jobs/worker.js';
+import { createLogger, type Logger, safeDatabaseUrl } from './logger.js';
+import { openStore, type RateBudget, type Store } from './store/index.js';
+
+export interface ServiceOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: () => number;
+  /** Start the worker loops (default true). Tests may drive `worker.drain()` themselves. */
+  startWorker?: boolean;
+  /** Create the app's properties and check the portal's options at start (default true). */
+  setup?: boolean;
+  worker?: Partial<Omit<WorkerOptions, 'store' | 'score' | 'logger' | 'clock'>>;
+  /** Gateway retry tuning (tests make it fast). */
+  gateway?: { maxRetries?: number; baseDelayMs?: number; maxRateLimitWaitMs?: number };
+  /** How long *Qualify contact* may take before answering BLOCK. */
+  syncTimeoutMs?: number;
+}
+
+export interface Service {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  crm: CrmGateway;
+  budget: RateBudget;
+  models: ActiveModels;
+  metrics: Metrics;
+  worker: Worker;
+  scoreDeps: ScoreDeps;
+  app: ReturnType<typeof createApp>;
+  /** Listens on `port` (0 = any free port); returns the bound port. */
+  listen(port?: number): Promise<number>;
+  /** Graceful stop: stop taking requests and work, finish or hand back claimed work, close the store. */
+  close(): Promise<void>;
+}
+
+export async function createService(options: ServiceOptions): Promise<Service> {
+  const { config } = options;
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const metrics = new Metrics();
+
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    eventRetentionDays: config.EVENT_RETENTION_DAYS,
+    now: clock,
+    logger,
+  });
+  logger.info({ store: store.kind, database: safeDatabaseUrl(config.DATABASE_URL) }, 'store ready');
+
+  // One budget for every HubSpot call of this process and, on PostgreSQL, of all instances.
+  const budget = store.rateBudget({
+    points: Math.max(1, Math.floor(config.HUBSPOT_RATE_LIMIT * config.HUBSPOT_RATE_HEADROOM)),
+    windowMs: 10_000,
+  });
+  const crm = new CrmGateway({
+    accessToken: config.HUBSPOT_ACCESS_TOKEN,
+    basePath: config.HUBSPOT_BASE_URL,
+    budget,
+    onCall: (endpoint, status) => metrics.hubspotCalls.inc({ endpoint, status: String(status) }),
+    ...options.gateway,
+  });
+  const models = new ActiveModels(store, 5_000, clock);
+  const scoreDeps: ScoreDeps = {
+    store,
+    crm,
+    models,
+    companies: new CompanyCache(),
+    clock,
+    onScored: ({ written, unchanged }) => {
+      metrics.contactsScored.inc({ outcome: 'written' }, written);
+      metrics.contactsScored.inc({ outcome: 'unchanged' }, unchanged);
+    },
+  };
+  const score = (portalId: string, ids: readonly string[]) => scoreContacts(scoreDeps, portalId, ids);
+  const worker = new Worker({
+    store,
+    score,
+    logger: logger.child({ component: 'worker' }),
+    clock,
+    batchSize: config.WORKER_BATCH_SIZE,
+    ...options.worker,
+  });
+  metrics.addGauge({
+    name: 'lq_queue_depth',
+    help: 'Work items by state (pending, claimed) and dead letters.',
+    read: async () => {
+      const q = await store.queueStats();
+      return [
+        { labels: { state: 'pending' }, value: q.pending },
+        { labels: { state: 'claimed' }, value: q.claimed },
+        { labels: { state: 'dead' }, value: q.dead },
+      ];
+    },
+  });
+
+  if (options.setup ?? true) {
+    // Any portal: the private app's token belongs to one portal; the default model is checked.
+    const { model } = await models.get('default');
+    const result = await setupPortal(crm, model);
+    logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
+  }
+
+  const wakeWorker = () => worker.wake();
+  const signature = {
+    clientSecret: config.HUBSPOT_CLIENT_SECRET,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    clock,
+    metrics,
+  };
+  const app = createApp({
+    logger,
+    metrics,
+    store,
+    clientSecret: config.HUBSPOT_CLIENT_SECRET,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    clock,
+    webhooks: { store, models, clock, appId: config.HUBSPOT_APP_ID },
+    actions: { store, models, score, wakeWorker, logger, clock, syncTimeoutMs: options.syncTimeoutMs },
+    hubspotReady: async () => {
+      try {
+        await crm.propertyOptions('contacts', 'lifecyclestage');
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, problem: error instanceof Error ? error.message : 'unreachable' };
+      }
+    },
+    extraRoutes: (express) => mountSettingsRoutes(express, { store, models, clock, wakeWorker }, signature),
+  });
+
+  let server: Server | null = null;
+  if (options.startWorker ?? true) worker.start();
+
+  return {
+    config,
+    logger,
+    store,
+    crm,
+    budget,
+    models,
+    metrics,
+    worker,
+    scoreDeps,
+    app,
+    listen: (port = config.PORT) =>
+      new Promise((resolve, reject) => {
+        const s = app.listen(port, () => resolve((s.address() as AddressInfo).port));
+        s.once('error', reject);
+        server = s;
+      }),
+    async close() {
+      if (server) {
+        const s = server;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeIdleConnections();
+        await closed;
+      }
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

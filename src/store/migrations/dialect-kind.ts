@@ -1,0 +1,2 @@
+/** The two databases the migrations are written for. */
+export type DialectKind = 'sqlite' | 'postgres';

@@ -1,0 +1,27 @@
+/**
+ * All migrations, in order. Forward-only: a migration, once released, is never edited; a change
+ * is a new file with the next number. Names sort in the order they run.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './0001_initial.js';
+import { feedbackLoop } from './0002_feedback_loop.js';
+import type { DialectKind } from './dialect-kind.js';
+
+export type { DialectKind } from './dialect-kind.js';
+export { RATE_BUDGET_TABLE } from './0002_feedback_loop.js';
+
+/** The migrations for a dialect, by name. */
+export function migrationsFor(kind: DialectKind): Record<string, Migration> {
+  return {
+    '0001_initial': initial(kind),
+    '0002_feedback_loop': feedbackLoop(kind),
+  };
+}
+
+/** The names of all migrations, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor('sqlite'));
+
+/** A static provider for Kysely's `Migrator` (no file-system scanning, so it works bundled). */
+export function migrationProvider(kind: DialectKind): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(migrationsFor(kind)) };
+}

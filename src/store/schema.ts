@@ -1,0 +1,169 @@
+/**
+ * The tables as the query layer sees them (Kysely's `Database` type), after the latest migration.
+ *
+ * Conventions, the same on both databases: times are epoch milliseconds (`bigint` on PostgreSQL,
+ * read back as numbers; `integer` on SQLite); ids are text; JSON is stored as text; an absent
+ * property name in the webhook dedupe key is `''`, never NULL (NULLs are distinct in unique keys).
+ */
+import type { Generated } from 'kysely';
+
+export interface WebhookEventsTable {
+  portal_id: string;
+  event_id: string;
+  subscription_id: string;
+  object_id: string;
+  occurred_at: number;
+  /** `''` when the event has no property (part of the dedupe key, so never NULL). */
+  property_name: string;
+  subscription_type: string;
+  property_value: string | null;
+  change_source: string | null;
+  source_id: string | null;
+  attempt_number: number;
+  raw: string;
+  received_at: number;
+}
+
+export interface SignalsTable {
+  portal_id: string;
+  idempotency_key: string;
+  contact_id: string;
+  type: string;
+  occurred_at: number;
+  source: string;
+  recorded_at: number;
+}
+
+export interface WorkQueueTable {
+  portal_id: string;
+  contact_id: string;
+  /** `pending` or `claimed`. */
+  state: string;
+  reason: string;
+  enqueued_at: number;
+  /** When the row can next be claimed: the due time while pending, the lease expiry while claimed. */
+  due_at: number;
+  attempts: number;
+  lease_id: string | null;
+  worker_id: string | null;
+  /** Set when work arrived while the row was claimed: it runs again (not before this time) after completion. */
+  requeue_at: number | null;
+  last_error: string | null;
+}
+
+export interface DeadLettersTable {
+  id: string;
+  portal_id: string;
+  contact_id: string;
+  reason: string;
+  error: string;
+  attempts: number;
+  died_at: number;
+}
+
+export interface ContactSnapshotsTable {
+  portal_id: string;
+  contact_id: string;
+  /** JSON object. */
+  properties: string;
+  /** JSON object or NULL. */
+  company: string | null;
+  read_at: number;
+}
+
+export interface EvaluationsTable {
+  portal_id: string;
+  contact_id: string;
+  model_version: string;
+  fit_score: number;
+  intent_score: number;
+  qualification: string;
+  disqualification_id: string | null;
+  lifecycle_stage: string | null;
+  lead_status: string | null;
+  route: string | null;
+  /** JSON array of strings. */
+  explanation: string;
+  evaluated_at: number;
+}
+
+export interface TransitionsTable {
+  /** Insertion order, to keep transitions of the same instant in the order they were recorded. */
+  seq: Generated<number>;
+  portal_id: string;
+  contact_id: string;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  at: number;
+  model_version: string;
+  cause: string;
+  /** JSON object or NULL. */
+  details: string | null;
+}
+
+export interface ModelVersionsTable {
+  portal_id: string;
+  version: number;
+  status: string;
+  /** JSON. */
+  model: string;
+  created_by: string;
+  created_at: number;
+  published_by: string | null;
+  published_at: number | null;
+  agreed_by: string | null;
+  note: string | null;
+}
+
+export interface PendingCallbacksTable {
+  callback_id: string;
+  portal_id: string;
+  contact_id: string;
+  action: string;
+  created_at: number;
+  completed_at: number | null;
+}
+
+export interface SalesDecisionsTable {
+  portal_id: string;
+  idempotency_key: string;
+  contact_id: string;
+  decision: string;
+  reason: string | null;
+  note: string | null;
+  decided_by: string | null;
+  decided_at: number;
+}
+
+export interface SlaTimersTable {
+  portal_id: string;
+  contact_id: string;
+  kind: string;
+  started_at: number;
+  due_at: number;
+  closed_at: number | null;
+  outcome: string | null;
+}
+
+/** A scratch table for the health check's write probe (always empty). */
+export interface StoreProbeTable {
+  id: number;
+  payload: string;
+}
+
+/** The whole schema. */
+export interface Database {
+  webhook_events: WebhookEventsTable;
+  signals: SignalsTable;
+  work_queue: WorkQueueTable;
+  dead_letters: DeadLettersTable;
+  contact_snapshots: ContactSnapshotsTable;
+  evaluations: EvaluationsTable;
+  transitions: TransitionsTable;
+  model_versions: ModelVersionsTable;
+  pending_callbacks: PendingCallbacksTable;
+  sales_decisions: SalesDecisionsTable;
+  sla_timers: SlaTimersTable;
+  store_probe: StoreProbeTable;
+}

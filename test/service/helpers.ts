@@ -1,0 +1,111 @@
+/**
+ * A whole stack for component tests: the HubSpot sandbox, and the service on port 0 with its own
+ * SQLite file, talking to each other over HTTP exactly as in production.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { createService, type Service, type ServiceOptions } from '../../src/service.js';
+
+export const SECRET = 'test-client-secret-0f3c';
+/** The URL HubSpot "calls": what signatures are computed over (the service sits behind a proxy). */
+export const PUBLIC = 'https://lq.example.test';
+
+export interface Stack {
+  sandbox: Sandbox;
+  service: Service;
+  /** The service's local URL. */
+  url: string;
+  portalId: string;
+  close(): Promise<void>;
+  /** Deliver webhook events the way HubSpot does, signed for the public URL. */
+  deliver: (
+    events: Parameters<Sandbox['sender']['deliver']>[0],
+    options?: Partial<Parameters<Sandbox['sender']['deliver']>[1]>,
+  ) => ReturnType<Sandbox['sender']['deliver']>;
+  /** Execute a workflow action the way HubSpot does. */
+  execute: (
+    path: string,
+    input: { contactId: string; inputFields?: Record<string, unknown>; callbackId?: string },
+  ) => ReturnType<Sandbox['sender']['executeAction']>;
+  /** HubSpot calls made since the last reset, by endpoint. */
+  calls: (endpoint?: string) => number;
+}
+
+export interface StackOptions {
+  contacts?: number;
+  sandbox?: Partial<SandboxOptions>;
+  service?: Partial<Omit<ServiceOptions, 'config'>>;
+  env?: Record<string, string>;
+  /** Reuse a database (to restart a service on the same data). */
+  databaseUrl?: string;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const now = Date.now();
+  const sandbox = await createSandbox({
+    data: { contacts: options.contacts ?? 50, seed: 7, now },
+    rateLimit: { perInterval: 190 },
+    outbound: { sleep: async () => {} },
+    ...options.sandbox,
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'lq-stack-'));
+  const config: Config = loadConfig({
+    HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
+    HUBSPOT_CLIENT_SECRET: SECRET,
+    HUBSPOT_BASE_URL: sandbox.baseUrl,
+    PUBLIC_BASE_URL: PUBLIC,
+    DATABASE_URL: options.databaseUrl ?? join(dir, 'lq.sqlite'),
+    HUBSPOT_RATE_LIMIT: '190',
+    HUBSPOT_RATE_HEADROOM: '1',
+    HUBSPOT_APP_ID: String(sandbox.appId),
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const service = await createService({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    startWorker: false,
+    gateway: { baseDelayMs: 2, maxRateLimitWaitMs: 50 },
+    worker: { baseBackoffMs: 1, maxBackoffMs: 5 },
+    ...options.service,
+  });
+  const port = await service.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  const portalId = String(sandbox.portalId);
+  return {
+    sandbox,
+    service,
+    url,
+    portalId,
+    async close() {
+      await service.close();
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+    deliver: (events, deliverOptions) =>
+      sandbox.sender.deliver(events, {
+        targetUrl: `${url}/hubspot/webhooks`,
+        signedUrl: `${PUBLIC}/hubspot/webhooks`,
+        clientSecret: SECRET,
+        retryDelayMs: () => 1,
+        ...deliverOptions,
+      }),
+    execute: (path, input) =>
+      sandbox.sender.executeAction({
+        actionUrl: `${url}${path}`,
+        signedUrl: `${PUBLIC}${path}`,
+        clientSecret: SECRET,
+        origin: { portalId: sandbox.portalId, actionDefinitionId: 1, actionDefinitionVersion: 1 },
+        object: { objectId: input.contactId, objectType: 'CONTACT' },
+        inputFields: input.inputFields ?? {},
+        ...(input.callbackId ? { callbackId: input.callbackId } : {}),
+        retryDelayMs: () => 1,
+      }),
+    calls: (endpoint) => (endpoint ? sandbox.stats.count(endpoint) : sandbox.stats.snapshot().total),
+  };
+}

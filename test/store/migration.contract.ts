@@ -1,0 +1,66 @@
+/**
+ * Migrations, for every adapter: from an empty database, and from the previous version with data
+ * in it (the data must come through intact and the new tables must work).
+ */
+import { afterEach, expect, it } from 'vitest';
+import { MIGRATION_NAMES, migrate } from '../../src/store/index.js';
+import { T0, sampleModel, signal, type TestDatabase } from './helpers.js';
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Registers the migration tests for one adapter; `fresh` makes a new, empty database. */
+export function migrationContract(fresh: () => TestDatabase): void {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.dispose();
+    db = undefined;
+  });
+
+  it('when the database is empty, then every migration applies in order and a second run applies none', async () => {
+    db = fresh();
+
+    expect(await migrate(db.url, { schema: db.schema })).toEqual([...MIGRATION_NAMES]);
+    expect(await migrate(db.url, { schema: db.schema })).toEqual([]);
+  });
+
+  it('when the database is at the previous version with data, then migrating to the latest keeps the data', async () => {
+    db = fresh();
+    expect(await migrate(db.url, { schema: db.schema, target: '0001_initial' })).toEqual(['0001_initial']);
+    await db.exec([
+      `insert into signals (portal_id, idempotency_key, contact_id, type, occurred_at, source, recorded_at)
+       values ('p1', 'cb-1', 'c1', 'demo_request', ${T0 - 60_000}, 'workflow-action', ${T0})`,
+      `insert into work_queue (portal_id, contact_id, state, reason, enqueued_at, due_at, attempts)
+       values ('p1', 'c1', 'pending', 'webhook', ${T0}, ${T0}, 0)`,
+      `insert into model_versions (portal_id, version, status, model, created_by, created_at, published_by, published_at)
+       values ('p1', 1, 'published', ${literal(JSON.stringify(sampleModel))}, 'ann', ${T0}, 'ann', ${T0})`,
+      `insert into transitions (portal_id, contact_id, kind, from_state, to_state, at, model_version, cause)
+       values ('p1', 'c1', 'qualification', 'nurture', 'mql', ${T0}, '1', 'evaluation')`,
+    ]);
+
+    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0002_feedback_loop']);
+
+    const store = await db.open();
+    expect((await store.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
+    expect(await store.claim('w1', 10, 30_000, T0)).toMatchObject([{ contactId: 'c1', reason: 'webhook' }]);
+    expect(await store.publishedModel('p1')).toMatchObject({
+      version: 1,
+      model: sampleModel,
+      publishedBy: 'ann',
+    });
+    expect(await store.transitions('p1', T0, T0 + 1)).toMatchObject([{ from: 'nurture', to: 'mql' }]);
+    expect(
+      await store.recordSalesDecision({
+        portalId: 'p1',
+        contactId: 'c1',
+        decision: 'accept',
+        reason: null,
+        note: null,
+        decidedBy: 'sam',
+        decidedAt: T0,
+        idempotencyKey: 'k1',
+      }),
+    ).toBe(true);
+  });
+}
