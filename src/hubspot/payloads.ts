@@ -110,9 +110,12 @@ export const QualifyInputSchema = z.object({});
 
 /** When a signal happened: ISO-8601, or epoch ms as HubSpot's datetime fields send it. */
 const occurredAtInput = z
-  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,14}$/), z.number().int()], {
-    error: 'must be an ISO-8601 date-time or epoch milliseconds',
-  })
+  .union(
+    [z.iso.datetime({ offset: true }), z.iso.date(), z.string().regex(/^\d{10,14}$/), z.number().int()],
+    {
+      error: 'must be an ISO-8601 date-time or date, or epoch milliseconds',
+    },
+  )
   .transform((v) => (typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v)));
 
 /** *Record intent signal*: the signal type (options from the active model) and an optional time. */

@@ -109,7 +109,7 @@ describe('workflow action: Record intent signal', () => {
     [
       { signal_type: 'demo_requested', occurred_at: 'last tuesday' },
       '$.inputFields.occurred_at',
-      'must be an ISO-8601 date-time or epoch milliseconds',
+      'must be an ISO-8601 date-time or date, or epoch milliseconds',
     ],
     [
       { signal_type: 'demo_requested', occurred_at: String(Date.now() + 86_400_000) },

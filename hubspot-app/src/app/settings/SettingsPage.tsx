@@ -1,0 +1,400 @@
+/**
+ * The app's settings page: where marketing ops tune the one qualification model marketing and
+ * sales share. Edit the MQL bar, fit points, intent signals and disqualifiers; preview what the
+ * change does to the portal's contacts; publish it with a note and the name of who in sales
+ * agreed; roll back to an earlier version. What the user typed is never lost on an error.
+ */
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Divider,
+  Flex,
+  Heading,
+  Input,
+  LoadingButton,
+  LoadingSpinner,
+  Text,
+  TextArea,
+  Tile,
+  hubspot,
+} from '@hubspot/ui-extensions';
+import type { SettingsContext } from '@hubspot/ui-extensions';
+import { ModelEditor } from './ModelEditor';
+import {
+  type Draft,
+  type Problem,
+  countChanges,
+  describeBar,
+  describePath,
+  draftOf,
+  modelToSend,
+  paths,
+  toDraftPath,
+  validateDraft,
+  validatePublishForm,
+} from './model';
+import { PreviewResults } from './PreviewResults';
+import {
+  type ActiveModel,
+  type Preview,
+  SettingsApiError,
+  type VersionSummary,
+  settingsApi,
+} from './settings-api';
+import { VersionHistory, formatTime } from './VersionHistory';
+
+hubspot.extend<'settings'>(({ context }) => <SettingsPage context={context} />);
+
+type Busy = null | 'preview' | 'publish' | 'rollback';
+
+interface Notice {
+  variant: 'error' | 'success' | 'warning';
+  title: string;
+  message: string;
+  /** Problems to list, already described for people. */
+  details?: string[];
+}
+
+const KEPT = 'Your edits are kept; nothing was lost.';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function ActiveSummary({ active, timeZone }: { active: ActiveModel; timeZone: string }) {
+  const { mql } = active.model.thresholds;
+  const title = active.isDefault
+    ? `In force: the default model "${active.model.name}" (nothing published yet)`
+    : `In force: version ${active.storedVersion ?? '?'} — ${active.model.name}`;
+  return (
+    <Tile compact>
+      <Flex direction="column" gap="xs">
+        <Text format={{ fontWeight: 'demibold' }}>{title}</Text>
+        <Text>
+          MQL: fit {describeBar(mql.fit)} and intent {describeBar(mql.intent)}.
+        </Text>
+        {!active.isDefault && (
+          <Text variant="microcopy">
+            Published {formatTime(active.publishedAt, timeZone)} by {active.publishedBy ?? 'unknown'}
+            {active.agreedBy ? `, agreed by ${active.agreedBy}` : ', no sales agreement recorded'}
+            {active.note ? ` — “${active.note}”` : ''}
+          </Text>
+        )}
+      </Flex>
+    </Tile>
+  );
+}
+
+export function SettingsPage({ context }: { context: SettingsContext }) {
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [active, setActive] = useState<ActiveModel | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [serverProblems, setServerProblems] = useState<Problem[]>([]);
+  const [preview, setPreview] = useState<{ result: Preview; sent: string } | null>(null);
+  const [versions, setVersions] = useState<VersionSummary[] | null>(null);
+  const [versionsError, setVersionsError] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const [agreedBy, setAgreedBy] = useState('');
+  const [savedDraft, setSavedDraft] = useState<{ version: number; sent: string } | null>(null);
+  const [confirmRollback, setConfirmRollback] = useState<number | null>(null);
+  const [rollbackNote, setRollbackNote] = useState('');
+  const [busy, setBusy] = useState<Busy>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+
+  /** Loads the model in force and the history; the editor restarts from the model only if asked. */
+  const reload = useCallback(async (restartEditor: boolean) => {
+    const [model, history] = await Promise.allSettled([settingsApi.loadModel(), settingsApi.loadVersions()]);
+    if (model.status === 'fulfilled') {
+      setActive(model.value.active);
+      setLoadError(null);
+      if (restartEditor) {
+        setDraft(draftOf(model.value.active.model));
+        setServerProblems([]);
+        setPreview(null);
+      }
+    } else {
+      setLoadError(messageOf(model.reason));
+    }
+    if (history.status === 'fulfilled') {
+      setVersions(history.value.versions);
+      setVersionsError(null);
+    } else {
+      setVersionsError(messageOf(history.reason));
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload(true);
+  }, [reload]);
+
+  const localProblems = useMemo(() => (draft ? validateDraft(draft) : []), [draft]);
+  const formProblems = useMemo(() => validatePublishForm(note, agreedBy), [note, agreedBy]);
+  const problemAt = useCallback(
+    (path: string) =>
+      localProblems.find((p) => p.path === path)?.message ??
+      formProblems.find((p) => p.path === path)?.message ??
+      serverProblems.find((p) => p.path === path)?.message,
+    [localProblems, formProblems, serverProblems],
+  );
+
+  if (!active || !draft) {
+    if (loadError)
+      return (
+        <Flex direction="column" gap="md">
+          <Alert title="The qualification model could not be loaded" variant="error">
+            {loadError}
+          </Alert>
+          <Button
+            testId="retry-load"
+            onClick={() => {
+              setLoadError(null);
+              return reload(true);
+            }}
+          >
+            Try again
+          </Button>
+        </Flex>
+      );
+    return <LoadingSpinner label="Loading the qualification model…" layout="centered" />;
+  }
+
+  const sending = modelToSend(draft);
+  const sentJson = JSON.stringify(sending.model);
+  const changes = countChanges(draft, active.model);
+  const previewIsCurrent = preview !== null && preview.sent === sentJson;
+
+  const edit = (next: Draft, path: string) => {
+    setDraft(next);
+    setServerProblems((problems) => problems.filter((p) => p.path !== path));
+  };
+
+  /** Stops before any request when a field is wrong, and says so. */
+  const blockedByLocalProblems = (extra: Problem[] = []): boolean => {
+    const problems = [...localProblems, ...extra];
+    if (problems.length === 0) return false;
+    setNotice({
+      variant: 'error',
+      title: 'Fix the highlighted fields first',
+      message: `Nothing was sent. ${problems.length === 1 ? 'One field needs' : `${problems.length} fields need`} a change:`,
+      details: problems.map((p) => `${describePath(p.path, draft.model)}: ${p.message}`),
+    });
+    return true;
+  };
+
+  const showFailure = (title: string, error: unknown, disqualifierIndex: readonly number[]) => {
+    const problems =
+      error instanceof SettingsApiError
+        ? error.problems.map((p) => ({ ...p, path: toDraftPath(p.path, disqualifierIndex) }))
+        : [];
+    setServerProblems(problems);
+    setNotice({
+      variant: 'error',
+      title,
+      message: `${messageOf(error)} ${KEPT}`,
+      details: problems.map((p) => `${describePath(p.path, draft.model)}: ${p.message}`),
+    });
+  };
+
+  const runPreview = async () => {
+    if (blockedByLocalProblems()) return;
+    setBusy('preview');
+    setNotice(null);
+    try {
+      const result = await settingsApi.preview(sending.model);
+      setPreview({ result, sent: sentJson });
+      setServerProblems([]);
+    } catch (error) {
+      showFailure('The preview failed', error, sending.disqualifierIndex);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const publish = async () => {
+    if (blockedByLocalProblems(formProblems)) return;
+    setBusy('publish');
+    setNotice(null);
+    let version = savedDraft?.sent === sentJson ? savedDraft.version : null;
+    try {
+      if (version === null) {
+        version = (await settingsApi.saveDraft(sending.model)).version;
+        setSavedDraft({ version, sent: sentJson });
+      }
+      const result = await settingsApi.publish({
+        version,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(agreedBy.trim() ? { agreedBy: agreedBy.trim() } : {}),
+      });
+      setNote('');
+      setAgreedBy('');
+      setSavedDraft(null);
+      setNotice({
+        variant: 'success',
+        title: `Version ${result.version} is in force`,
+        message: `${result.rescoreEnqueued} contact${result.rescoreEnqueued === 1 ? '' : 's'} whose qualification changes will be rescored in the next minutes.`,
+      });
+      await reload(true);
+    } catch (error) {
+      showFailure(
+        version === null
+          ? 'The model could not be saved'
+          : `Saved as draft version ${version}, but publishing failed`,
+        error,
+        sending.disqualifierIndex,
+      );
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const rollback = async () => {
+    if (confirmRollback === null) return;
+    setBusy('rollback');
+    setNotice(null);
+    try {
+      const result = await settingsApi.rollback({
+        version: confirmRollback,
+        ...(rollbackNote.trim() ? { note: rollbackNote.trim() } : {}),
+      });
+      setConfirmRollback(null);
+      setRollbackNote('');
+      setNotice({
+        variant: 'success',
+        title: `Rolled back: version ${result.version} is in force again`,
+        message: `${result.rescoreEnqueued} contact${result.rescoreEnqueued === 1 ? '' : 's'} will be rescored.${changes > 0 ? ' Your unsaved edits are kept in the editor.' : ''}`,
+      });
+      await reload(changes === 0);
+    } catch (error) {
+      setNotice({ variant: 'error', title: 'The rollback failed', message: `${messageOf(error)} ${KEPT}` });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const discard = () => {
+    setDraft(draftOf(active.model));
+    setServerProblems([]);
+    setPreview(null);
+    setNotice(null);
+  };
+
+  const timeZone = context.portal.timezone;
+  const canPublish = changes > 0 || active.isDefault;
+
+  return (
+    <Flex direction="column" gap="md">
+      <Heading>Lead qualification model</Heading>
+      <Text>
+        This is the one definition of a marketing-qualified lead that marketing and sales share. Change it
+        here, preview what the change does to your contacts, and publish it once sales agrees.
+      </Text>
+      <ActiveSummary active={active} timeZone={timeZone} />
+      {loadError && (
+        <Alert title="Could not refresh the model in force" variant="warning">
+          {loadError} The page shows what it loaded before.
+        </Alert>
+      )}
+      {notice && (
+        <Alert title={notice.title} variant={notice.variant}>
+          <Text>{notice.message}</Text>
+          {notice.details?.map((line, i) => (
+            <Text key={i}>• {line}</Text>
+          ))}
+        </Alert>
+      )}
+
+      <Flex direction="row" gap="sm" align="center">
+        <Text>
+          {changes === 0 ? 'No changes yet.' : `${changes} unsaved change${changes === 1 ? '' : 's'}.`}
+        </Text>
+        {changes > 0 && (
+          <Button variant="secondary" size="sm" testId="discard" disabled={busy !== null} onClick={discard}>
+            Discard my changes
+          </Button>
+        )}
+      </Flex>
+
+      <ModelEditor draft={draft} problemAt={problemAt} onChange={edit} readOnly={busy !== null} />
+
+      <Divider />
+      <Heading>See what the change does</Heading>
+      <Text>
+        The preview scores your contacts with the model in force and with your edits, and shows the
+        difference. Nothing is saved.
+      </Text>
+      <LoadingButton
+        testId="preview"
+        loading={busy === 'preview'}
+        disabled={busy !== null && busy !== 'preview'}
+        onClick={runPreview}
+      >
+        Preview the change
+      </LoadingButton>
+      {preview && <PreviewResults preview={preview.result} stale={!previewIsCurrent} />}
+
+      <Divider />
+      <Heading>Publish</Heading>
+      <Text>
+        Publishing saves your edits as a new version and puts it in force for every contact. Record who in
+        sales agreed, so everyone knows this is the shared definition.
+      </Text>
+      {!previewIsCurrent && changes > 0 && (
+        <Text format={{ italic: true }}>You have not previewed these edits yet.</Text>
+      )}
+      <TextArea
+        label="What changed, and why"
+        name="publish-note"
+        testId="publish-note"
+        value={note}
+        rows={2}
+        error={problemAt(paths.note) !== undefined}
+        validationMessage={problemAt(paths.note) ?? ''}
+        onChange={setNote}
+      />
+      <Input
+        label="Agreed by (sales)"
+        name="publish-agreed-by"
+        testId="publish-agreed-by"
+        placeholder="e.g. Dana Jansen, Head of Sales"
+        value={agreedBy}
+        error={problemAt(paths.agreedBy) !== undefined}
+        validationMessage={problemAt(paths.agreedBy) ?? ''}
+        onChange={setAgreedBy}
+      />
+      <LoadingButton
+        variant="primary"
+        testId="publish"
+        loading={busy === 'publish'}
+        disabled={(busy !== null && busy !== 'publish') || !canPublish}
+        onClick={publish}
+      >
+        Save draft &amp; publish
+      </LoadingButton>
+
+      <Divider />
+      <Heading>Version history</Heading>
+      {versionsError && (
+        <Alert title="The version history could not be loaded" variant="warning">
+          {versionsError}
+        </Alert>
+      )}
+      {versions && (
+        <VersionHistory
+          versions={versions}
+          timeZone={timeZone}
+          confirming={confirmRollback}
+          note={rollbackNote}
+          busy={busy !== null}
+          onAsk={(version) => {
+            setConfirmRollback(version);
+            setRollbackNote('');
+          }}
+          onNote={setRollbackNote}
+          onConfirm={() => void rollback()}
+          onCancel={() => setConfirmRollback(null)}
+        />
+      )}
+    </Flex>
+  );
+}

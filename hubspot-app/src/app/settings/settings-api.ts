@@ -1,0 +1,168 @@
+/**
+ * The service's settings API, called through `hubspot.fetch` (HubSpot signs each request and adds
+ * the portal and user to the query string; the page never adds them itself). Every failure becomes
+ * a `SettingsApiError` with a message a marketer can act on.
+ */
+import { hubspot } from '@hubspot/ui-extensions';
+import type { Model, Problem, Qualification } from './model';
+import { SERVICE_URL } from './service-url';
+
+export const SETTINGS_PATHS = {
+  model: '/settings/api/model',
+  versions: '/settings/api/versions',
+  drafts: '/settings/api/drafts',
+  preview: '/settings/api/preview',
+  publish: '/settings/api/publish',
+  rollback: '/settings/api/rollback',
+} as const;
+
+/** hubspot.fetch's default timeout is 15 s; a preview evaluates every stored contact twice. */
+const TIMEOUT_MS = 15_000;
+const SLOW_TIMEOUT_MS = 30_000;
+
+export interface ActiveModel {
+  storedVersion: number | null;
+  isDefault: boolean;
+  model: Model;
+  label?: string;
+  publishedAt: number | null;
+  publishedBy: string | null;
+  agreedBy: string | null;
+  note: string | null;
+}
+
+export interface VersionSummary {
+  version: number;
+  status: 'draft' | 'published' | 'archived';
+  label: string;
+  createdBy: string;
+  createdAt: number;
+  publishedBy: string | null;
+  publishedAt: number | null;
+  agreedBy: string | null;
+  note: string | null;
+}
+
+export type QualificationCounts = Record<Qualification, number>;
+
+export interface PreviewSide {
+  qualification: Qualification;
+  fitScore: number;
+  intentScore: number;
+  explanation: string[];
+}
+
+export interface Preview {
+  contacts: number;
+  before: QualificationCounts;
+  after: QualificationCounts;
+  mqlIn: number;
+  mqlOut: number;
+  newlyDisqualified: number;
+  changed: number;
+  sample: { contactId: string; before: PreviewSide; after: PreviewSide }[];
+  tookMs: number;
+}
+
+export type PublishResult = VersionSummary & { rescoreEnqueued: number };
+
+export class SettingsApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the service could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The part of hubspot.fetch's Response the page reads. */
+interface FetchResponse {
+  ok: boolean;
+  status: number;
+  json: () => Promise<unknown>;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function explain(status: number, body: { error?: unknown; message?: unknown }): string {
+  const code = typeof body.error === 'string' ? body.error : '';
+  const message = typeof body.message === 'string' ? body.message : '';
+  if (status === 401 || code === 'invalid_signature')
+    return 'The lead-qualification service did not accept HubSpot’s signature. Check that the service runs with this app’s client secret (HUBSPOT_CLIENT_SECRET).';
+  if (status === 503 || code === 'store_unavailable')
+    return 'The lead-qualification service cannot reach its database right now. Try again in a minute.';
+  if (status === 422 || code === 'invalid_model')
+    return message || 'The service found problems in the model; nothing was saved.';
+  if (message) return `${message} (${code || 'error'}, HTTP ${status})`;
+  return `The lead-qualification service answered HTTP ${status}.`;
+}
+
+async function call<T>(
+  path: string,
+  options: { method: 'GET' | 'POST'; body?: Record<string, unknown>; timeout?: number },
+): Promise<T> {
+  let response: FetchResponse;
+  try {
+    response = (await hubspot.fetch(`${SERVICE_URL}${path}`, {
+      method: options.method,
+      timeout: options.timeout ?? TIMEOUT_MS,
+      ...(options.body ? { body: options.body } : {}),
+    })) as FetchResponse;
+  } catch (error) {
+    throw new SettingsApiError(
+      `Could not reach the lead-qualification service at ${SERVICE_URL} (${reason(error)}).`,
+      0,
+      'unreachable',
+    );
+  }
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // An empty or non-JSON body: reported below by status.
+  }
+  if (!response.ok) {
+    const error = (body && typeof body === 'object' ? body : {}) as {
+      error?: unknown;
+      message?: unknown;
+      problems?: unknown;
+    };
+    const problems = Array.isArray(error.problems)
+      ? (error.problems as unknown[]).filter(
+          (p): p is Problem =>
+            !!p && typeof (p as Problem).path === 'string' && typeof (p as Problem).message === 'string',
+        )
+      : [];
+    throw new SettingsApiError(
+      explain(response.status, error),
+      response.status,
+      typeof error.error === 'string' ? error.error : 'http_error',
+      problems,
+    );
+  }
+  if (body === null || typeof body !== 'object')
+    throw new SettingsApiError(
+      'The lead-qualification service sent an answer the page cannot read.',
+      response.status,
+      'bad_response',
+    );
+  return body as T;
+}
+
+export const settingsApi = {
+  loadModel: () => call<{ active: ActiveModel; presets: string[] }>(SETTINGS_PATHS.model, { method: 'GET' }),
+  loadVersions: () => call<{ versions: VersionSummary[] }>(SETTINGS_PATHS.versions, { method: 'GET' }),
+  saveDraft: (model: Model) =>
+    call<VersionSummary>(SETTINGS_PATHS.drafts, { method: 'POST', body: { model } }),
+  preview: (model: Model) =>
+    call<Preview>(SETTINGS_PATHS.preview, { method: 'POST', body: { model }, timeout: SLOW_TIMEOUT_MS }),
+  publish: (request: { version: number; note?: string; agreedBy?: string }) =>
+    call<PublishResult>(SETTINGS_PATHS.publish, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
+  rollback: (request: { version: number; note?: string }) =>
+    call<PublishResult>(SETTINGS_PATHS.rollback, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
+};

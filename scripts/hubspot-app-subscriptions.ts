@@ -1,0 +1,190 @@
+/**
+ * Regenerates the contact subscriptions of the HubSpot app's webhooks component from one or more
+ * qualification models, so HubSpot tells the service about every change that can move a score:
+ * contact creation, deletion, merge and restore, and a property change for every contact property
+ * a model reads. The app's own `lq_*` properties are never subscribed to (that would loop).
+ *
+ *   npx tsx scripts/hubspot-app-subscriptions.ts [--model <preset name | model.json>]... [--check]
+ *
+ * Without --model, every preset the product ships is used (a portal may publish any of them).
+ * Several --model flags subscribe to the union of what the models read (e.g. the model in force
+ * and the one about to be published). --check
+ * writes nothing and exits 1 when the file is out of date. Subscriptions to other object types and
+ * the legacy and hub-event lists are kept as they are.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError, loadModel } from '../src/cli/io.js';
+import { PRESETS, propertiesRead, type QualificationModel } from '../src/core/index.js';
+import { isOwnProperty } from '../src/hubspot/write-back.js';
+import {
+  DEFAULT_PROJECT_DIR,
+  formatJson,
+  projectSourceDir,
+  readJson,
+  runIfMain,
+  ScriptError,
+  writeIfChanged,
+} from './hubspot-app-files.js';
+
+/** One entry of `subscriptions.crmObjects` (the 2025.2 `object.*` format). */
+export interface CrmObjectSubscription {
+  subscriptionType: string;
+  objectType: string;
+  propertyName?: string;
+  active: boolean;
+}
+
+interface WebhooksMeta {
+  uid: string;
+  type: 'webhooks';
+  config: {
+    settings: Record<string, unknown>;
+    subscriptions: { crmObjects?: CrmObjectSubscription[]; [list: string]: unknown };
+  };
+}
+
+/** Contact lifecycle events the service rescores (or forgets) a contact on. */
+export const CONTACT_EVENTS = [
+  'object.creation',
+  'object.deletion',
+  'object.merge',
+  'object.restore',
+] as const;
+
+/** HubSpot refuses property-change subscriptions to these (webhooks doc). */
+export const UNSUBSCRIBABLE_PROPERTIES: ReadonlySet<string> = new Set([
+  'hs_lastmodifieddate',
+  'num_unique_conversion_events',
+]);
+
+/** The contact properties whose changes the models depend on, sorted, without the app's own. */
+export function contactPropertiesToWatch(models: readonly QualificationModel[]): string[] {
+  const names = new Set<string>();
+  for (const model of models)
+    for (const name of propertiesRead(model).contact)
+      if (!isOwnProperty(name) && !UNSUBSCRIBABLE_PROPERTIES.has(name)) names.add(name);
+  return [...names].sort();
+}
+
+/** The contact entries of `crmObjects`: the lifecycle events, then one property change per property. */
+export function contactSubscriptions(properties: readonly string[]): CrmObjectSubscription[] {
+  return [
+    ...CONTACT_EVENTS.map((subscriptionType) => ({ subscriptionType, objectType: 'contact', active: true })),
+    ...properties.map((propertyName) => ({
+      subscriptionType: 'object.propertyChange',
+      objectType: 'contact',
+      propertyName,
+      active: true,
+    })),
+  ];
+}
+
+function asWebhooksMeta(value: unknown, file: string): WebhooksMeta {
+  const meta = value as Partial<WebhooksMeta> | null;
+  if (meta?.type !== 'webhooks' || typeof meta.config?.subscriptions !== 'object')
+    throw new ScriptError(`${file} is not a webhooks component (type "webhooks" with config.subscriptions)`);
+  return meta as WebhooksMeta;
+}
+
+/** The webhooks component with its contact subscriptions replaced; everything else kept. */
+export function withContactSubscriptions(
+  meta: WebhooksMeta,
+  contact: readonly CrmObjectSubscription[],
+): WebhooksMeta {
+  const others = (meta.config.subscriptions.crmObjects ?? []).filter((s) => s.objectType !== 'contact');
+  return {
+    ...meta,
+    config: {
+      ...meta.config,
+      subscriptions: { ...meta.config.subscriptions, crmObjects: [...contact, ...others] },
+    },
+  };
+}
+
+function watchedProperties(meta: WebhooksMeta): Set<string> {
+  return new Set(
+    (meta.config.subscriptions.crmObjects ?? [])
+      .filter((s) => s.objectType === 'contact' && s.subscriptionType === 'object.propertyChange')
+      .map((s) => s.propertyName ?? ''),
+  );
+}
+
+export async function webhooksFile(projectDir: string): Promise<string> {
+  return path.join(await projectSourceDir(projectDir), 'app', 'webhooks', 'webhooks-hsmeta.json');
+}
+
+const USAGE = `Usage: npx tsx scripts/hubspot-app-subscriptions.ts [--model <preset | model.json>]... [--project <dir>] [--check]`;
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Exit codes: 0 written or up to date, 1 out of date (--check), 2 could not run. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string', multiple: true },
+        project: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const projectDir = path.resolve(args.project ?? DEFAULT_PROJECT_DIR);
+  const refs = args.model?.length ? args.model : Object.keys(PRESETS);
+  try {
+    const models = await Promise.all(refs.map((ref) => loadModel(ref)));
+    const file = await webhooksFile(projectDir);
+    const current = asWebhooksMeta(await readJson(file), file);
+    const properties = contactPropertiesToWatch(models);
+    const next = withContactSubscriptions(current, contactSubscriptions(properties));
+
+    const before = watchedProperties(current);
+    const added = properties.filter((p) => !before.has(p));
+    const removed = [...before].filter((p) => !properties.includes(p));
+    const content = await formatJson(file, next);
+    const summary = `${properties.length} contact properties from ${refs.join(', ')}${added.length ? `; added ${added.join(', ')}` : ''}${removed.length ? `; removed ${removed.join(', ')}` : ''}`;
+
+    if (args.check) {
+      const upToDate = (await readFile(file, 'utf8')) === content;
+      (upToDate ? io.out : io.err)(
+        upToDate
+          ? `${path.relative(process.cwd(), file)} is up to date (${summary})`
+          : `${path.relative(process.cwd(), file)} is out of date (${summary}); run without --check to rewrite it`,
+      );
+      return upToDate ? 0 : 1;
+    }
+    const changed = await writeIfChanged(file, content);
+    io.out(`${changed ? 'wrote' : 'unchanged:'} ${path.relative(process.cwd(), file)} (${summary})`);
+    if (changed)
+      io.out('Upload the project again (cd hubspot-app && hs project upload) for HubSpot to use it.');
+    return 0;
+  } catch (error) {
+    if (error instanceof ScriptError || error instanceof CliError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+runIfMain(import.meta.url, main);

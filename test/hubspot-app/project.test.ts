@@ -1,0 +1,177 @@
+/**
+ * The hubspot-app folder is a project HubSpot's own tooling accepts: parsed by
+ * `@hubspot/project-parsing-lib` (the library the HubSpot CLI uses for `hs project upload` and
+ * `validate`), offline. Full validation needs HubSpot's component schemas, which the library
+ * downloads with an authenticated account; here it is handed documented stand-ins instead (see
+ * standin-schemas.ts), so everything else the library checks still runs.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { http } from '@hubspot/local-dev-lib/http';
+import { isKnownPlatformVersion, parseProjectConfig } from '@hubspot/project-parsing-lib/projects';
+import { isTranslationError, translate } from '@hubspot/project-parsing-lib/translate';
+import { validateUid } from '@hubspot/project-parsing-lib/uid';
+import ts from 'typescript';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { hsmetaFiles } from '../../scripts/hubspot-app-files.js';
+import { copyProject, FILES, PROJECT_DIR, readComponent, SOURCE_DIR, writeComponent } from './helpers.js';
+import { STANDIN_SCHEMAS } from './standin-schemas.js';
+
+const PLATFORM_VERSION = '2025.2';
+
+/** The components the project must declare: uid → the library's component type. */
+const EXPECTED_COMPONENTS = {
+  lead_qualification_app: 'APPLICATION',
+  lq_qualify_contact: 'WORKFLOW_ACTION',
+  lq_record_intent_signal: 'WORKFLOW_ACTION',
+  lq_webhooks: 'WEBHOOKS',
+  lq_settings: 'SETTINGS',
+};
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/**
+ * HubSpot's full translate-and-validate, as `hs project validate` runs it, with the schema
+ * download answered by the stand-ins. Throws the library's TranslationError on any problem.
+ */
+async function validateWithHubSpotTooling(sourceDir: string) {
+  const schemaRequests: string[] = [];
+  vi.spyOn(http, 'get').mockImplementation((async (_accountId: number, options: { url: string }) => {
+    schemaRequests.push(options.url);
+    return { data: STANDIN_SCHEMAS };
+  }) as never);
+  const result = await translate(
+    { projectSourceDir: sourceDir, platformVersion: PLATFORM_VERSION, accountId: 1 },
+    { skipValidation: false },
+  );
+  return { ...result, schemaRequests };
+}
+
+async function problemsOf(sourceDir: string): Promise<string> {
+  try {
+    await validateWithHubSpotTooling(sourceDir);
+    return '';
+  } catch (error) {
+    if (isTranslationError(error)) return error.toString();
+    throw error;
+  }
+}
+
+describe('hubspot-app project', () => {
+  it('when hsproject.json is read by HubSpot’s parser, then it is a 2025.2 project whose source folder exists', () => {
+    const config = parseProjectConfig(PROJECT_DIR);
+
+    expect(config).toMatchObject({ name: 'lead-qualification', srcDir: 'src', platformVersion: '2025.2' });
+    expect(isKnownPlatformVersion(config.platformVersion)).toBe(true);
+  });
+
+  it('when HubSpot’s parser reads the project offline, then it finds the app, two workflow actions, the webhooks and the settings page, all under the app', async () => {
+    const { intermediateRepresentation, skippedHsMetaFiles } = await translate(
+      { projectSourceDir: SOURCE_DIR, platformVersion: PLATFORM_VERSION },
+      { skipValidation: true },
+    );
+    const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid);
+
+    expect(Object.fromEntries(nodes.map((n) => [n.uid, n.componentType]))).toEqual(EXPECTED_COMPONENTS);
+    expect(skippedHsMetaFiles).toEqual([]);
+    // A file the parser could not read would be missing here: every hsmeta file became a component.
+    const onDisk = (await hsmetaFiles(PROJECT_DIR)).map((f) =>
+      path.relative(SOURCE_DIR, f).split(path.sep).join('/'),
+    );
+    expect(nodes.map((n) => n.metaFilePath).sort()).toEqual(onDisk);
+    for (const node of nodes) {
+      expect(validateUid(node.uid), node.uid).toBeFalsy();
+      if (node.componentType !== 'APPLICATION')
+        expect(node.componentDeps.app, node.uid).toBe('lead_qualification_app');
+    }
+  });
+
+  it('when HubSpot’s validation runs with the documented component schemas, then no file has a problem', async () => {
+    const { intermediateRepresentation, schemaRequests } = await validateWithHubSpotTooling(SOURCE_DIR);
+
+    expect(schemaRequests).toEqual([`project-components-external/project-schemas/v3/${PLATFORM_VERSION}`]);
+    expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(
+      Object.keys(EXPECTED_COMPONENTS).sort(),
+    );
+  });
+
+  it('when a component is malformed, then the same validation names the file and the problem', async () => {
+    const { sourceDir } = await copyProject();
+    const webhooks = await readComponent(FILES.webhooks, sourceDir);
+    await writeComponent(FILES.webhooks, { ...webhooks, owner: 'marketing ops' }, sourceDir);
+    const action = await readComponent(FILES.qualify, sourceDir);
+    delete action.config.labels;
+    await writeComponent(FILES.qualify, action, sourceDir);
+
+    const report = await problemsOf(sourceDir);
+
+    expect(report).toContain('errors for hubspot-app/src/app/webhooks/webhooks-hsmeta.json:');
+    expect(report).toContain('Unexpected top-level properties found: owner');
+    expect(report).toContain('errors for hubspot-app/src/app/workflow-actions/qualify-contact-hsmeta.json:');
+    expect(report).toContain("Missing required field: 'config.labels'");
+  });
+
+  it('when a component sits in a folder HubSpot does not read, then the parser reports it as skipped', async () => {
+    const { sourceDir } = await copyProject();
+    await mkdir(path.join(sourceDir, 'app', 'workflow-actions', 'old'));
+    await rename(
+      path.join(sourceDir, FILES.recordSignal),
+      path.join(sourceDir, 'app', 'workflow-actions', 'old', 'record-intent-signal-hsmeta.json'),
+    );
+
+    const { skippedHsMetaFiles } = await translate(
+      { projectSourceDir: sourceDir, platformVersion: PLATFORM_VERSION },
+      { skipValidation: true },
+    );
+
+    expect(skippedHsMetaFiles).toEqual([
+      path.join('app', 'workflow-actions', 'old', 'record-intent-signal-hsmeta.json'),
+    ]);
+  });
+
+  it('when the settings component is read, then its entrypoint and package.json are there as in HubSpot’s template', async () => {
+    const settings = await readComponent(FILES.settings);
+    const entry = path.join(SOURCE_DIR, settings.config.entrypoint);
+    const pkg = JSON.parse(await readFile(path.join(path.dirname(entry), 'package.json'), 'utf8'));
+    const source = await readFile(entry, 'utf8');
+
+    expect(existsSync(entry)).toBe(true);
+    expect(source).toContain(
+      "hubspot.extend<'settings'>(({ context }) => <SettingsPage context={context} />)",
+    );
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@hubspot/ui-extensions', 'react']);
+    expect(pkg.dependencies.react).toMatch(/^\^?18\./);
+  });
+
+  it('when the settings page’s sources are scanned, then they use only React and @hubspot/ui-extensions, never window or the CRM components', async () => {
+    const dir = path.join(SOURCE_DIR, 'app', 'settings');
+    const sources = (await readdir(dir)).filter((f) => /\.(ts|tsx)$/.test(f)).map((f) => path.join(dir, f));
+    expect(sources.length).toBeGreaterThan(3);
+    for (const file of sources) {
+      const text = await readFile(file, 'utf8');
+      const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+      for (const spec of imports)
+        expect(
+          ['react', '@hubspot/ui-extensions'].includes(spec) || spec.startsWith('./'),
+          `${file}: ${spec}`,
+        ).toBe(true);
+      expect(text, file).not.toMatch(/\bwindow\b|\bdocument\.|(?<![.\w])fetch\(|localStorage/);
+    }
+  });
+
+  it('when the settings page is type-checked as HubSpot bundles it (React, no DOM, no Node), then it has no errors', () => {
+    const configFile = path.join(PROJECT_DIR, 'tsconfig.json');
+    const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config, ts.sys, PROJECT_DIR);
+    const program = ts.createProgram(parsed.fileNames, parsed.options);
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+
+    expect(parsed.fileNames.some((f) => f.endsWith('SettingsPage.tsx'))).toBe(true);
+    expect(diagnostics).toEqual([]);
+  });
+});
