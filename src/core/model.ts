@@ -21,6 +21,7 @@ const labelSchema = z
   .trim()
   .min(1, { error: 'must not be empty' })
   .max(80, { error: 'must be at most 80 characters' });
+const ownerId = z.string().regex(/^\d+$/, { error: 'must be a HubSpot owner id (digits)' });
 const pointsSchema = z
   .number({ error: 'must be a number' })
   .int({ error: 'must be a whole number' })
@@ -229,8 +230,66 @@ export const RoutingSchema = z.strictObject({
   }),
   /** Signal types that send an MQL straight to a sales owner (an inbound demo request). */
   demoRequestSignals: z.array(idSchema).default([]),
+  /** HubSpot owner ids of the new-business team, served round robin. */
+  newBusinessOwners: z.array(ownerId).default([]),
+  /** Owners to skip for now (holiday, full pipeline). */
+  unavailableOwners: z.array(ownerId).default([]),
+  /** The manager who gets an escalation task when an SLA is breached. */
+  escalationOwner: ownerId.nullable().default(null),
+  /** Marketing's owner: the weekly returned-leads report is addressed to them. */
+  marketingOwner: ownerId.nullable().default(null),
 });
 export type Routing = z.infer<typeof RoutingSchema>;
+
+const DEFAULT_LOST_REASONS = [
+  { id: 'too_small', label: 'Too small' },
+  { id: 'no_budget', label: 'No budget' },
+  { id: 'wrong_timing', label: 'Wrong timing' },
+  { id: 'no_interest', label: 'No interest' },
+  { id: 'not_reachable', label: 'Not reachable' },
+  { id: 'not_decision_maker', label: 'Not the decision maker' },
+  { id: 'unclear_mql', label: 'No idea why this is an MQL' },
+  { id: 'other', label: 'Other' },
+];
+
+/**
+ * The feedback loop: how sales accepts or returns an MQL, and what a return does. Defaults follow
+ * the seeds (reasons, the re-nurture tracks for "no budget" and "wrong timing", −50 for "no interest").
+ */
+export const FeedbackSchema = z.strictObject({
+  /** Why sales returns a lead; `other` takes free text. */
+  lostReasons: z
+    .array(z.strictObject({ id: idSchema, label: labelSchema }))
+    .min(1, { error: 'must list at least one reason' })
+    .default(DEFAULT_LOST_REASONS),
+  /** Re-nurture track per reason (the value written to `lq_renurture_track`). */
+  renurtureTracks: z
+    .record(idSchema, idSchema)
+    .default({ no_budget: 'roi', wrong_timing: 'remind_me', no_interest: 'long_term' }),
+  /** The lead status a returned lead gets, per reason (default: UNQUALIFIED). */
+  returnLeadStatus: z.record(idSchema, z.string().min(1)).default({ wrong_timing: 'BAD_TIMING' }),
+  /** The stage a returned MQL is recycled to (HubSpot needs the stage cleared first). */
+  recycleStage: z.enum(['subscriber', 'lead'], { error: 'must be "subscriber" or "lead"' }).default('lead'),
+  /** Reasons that add a negative intent signal, e.g. "no interest" → sales_no_interest. */
+  reasonSignals: z.record(idSchema, idSchema).default({ no_interest: 'sales_no_interest' }),
+  /** Sales decisions read from a change of `hs_lead_status` (value → decision). */
+  leadStatusDecisions: z
+    .record(
+      z.string().min(1),
+      z.union([
+        z.strictObject({ decision: z.literal('accept') }),
+        z.strictObject({ decision: z.literal('return'), reason: idSchema }),
+      ]),
+    )
+    .default({
+      IN_PROGRESS: { decision: 'accept' },
+      CONNECTED: { decision: 'accept' },
+      OPEN_DEAL: { decision: 'accept' },
+      UNQUALIFIED: { decision: 'return', reason: 'other' },
+      BAD_TIMING: { decision: 'return', reason: 'wrong_timing' },
+    }),
+});
+export type Feedback = z.infer<typeof FeedbackSchema>;
 
 export const QualificationModelSchema = z
   .strictObject({
@@ -253,6 +312,7 @@ export const QualificationModelSchema = z
     disqualifiers: z.array(DisqualifierSchema).default([]),
     thresholds: ThresholdsSchema,
     routing: RoutingSchema,
+    feedback: FeedbackSchema.default(FeedbackSchema.parse({})),
   })
   .superRefine((model, ctx) => {
     const duplicate = (ids: string[], path: (i: number) => (string | number)[], what: string) => {
@@ -307,6 +367,39 @@ export const QualificationModelSchema = z
         'qualifyingSignals',
       ]);
     checkSignals(model.routing.demoRequestSignals, ['routing', 'demoRequestSignals']);
+
+    const reasons = new Set(model.feedback.lostReasons.map((r) => r.id));
+    duplicate(
+      model.feedback.lostReasons.map((r) => r.id),
+      (i) => ['feedback', 'lostReasons', i, 'id'],
+      'lost reason',
+    );
+    const checkReasons = (keys: string[], path: (string | number)[]) =>
+      keys.forEach((key) => {
+        if (!reasons.has(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, key],
+            message: `names the lost reason "${key}", which the model does not list`,
+          });
+      });
+    checkReasons(Object.keys(model.feedback.renurtureTracks), ['feedback', 'renurtureTracks']);
+    checkReasons(Object.keys(model.feedback.returnLeadStatus), ['feedback', 'returnLeadStatus']);
+    checkReasons(Object.keys(model.feedback.reasonSignals), ['feedback', 'reasonSignals']);
+    for (const [reason, type] of Object.entries(model.feedback.reasonSignals))
+      if (!signalTypes.has(type))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['feedback', 'reasonSignals', reason],
+          message: `names the signal type "${type}", which the model does not have`,
+        });
+    for (const [status, rule] of Object.entries(model.feedback.leadStatusDecisions))
+      if (rule.decision === 'return' && !reasons.has(rule.reason))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['feedback', 'leadStatusDecisions', status, 'reason'],
+          message: `names the lost reason "${rule.reason}", which the model does not list`,
+        });
   });
 
 /** A validated model, with every default filled in. */

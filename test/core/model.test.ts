@@ -134,3 +134,51 @@ describe('propertiesRead', () => {
     });
   });
 });
+
+describe('the feedback section', () => {
+  it('defaults to the seeds’ reasons, tracks and lead-status mapping', () => {
+    const model = loadPreset('seed-fit-intent');
+    expect(model.feedback.lostReasons.map((r) => r.id)).toEqual([
+      'too_small',
+      'no_budget',
+      'wrong_timing',
+      'no_interest',
+      'not_reachable',
+      'not_decision_maker',
+      'unclear_mql',
+      'other',
+    ]);
+    expect(model.feedback.renurtureTracks).toMatchObject({ no_budget: 'roi', wrong_timing: 'remind_me' });
+    expect(model.feedback.reasonSignals).toEqual({ no_interest: 'sales_no_interest' });
+    expect(model.feedback.leadStatusDecisions.BAD_TIMING).toEqual({
+      decision: 'return',
+      reason: 'wrong_timing',
+    });
+  });
+
+  it('when it names reasons or signals the model lacks, then each is reported', () => {
+    const model = copyOf('seed-fit-intent');
+    model.feedback = {
+      renurtureTracks: { no_money: 'roi' },
+      reasonSignals: { no_interest: 'sales_said_no' },
+      leadStatusDecisions: { BAD_TIMING: { decision: 'return', reason: 'later' } },
+    };
+    const parsed = parseModel(model);
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    expect(parsed.problems).toEqual([
+      {
+        path: '$.feedback.renurtureTracks.no_money',
+        message: 'names the lost reason "no_money", which the model does not list',
+      },
+      {
+        path: '$.feedback.reasonSignals.no_interest',
+        message: 'names the signal type "sales_said_no", which the model does not have',
+      },
+      {
+        path: '$.feedback.leadStatusDecisions.BAD_TIMING.reason',
+        message: 'names the lost reason "later", which the model does not list',
+      },
+    ]);
+  });
+});

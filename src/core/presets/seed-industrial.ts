@@ -172,4 +172,6 @@ export const seedIndustrial: QualificationModelInput = {
     slaHours: { installedBase: 4, newBusiness: 24, demoRequest: 24, salesAcceptance: 48 },
     demoRequestSignals: ['demo_requested'],
   },
+  // The article's engagement list has no negative signal, so "no interest" adds none here.
+  feedback: { reasonSignals: {} },
 };
