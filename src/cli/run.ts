@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import { explainCommand, exportModel, listModels, score, validateModel } from './commands.js';
 import { CliError, type CliIo } from './io.js';
-import { deadLettersCommand, migrateCommand, rescoreCommand, setupCommand } from './service-commands.js';
+import {
+  deadLettersCommand,
+  migrateCommand,
+  reportCommand,
+  rescoreCommand,
+  setupCommand,
+} from './service-commands.js';
 
 export const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -25,6 +31,9 @@ With the service's environment (see .env.example):
                           Rescore every contact of the portal, with progress and ETA.
   dead-letters [--replay <id> | --replay-all]
                           List work HubSpot refused or that kept failing; queue it again.
+  report --portal <id> [--from <date>] [--to <date>] [--format table|csv|json]
+         [--cost <marketing cost>] [--deal-value <average>] [--cycle-days <average>]
+                          The funnel of the period's MQLs (default: the last 28 days), from the store.
 
 Exit codes: 0 ok; 1 some records or the model were invalid (good records are still printed); 2 usage error.`;
 
@@ -44,6 +53,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       portal: { type: 'string' },
       replay: { type: 'string' },
       'replay-all': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      cost: { type: 'string' },
+      'deal-value': { type: 'string' },
+      'cycle-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -76,6 +91,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return rescoreCommand({ all: values.all, portal: values.portal }, io);
     case 'dead-letters':
       return deadLettersCommand({ replay: values.replay, replayAll: values['replay-all'] }, io);
+    case 'report':
+      return reportCommand(
+        {
+          portal: values.portal,
+          from: values.from,
+          to: values.to,
+          format: values.format,
+          cost: values.cost,
+          dealValue: values['deal-value'],
+          cycleDays: values['cycle-days'],
+        },
+        io,
+      );
     case undefined:
     case 'help':
     case '--help':

@@ -7,7 +7,9 @@ import { rescoreAll } from '../jobs/rescore-all.js';
 import { setupPortal } from '../jobs/setup.js';
 import { createLogger, safeDatabaseUrl } from '../logger.js';
 import { createService, type Service } from '../service.js';
-import { migrate } from '../store/index.js';
+import { funnelFromStore } from '../jobs/funnel.js';
+import { migrate, openStore } from '../store/index.js';
+import { funnelRows } from '../core/funnel.js';
 import { type CliIo, CliError } from './io.js';
 
 async function withService<T>(io: CliIo, run: (service: Service) => Promise<T>): Promise<T> {
@@ -121,4 +123,97 @@ export async function deadLettersCommand(
       );
     return 0;
   });
+}
+
+export interface ReportOptions {
+  from?: string;
+  to?: string;
+  portal?: string;
+  format?: string;
+  cost?: string;
+  dealValue?: string;
+  cycleDays?: string;
+}
+
+function dateOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const at = Date.parse(value);
+  if (Number.isNaN(at))
+    throw new CliError(`report: --${name} "${value}" is not a date (use 2026-11-01 or an ISO date-time)`);
+  return at;
+}
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new CliError(`report: --${name} "${value}" is not a number of 0 or more`);
+  return n;
+}
+
+function csvCell(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** `report`: the funnel of the MQLs of a period, from the store only (no HubSpot call). */
+export async function reportCommand(options: ReportOptions, io: CliIo): Promise<number> {
+  if (!options.portal)
+    throw new CliError(
+      'report: --portal <HubSpot portal id> is required (the portal the webhooks came from)',
+    );
+  const format = options.format ?? 'table';
+  if (!['table', 'csv', 'json'].includes(format))
+    throw new CliError(`report: --format must be table, csv or json, not "${format}"`);
+  const now = io.now().getTime();
+  const to = dateOption('to', options.to, now);
+  const from = dateOption('from', options.from, to - 28 * 86_400_000);
+  if (from >= to) throw new CliError('report: --from must be before --to');
+  const store = await openStore({ databaseUrl: process.env.DATABASE_URL || undefined });
+  try {
+    const report = await funnelFromStore(store, options.portal, from, to, {
+      marketingCost: numberOption('cost', options.cost),
+      averageDealValue: numberOption('deal-value', options.dealValue),
+      averageCycleDays: numberOption('cycle-days', options.cycleDays),
+    });
+    if (format === 'json') {
+      io.out(JSON.stringify(report, null, 2));
+      return 0;
+    }
+    const rows = funnelRows(report);
+    if (format === 'csv') {
+      io.out('figure,value');
+      for (const [k, v] of rows) io.out(`${csvCell(k)},${csvCell(v)}`);
+      for (const r of report.lostReasons) io.out(`${csvCell(`lost reason: ${r.label}`)},${r.count}`);
+      return 0;
+    }
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    io.out(`Funnel of the MQLs of ${day(from)} – ${day(to - 1)} (portal ${options.portal})`);
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) io.out(`  ${k.padEnd(width)}  ${v}`);
+    if (report.lostReasons.length > 0) {
+      io.out('Lost reasons:');
+      for (const r of report.lostReasons)
+        io.out(`  ${String(r.count).padStart(5)}  ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.label}`);
+    }
+    const cuts = Object.entries(report.byModelVersion);
+    if (cuts.length > 1) {
+      io.out('By model version:');
+      for (const [version, f] of cuts)
+        io.out(
+          `  ${version}: ${f.mqls} MQLs, MQL→SQL ${f.mqlToSql === null ? 'n/a' : `${(f.mqlToSql * 100).toFixed(1)}%`}`,
+        );
+    }
+    const suspects = report.rejectingRules.filter(
+      (r) => r.relative !== null && r.relative >= 1.5 && r.mqls >= 5,
+    );
+    if (suspects.length > 0) {
+      io.out('Rules whose MQLs are returned more often than average:');
+      for (const r of suspects)
+        io.out(`  ${r.rule}: ${r.returned}/${r.mqls} returned (${r.relative!.toFixed(1)}× the average)`);
+    }
+    for (const w of report.warnings) io.out(`Warning: ${w.message}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

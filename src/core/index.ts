@@ -13,3 +13,4 @@ export * from './model.js';
 export * from './presets/index.js';
 export * from './properties.js';
 export * from './preview.js';
+export * from './funnel.js';

@@ -15,6 +15,7 @@ import {
   saveDraft,
   type SettingsDeps,
 } from '../jobs/model-settings.js';
+import { funnelFromStore } from '../jobs/funnel.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
 
 export const SETTINGS_ROUTES = {
@@ -24,6 +25,7 @@ export const SETTINGS_ROUTES = {
   preview: '/settings/api/preview',
   publish: '/settings/api/publish',
   rollback: '/settings/api/rollback',
+  funnel: '/settings/api/funnel',
 } as const;
 
 /** hubspot.fetch carries at most 1 MB each way. */
@@ -45,6 +47,17 @@ function caller(req: Request): { portalId: string; user: string } {
   const email = typeof req.query.userEmail === 'string' ? req.query.userEmail : '';
   const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
   return { portalId, user: email || (userId ? `user:${userId}` : 'unknown user') };
+}
+
+function dateParam(req: Request, name: string, fallback: number): number {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(at))
+    throw new AppError('invalid_input', `The ${name} date is invalid.`, [
+      { path: `query.${name}`, message: 'must be a date such as 2026-11-01' },
+    ]);
+  return at;
 }
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -109,5 +122,20 @@ export function mountSettingsRoutes(
     });
   };
   app.post(SETTINGS_ROUTES.publish, ...signed, route(publish));
+  app.get(
+    SETTINGS_ROUTES.funnel,
+    ...signed,
+    route((req) => {
+      const { portalId } = caller(req);
+      const now = deps.clock();
+      const to = dateParam(req, 'to', now);
+      const from = dateParam(req, 'from', to - 28 * 86_400_000);
+      if (from >= to)
+        throw new AppError('invalid_input', 'The period is empty.', [
+          { path: 'query.from', message: 'must be before to' },
+        ]);
+      return funnelFromStore(deps.store, portalId, from, to, {}, now);
+    }),
+  );
   app.post(SETTINGS_ROUTES.rollback, ...signed, route(publish));
 }

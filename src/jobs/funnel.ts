@@ -1,0 +1,40 @@
+/**
+ * The funnel of a portal, from its stored history: loads transitions, decisions and timers and
+ * hands them to the core's pure funnel maths. No HubSpot call.
+ */
+import { type Economics, type FunnelReport, funnelReport } from '../core/funnel.js';
+import { parseModel } from '../core/model.js';
+import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
+import type { PortalId, Store } from '../store/store.port.js';
+
+/** How far before the period transitions are read: an MQL's later stages may come much later. */
+export async function funnelFromStore(
+  store: Pick<Store, 'transitions' | 'salesDecisions' | 'slaTimers' | 'publishedModel'>,
+  portalId: PortalId,
+  from: number,
+  to: number,
+  economics: Economics = {},
+  now = Date.now(),
+): Promise<FunnelReport & { reasonLabels: Record<string, string> }> {
+  // What became of the period's MQLs is read up to now, not only up to `to`.
+  const until = Math.max(to, now) + 1;
+  const [transitions, decisions, timers, published] = await Promise.all([
+    store.transitions(portalId, from, until),
+    store.salesDecisions(portalId, from, until),
+    store.slaTimers(portalId, from, until),
+    store.publishedModel(portalId),
+  ]);
+  const parsed = published ? parseModel(published.model) : null;
+  const model = parsed?.success ? parsed.model : loadPreset(DEFAULT_PRESET);
+  const reasonLabels = Object.fromEntries(model.feedback.lostReasons.map((r) => [r.id, r.label]));
+  const report = funnelReport({
+    transitions: transitions.map((t) => ({ ...t, details: t.details ?? {} })),
+    decisions,
+    timers,
+    from,
+    to,
+    reasonLabels,
+    economics: Object.fromEntries(Object.entries(economics).filter(([, v]) => v !== undefined)) as Economics,
+  });
+  return { ...report, reasonLabels };
+}
