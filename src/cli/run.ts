@@ -26,8 +26,8 @@ Commands:
 
 With the service's environment (see .env.example):
   migrate                 Apply pending database migrations (DATABASE_URL; default SQLite file).
-  setup                   Create the app's contact properties; check the portal's stages and statuses.
-  rescore --all [--portal <id>]
+  setup [--portal <id>]   Create the app's contact properties; check the portal's stages and statuses.
+  rescore --all --portal <id>
                           Rescore every contact of the portal, with progress and ETA.
   dead-letters [--replay <id> | --replay-all]
                           List work HubSpot refused or that kept failing; queue it again.
@@ -86,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'migrate':
       return migrateCommand(io);
     case 'setup':
-      return setupCommand(io);
+      return setupCommand(io, values.portal);
     case 'rescore':
       return rescoreCommand({ all: values.all, portal: values.portal }, io);
     case 'dead-letters':

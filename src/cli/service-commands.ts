@@ -45,9 +45,10 @@ export async function migrateCommand(io: CliIo): Promise<number> {
   return 0;
 }
 
-export async function setupCommand(io: CliIo): Promise<number> {
+export async function setupCommand(io: CliIo, portal?: string): Promise<number> {
   return withService(io, async (service) => {
-    const { model } = await service.models.get('default');
+    // The portal's published model when one is named, else the default preset.
+    const { model } = await service.models.get(portal ?? 'default');
     const result = await setupPortal(service.crm, model);
     io.out(
       `properties created: ${result.created.length > 0 ? result.created.join(', ') : 'none'}; already there: ${result.existing.length}`,
@@ -69,8 +70,10 @@ export async function rescoreCommand(
   io: CliIo & { progress?: (line: string) => void },
 ): Promise<number> {
   if (!options.all) throw new CliError('rescore: pass --all to rescore every contact of the portal');
+  if (!options.portal)
+    throw new CliError('rescore: --portal <HubSpot portal id> is required (evaluations are kept per portal)');
+  const portalId = options.portal;
   return withService(io, async (service) => {
-    const portalId = options.portal ?? 'default';
     const total = await service.crm.countContacts().catch(() => null);
     const show = io.progress ?? ((line: string) => process.stderr.write(`\r${line}`));
     const result = await rescoreAll({ ...service.scoreDeps, crm: service.crm }, portalId, {

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
+import { type Stack, startStack } from '../service/helpers.js';
+
+let stack: Stack | undefined;
+const saved: Record<string, string | undefined> = {};
+const KEYS = [
+  'HUBSPOT_ACCESS_TOKEN',
+  'HUBSPOT_CLIENT_SECRET',
+  'HUBSPOT_BASE_URL',
+  'PUBLIC_BASE_URL',
+  'DATABASE_URL',
+  'LOG_LEVEL',
+];
+
+beforeEach(() => {
+  for (const k of KEYS) saved[k] = process.env[k];
+});
+afterEach(async () => {
+  for (const k of KEYS) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  await stack?.close();
+  stack = undefined;
+});
+
+/** Points the CLI's environment at the stack's sandbox and database. */
+function useStackEnv(s: Stack): void {
+  const c = s.service.config;
+  Object.assign(process.env, {
+    HUBSPOT_ACCESS_TOKEN: c.HUBSPOT_ACCESS_TOKEN,
+    HUBSPOT_CLIENT_SECRET: c.HUBSPOT_CLIENT_SECRET,
+    HUBSPOT_BASE_URL: c.HUBSPOT_BASE_URL,
+    PUBLIC_BASE_URL: c.PUBLIC_BASE_URL,
+    DATABASE_URL: c.DATABASE_URL,
+    LOG_LEVEL: 'silent',
+  });
+}
+
+function capture(): CliIo & { lines: string[]; progress: (line: string) => void; progressLines: string[] } {
+  const lines: string[] = [];
+  const progressLines: string[] = [];
+  return {
+    lines,
+    progressLines,
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    now: () => new Date(),
+    progress: (l) => progressLines.push(l),
+  };
+}
+
+describe('portal commands', () => {
+  it('setup is idempotent: the second run creates nothing', async () => {
+    stack = await startStack({ contacts: 1 });
+    useStackEnv(stack);
+    const io = capture();
+    expect(await runCli(['setup'], io)).toBe(0);
+    expect(io.lines[0]).toMatch(/^properties created: none; already there: \d+$/);
+    expect(io.lines).toContainEqual(expect.stringContaining('marketingqualifiedlead'));
+  });
+
+  it('rescore --all scores every contact with progress, and a second run writes nothing', async () => {
+    stack = await startStack({ contacts: 230 });
+    useStackEnv(stack);
+    const io = capture();
+    expect(await runCli(['rescore', '--all', '--portal', stack.portalId], io)).toBe(0);
+    expect(io.lines.at(-1)).toMatch(
+      /^rescored 230 contacts in [\d.]+ s \(\d+\/s\): 230 written, 0 refused by HubSpot$/,
+    );
+    expect(io.progressLines.at(-1)).toMatch(/^\[#{24}\] 230\/230 contacts, 230 written, \d+\/s, ETA 0s/);
+    const again = capture();
+    expect(await runCli(['rescore', '--all', '--portal', stack.portalId], again)).toBe(0);
+    expect(again.lines.at(-1)).toMatch(/: 0 written, 0 refused by HubSpot$/);
+  });
+
+  it('dead-letters lists parked work with its reason, and --replay queues it again', async () => {
+    stack = await startStack({ contacts: 1 });
+    useStackEnv(stack);
+    const store = stack.service.store;
+    await store.enqueue([{ portalId: stack.portalId, contactId: '999', reason: 'webhook' }]);
+    const [item] = await store.claim('w', 1, 60_000, Date.now());
+    await store.fail(
+      item!,
+      'contacts.batch.update: HubSpot refused the request (400: Property values were not valid)',
+      null,
+      Date.now(),
+    );
+
+    const io = capture();
+    expect(await runCli(['dead-letters'], io)).toBe(0);
+    expect(io.lines[0]).toBe('id\tportal\tcontact\tattempts\tdied at\terror');
+    const [id, portal, contact] = io.lines[1]!.split('\t');
+    expect([portal, contact]).toEqual([stack.portalId, '999']);
+    expect(io.lines[1]).toContain('Property values were not valid');
+
+    const replay = capture();
+    expect(await runCli(['dead-letters', '--replay', id!], replay)).toBe(0);
+    expect(await store.queueStats()).toMatchObject({ pending: 1, dead: 0 });
+  });
+
+  it('migrate reports the database is up to date once migrated', async () => {
+    stack = await startStack({ contacts: 1 });
+    useStackEnv(stack);
+    const io = capture();
+    expect(await runCli(['migrate'], io)).toBe(0);
+    expect(io.lines[0]).toMatch(/is up to date$/);
+  });
+});
