@@ -1,18 +1,23 @@
 /**
  * The settings page, rendered with HubSpot's own test renderer for the `settings` extension point.
  * `hubspot.fetch` calls `self.hsFetch` (there is no built-in mock), so each test stubs it with a
- * small fake of the service's settings API that records every request.
+ * small fake of the service's settings API that records every request. The model tab first, then
+ * the funnel tab, whose answers are made by the service's own funnel maths (`src/core/funnel.ts`).
  */
 import { createElement, type ComponentType } from 'react';
 import {
   Alert,
   BarChart,
+  DateInput,
+  DescriptionListItem,
+  EmptyState,
   Input,
   LoadingSpinner,
   NumberInput,
   Select,
   StatisticsItem,
   Table,
+  Tabs,
   Text,
   TextArea,
   Toggle,
@@ -21,7 +26,14 @@ import {
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_PRESET, loadPreset } from '../../src/core/index.js';
+import {
+  DEFAULT_PRESET,
+  type FunnelDecision,
+  type FunnelTimer,
+  type FunnelTransition,
+  funnelReport,
+  loadPreset,
+} from '../../src/core/index.js';
 
 const BASE = 'https://lq.example.com';
 const PAGE = new URL('../../hubspot-app/src/app/settings/SettingsPage.tsx', import.meta.url).href;
@@ -43,7 +55,7 @@ interface Reply {
   status: number;
   body: unknown;
 }
-type Route = Reply | ((body: any) => Reply) | Error;
+type Route = Reply | ((body: any) => Reply | Promise<Reply>) | Error;
 
 interface Call {
   method: string;
@@ -70,7 +82,7 @@ function fakeService(routes: Record<string, Route | Route[]>) {
       used.set(key, n + 1);
       const route = list[Math.min(n, list.length - 1)]!;
       if (route instanceof Error) throw route;
-      const reply = typeof route === 'function' ? route(options.body) : route;
+      const reply = typeof route === 'function' ? await route(options.body) : route;
       return new Response(JSON.stringify(reply.body), {
         status: reply.status,
         headers: { 'content-type': 'application/json' },
@@ -449,5 +461,413 @@ describe('settings page', () => {
     ]);
     expect(alertText(page)).toContain('17 contacts will be rescored');
     expect(page.maybeFindByTestId(Button, 'rollback-confirm')).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The funnel tab
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const LOST_REASON_LABELS = Object.fromEntries(
+  loadPreset(DEFAULT_PRESET).feedback.lostReasons.map((r) => [r.id, r.label]),
+);
+
+interface FakeMql {
+  rules: string[];
+  version?: string;
+  decision?: { decision: 'accept' | 'return'; reason?: string };
+  stage?: 'opportunity' | 'customer';
+  followUp?: 'met' | 'breached';
+}
+
+/** The service's answer for a cohort of MQLs, computed by the service's own funnel maths. */
+function funnelReply(mqls: FakeMql[], now = Date.now()) {
+  const from = now - 28 * DAY;
+  const transitions: FunnelTransition[] = [];
+  const decisions: FunnelDecision[] = [];
+  const timers: FunnelTimer[] = [];
+  mqls.forEach((m, i) => {
+    const contactId = `c${i}`;
+    const at = now - 3 * DAY + i * 60_000;
+    const modelVersion = m.version ?? 'seed-fit-intent@1';
+    transitions.push({
+      contactId,
+      kind: 'lifecycle',
+      from: 'lead',
+      to: 'marketingqualifiedlead',
+      at,
+      modelVersion,
+      cause: 'evaluation',
+      details: { route: 'new-business', band: 'fit-high/intent-high', rules: m.rules },
+    });
+    if (m.decision) {
+      const decidedAt = at + (m.decision.decision === 'accept' ? 5 : 7) * HOUR;
+      decisions.push({ contactId, decidedAt, note: null, reason: null, ...m.decision });
+      if (m.followUp)
+        timers.push({
+          contactId,
+          kind: 'follow_up',
+          startedAt: decidedAt,
+          dueAt: decidedAt + 24 * HOUR,
+          closedAt: m.followUp === 'met' ? decidedAt + 3 * HOUR : null,
+          outcome: m.followUp,
+        });
+    }
+    const stages = m.stage === 'customer' ? ['opportunity', 'customer'] : m.stage ? [m.stage] : [];
+    stages.forEach((stage, n) =>
+      transitions.push({
+        contactId,
+        kind: 'lifecycle',
+        from: null,
+        to: stage,
+        at: at + (n + 1) * DAY,
+        modelVersion,
+        cause: 'hubspot',
+      }),
+    );
+  });
+  const report = funnelReport({
+    transitions,
+    decisions,
+    timers,
+    from,
+    to: now,
+    reasonLabels: LOST_REASON_LABELS,
+  });
+  return ok({ ...report, reasonLabels: LOST_REASON_LABELS });
+}
+
+const accept = { decision: 'accept' } as const;
+const giveBack = (reason: string) => ({ decision: 'return' as const, reason });
+
+/**
+ * 42 MQLs, 32 accepted and 8 returned (2 await a decision). All MQLs have "industry". The ten
+ * "webinar_attended" ones come back 6 times: 3.0× the cohort's 8 in 40. "pricing_page_viewed"
+ * (5 MQLs, 2 back) is 2.0×; "demo_requested" (2.5×) has only 4 MQLs, too few to show. 8 SQLs became
+ * opportunities, 3 of them customers; 2 of 10 follow-ups missed the SLA.
+ */
+function busyQuarter(): FakeMql[] {
+  const returnReasons = [
+    'unclear_mql',
+    'unclear_mql',
+    'unclear_mql',
+    'no_budget',
+    'no_budget',
+    'wrong_timing',
+  ];
+  const out: FakeMql[] = [];
+  for (let i = 0; i < 10; i++)
+    out.push({
+      rules: ['industry', 'webinar_attended', ...(i < 2 || i === 6 || i === 7 ? ['demo_requested'] : [])],
+      decision: i < 6 ? giveBack(returnReasons[i]!) : accept,
+    });
+  for (let i = 0; i < 5; i++)
+    out.push({
+      rules: ['industry', 'pricing_page_viewed'],
+      decision: i < 2 ? giveBack('no_budget') : accept,
+    });
+  for (let i = 0; i < 25; i++)
+    out.push({
+      rules: ['industry', 'company_size'],
+      decision: accept,
+      ...(i < 8 ? { stage: i < 3 ? ('customer' as const) : ('opportunity' as const) } : {}),
+      ...(i < 10 ? { followUp: i < 8 ? ('met' as const) : ('breached' as const) } : {}),
+    });
+  out.push({ rules: ['industry'] }, { rules: ['industry'] });
+  // The first 20 were made MQL by the previous model version.
+  return out.map((m, i) => (i < 20 ? { ...m, version: 'seed-fit-intent@0' } : m));
+}
+
+/** Opens the funnel tab. */
+async function openFunnel(page: Page) {
+  page.find(Tabs).trigger('onSelectedChange', value('funnel'));
+  await page.waitFor(() =>
+    expect(
+      page.maybeFindByTestId(BarChart, 'funnel-chart') ??
+        page.maybeFindByTestId(EmptyState, 'funnel-empty') ??
+        page.maybeFindByTestId(Alert, 'funnel-error'),
+    ).not.toBeNull(),
+  );
+}
+
+const funnelRequests = (service: ReturnType<typeof fakeService>) =>
+  service.requests('GET', '/settings/api/funnel').map((c) => new URL(c.url));
+const stat = (page: Page, label: string) => page.find(StatisticsItem, { label }).props.number;
+const described = (page: Page, label: string) => textsIn(page.find(DescriptionListItem, { label }));
+/** Every piece of text the page shows: Text, statistics and alerts. */
+const everything = (page: Page) =>
+  [
+    ...page.findAll(Text).map((t) => t.text ?? ''),
+    ...page.findAll(StatisticsItem).map((s) => String(s.props.number)),
+    ...page.findAll(Alert).map((a) => a.text ?? ''),
+  ].join('\n');
+
+describe('settings page: the funnel tab', () => {
+  it('when the funnel tab opens, then the last 28 days are asked for, by ISO dates and without the portal, and the funnel, its rates, lost reasons, warnings, rejecting rules and model versions are shown', async () => {
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/funnel': funnelReply(busyQuarter()),
+    });
+    const page = await openPage();
+    // Nothing is asked for until the tab is opened.
+    expect(funnelRequests(service)).toEqual([]);
+
+    const before = Date.now();
+    await openFunnel(page);
+    const [request] = funnelRequests(service);
+    expect(`${request!.origin}${request!.pathname}`).toBe(`${BASE}/settings/api/funnel`);
+    expect([...request!.searchParams.keys()]).toEqual(['from', 'to']);
+    const from = request!.searchParams.get('from')!;
+    const to = request!.searchParams.get('to')!;
+    expect(new Date(from).toISOString()).toBe(from);
+    expect(Date.parse(to)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(to)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(to) - Date.parse(from)).toBe(28 * DAY);
+    expect(service.requests('GET', '/settings/api/funnel')[0]!.timeout).toBe(30_000);
+
+    // The funnel as a chart, the rates as text.
+    expect(page.findByTestId(BarChart, 'funnel-chart').props.data).toEqual([
+      { stage: 'MQL', leads: 42 },
+      { stage: 'SQL', leads: 32 },
+      { stage: 'Opportunity', leads: 8 },
+      { stage: 'Customer', leads: 3 },
+    ]);
+    expect(stat(page, 'MQLs')).toBe(42);
+    expect(stat(page, 'MQL→SQL')).toBe('76.2%');
+    expect(stat(page, 'SQL→Opportunity')).toBe('25%');
+    expect(stat(page, 'SQL→Customer')).toBe('9.4%');
+    expect(stat(page, 'Acceptance rate')).toBe('76.2%');
+    expect(described(page, "Sales' decisions")).toBe('32 accepted, 8 returned, 2 awaiting a decision');
+    expect(described(page, 'Median time to acceptance')).toBe('5 h');
+    expect(described(page, 'Median time to follow-up')).toBe('3 h');
+    expect(described(page, 'SLA breach rate')).toBe('20% (2 breaches)');
+
+    // The lost reasons as a bar chart, with their shares.
+    expect(page.findByTestId(BarChart, 'funnel-lost-reasons-chart').props.data).toEqual([
+      { reason: 'No budget', leads: 4 },
+      { reason: 'No idea why this is an MQL', leads: 3 },
+      { reason: 'Wrong timing', leads: 1 },
+    ]);
+    const reasons = page
+      .findByTestId(Table, 'funnel-lost-reasons')
+      .findAll(Text)
+      .map((t) => t.text);
+    expect(reasons).toEqual([
+      'No budget',
+      '4',
+      '50%',
+      'No idea why this is an MQL',
+      '3',
+      '37.5%',
+      'Wrong timing',
+      '1',
+      '12.5%',
+    ]);
+
+    // The seeds' warnings, as the service words them.
+    expect(page.findAll(Alert).map((a) => a.props.testId)).toEqual([
+      'funnel-warning-sql_to_opportunity_low',
+      'funnel-warning-unclear_mql_reason',
+      'funnel-warning-sla_breaches',
+    ]);
+    expect(page.findByTestId(Alert, 'funnel-warning-sql_to_opportunity_low').props.title).toBe(
+      'SQL→Opportunity is below 40%',
+    );
+    expect(page.findByTestId(Alert, 'funnel-warning-sql_to_opportunity_low').text).toBe(
+      'SQL→Opportunity is 25.0% (below 40%): "just looking" leads get through.',
+    );
+    expect(page.findByTestId(Alert, 'funnel-warning-unclear_mql_reason').props.title).toBe(
+      '"No idea why this is an MQL" is a top lost reason',
+    );
+
+    // Only rules 1.5× or more, from at least 5 MQLs, named as the model names them.
+    const rules = page
+      .findByTestId(Table, 'funnel-rejecting-rules')
+      .findAll(Text)
+      .map((t) => t.text);
+    expect(rules).toEqual([
+      'webinar_attended',
+      "Leads that qualified through 'webinar_attended' are returned 3.0× as often (6 of 10)",
+      'Pricing page viewed',
+      "Leads that qualified through 'pricing_page_viewed' are returned 2.0× as often (2 of 5)",
+    ]);
+
+    // By model version, the one in force marked.
+    const versions = page
+      .findByTestId(Table, 'funnel-by-model-version')
+      .findAll(Text)
+      .map((t) => t.text);
+    expect(versions).toEqual([
+      'seed-fit-intent@0',
+      '20',
+      '12',
+      '60%',
+      '60%',
+      '8',
+      'seed-fit-intent@1 (in force)',
+      '22',
+      '20',
+      '90.9%',
+      '90.9%',
+      '0',
+    ]);
+    expect(page.findByTestId(Text, 'funnel-period-shown').text).toMatch(
+      /^MQLs from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(America\/New_York\), and what became of them by now\.$/,
+    );
+  });
+
+  it('when a rate has no denominator, then it reads n/a, and nothing reads NaN or Infinity', async () => {
+    fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      // Three MQLs, no decision yet: no SQL, so SQL→anything has nothing to divide by.
+      'GET /settings/api/funnel': funnelReply([
+        { rules: ['industry'] },
+        { rules: ['region'] },
+        { rules: [] },
+      ]),
+    });
+    const page = await openPage();
+    await openFunnel(page);
+
+    expect(stat(page, 'MQLs')).toBe(3);
+    expect(stat(page, 'MQL→SQL')).toBe('0%');
+    expect(stat(page, 'SQL→Opportunity')).toBe('n/a');
+    expect(stat(page, 'SQL→Customer')).toBe('n/a');
+    expect(stat(page, 'Acceptance rate')).toBe('0%');
+    expect(described(page, 'Median time to acceptance')).toBe('n/a');
+    expect(described(page, 'Median time to follow-up')).toBe('n/a');
+    expect(described(page, 'SLA breach rate')).toBe('n/a');
+    expect(page.findByTestId(Alert, 'funnel-warning-mql_to_sql_low').text).toContain('MQL→SQL is 0.0%');
+    expect(everything(page)).toContain('Sales returned none of these MQLs.');
+    expect(everything(page)).toContain('Sales has not decided on any of these MQLs yet.');
+    expect(page.maybeFindByTestId(BarChart, 'funnel-lost-reasons-chart')).toBeNull();
+    expect(everything(page)).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  it('when the period has no MQLs, then the tab says so instead of showing empty charts', async () => {
+    fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/funnel': funnelReply([]),
+    });
+    const page = await openPage();
+    await openFunnel(page);
+
+    expect(page.findByTestId(EmptyState, 'funnel-empty').props.title).toBe('No MQLs in this period');
+    expect(page.maybeFindByTestId(BarChart, 'funnel-chart')).toBeNull();
+    expect(page.maybeFindByTestId(Table, 'funnel-by-model-version')).toBeNull();
+    expect(everything(page)).not.toMatch(/NaN|Infinity|n\/a/);
+  });
+
+  it('when another period is chosen, then it is asked for: the last 7 days, or whole chosen days in the portal’s time zone', async () => {
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/funnel': funnelReply(busyQuarter()),
+    });
+    const page = await openPage();
+    await openFunnel(page);
+
+    page.findByTestId(Select, 'funnel-period').trigger('onChange', value('7'));
+    await page.waitFor(() => expect(funnelRequests(service)).toHaveLength(2));
+    const week = funnelRequests(service)[1]!;
+    expect(Date.parse(week.searchParams.get('to')!) - Date.parse(week.searchParams.get('from')!)).toBe(
+      7 * DAY,
+    );
+
+    // Choosing dates starts from the days on show, then asks for each whole period chosen.
+    page.findByTestId(Select, 'funnel-period').trigger('onChange', value('custom'));
+    await page.waitFor(() => expect(funnelRequests(service)).toHaveLength(3));
+    expect(page.findByTestId(DateInput, 'funnel-from').props.value).toMatchObject({
+      year: expect.any(Number),
+    });
+    page
+      .findByTestId(DateInput, 'funnel-from')
+      .trigger('onChange', value({ year: 2026, month: 9, date: 1 } as never));
+    page
+      .findByTestId(DateInput, 'funnel-to')
+      .trigger('onChange', value({ year: 2026, month: 10, date: 1 } as never));
+    await page.waitFor(() => expect(funnelRequests(service)).toHaveLength(5));
+    const chosen = funnelRequests(service)[4]!;
+    // New York: 1 October starts at 04:00 UTC (summer time); 2 November at 05:00 UTC (winter time).
+    expect(chosen.searchParams.get('from')).toBe('2026-10-01T04:00:00.000Z');
+    expect(chosen.searchParams.get('to')).toBe('2026-11-02T05:00:00.000Z');
+    expect(chosen.searchParams.has('portalId')).toBe(false);
+    await page.waitFor(() =>
+      expect(page.findByTestId(Text, 'funnel-period-shown').text).toContain(
+        'MQLs from 2026-10-01 to 2026-11-01 (America/New_York)',
+      ),
+    );
+
+    // A last day before the first: said at the field, nothing asked for.
+    page
+      .findByTestId(DateInput, 'funnel-to')
+      .trigger('onChange', value({ year: 2026, month: 8, date: 30 } as never));
+    expect(page.findByTestId(DateInput, 'funnel-to').props).toMatchObject({
+      error: true,
+      validationMessage: 'The last day cannot be before the first day.',
+    });
+    expect(page.findByTestId(LoadingButton, 'funnel-refresh').props.disabled).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(funnelRequests(service)).toHaveLength(5);
+  });
+
+  it('when the period is changed before the first answer came, then only the last chosen period is shown', async () => {
+    let answerSlowly: (reply: Reply) => void = () => {};
+    const slow = new Promise<Reply>((resolve) => (answerSlowly = resolve));
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/funnel': [() => slow, funnelReply([])],
+    });
+    const page = await openPage();
+    page.find(Tabs).trigger('onSelectedChange', value('funnel'));
+    await page.waitFor(() => expect(funnelRequests(service)).toHaveLength(1));
+    expect(page.maybeFind(LoadingSpinner)).not.toBeNull();
+
+    page.findByTestId(Select, 'funnel-period').trigger('onChange', value('90'));
+    await page.waitFor(() => expect(page.maybeFindByTestId(EmptyState, 'funnel-empty')).not.toBeNull());
+    answerSlowly(funnelReply(busyQuarter()));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(page.maybeFindByTestId(EmptyState, 'funnel-empty')).not.toBeNull();
+    expect(page.maybeFindByTestId(BarChart, 'funnel-chart')).toBeNull();
+    expect(page.findByTestId(LoadingButton, 'funnel-refresh').props.loading).toBe(false);
+  });
+
+  it('when the funnel cannot be loaded, then the tab shows an alert, the model tab keeps working, and Refresh loads it', async () => {
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'POST /settings/api/preview': previewReply(),
+      'GET /settings/api/funnel': [
+        ok({ error: 'store_unavailable', message: 'The database is unavailable.' }, 503),
+        funnelReply(busyQuarter()),
+      ],
+    });
+    const page = await openPage();
+    await openFunnel(page);
+
+    const failure = page.findByTestId(Alert, 'funnel-error');
+    expect(failure.props).toMatchObject({ title: 'The funnel could not be loaded', variant: 'error' });
+    expect(failure.text).toContain('cannot reach its database');
+    expect(page.maybeFindByTestId(BarChart, 'funnel-chart')).toBeNull();
+
+    // The model tab is untouched: edit, preview, see the numbers.
+    page.find(Tabs).trigger('onSelectedChange', value('model'));
+    numberInput(page, 'criterion-points-industry').trigger('onChange', value(35));
+    await click(page, 'preview');
+    await page.waitFor(() => expect(page.find(StatisticsItem, { label: 'Become MQL' }).props.number).toBe(4));
+    expect(service.requests('POST', '/settings/api/preview')[0]!.body.model.fit.criteria[0].points).toBe(35);
+
+    // Back to the funnel, which loads on Refresh.
+    page.find(Tabs).trigger('onSelectedChange', value('funnel'));
+    page.findByTestId(LoadingButton, 'funnel-refresh').trigger('onClick');
+    await page.waitFor(() => expect(page.maybeFindByTestId(BarChart, 'funnel-chart')).not.toBeNull());
+    expect(page.maybeFindByTestId(Alert, 'funnel-error')).toBeNull();
+    expect(funnelRequests(service)).toHaveLength(2);
   });
 });

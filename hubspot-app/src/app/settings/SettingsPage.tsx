@@ -1,8 +1,9 @@
 /**
- * The app's settings page: where marketing ops tune the one qualification model marketing and
- * sales share. Edit the MQL bar, fit points, intent signals and disqualifiers; preview what the
- * change does to the portal's contacts; publish it with a note and the name of who in sales
- * agreed; roll back to an earlier version. What the user typed is never lost on an error.
+ * The app's settings page, in two tabs. "Qualification model": where marketing ops tune the one
+ * qualification model marketing and sales share. Edit the MQL bar, fit points, intent signals and
+ * disqualifiers; preview what the change does to the portal's contacts; publish it with a note and
+ * the name of who in sales agreed; roll back to an earlier version. What the user typed is never
+ * lost on an error. "Funnel": what became of a period's MQLs (FunnelSection), loaded on first view.
  */
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import {
@@ -14,15 +15,19 @@ import {
   Input,
   LoadingButton,
   LoadingSpinner,
+  Tab,
+  Tabs,
   Text,
   TextArea,
   Tile,
   hubspot,
 } from '@hubspot/ui-extensions';
 import type { SettingsContext } from '@hubspot/ui-extensions';
+import { FunnelSection } from './FunnelSection';
 import { ModelEditor } from './ModelEditor';
 import {
   type Draft,
+  type Model,
   type Problem,
   countChanges,
   describeBar,
@@ -86,7 +91,35 @@ function ActiveSummary({ active, timeZone }: { active: ActiveModel; timeZone: st
   );
 }
 
+type TabId = 'model' | 'funnel';
+
 export function SettingsPage({ context }: { context: SettingsContext }) {
+  const [tab, setTab] = useState<TabId>('model');
+  const [modelInForce, setModelInForce] = useState<Model | null>(null);
+  return (
+    <Tabs
+      selected={tab}
+      onSelectedChange={(id: string | number) => setTab(id === 'funnel' ? 'funnel' : 'model')}
+    >
+      <Tab tabId="model" title="Qualification model">
+        <ModelSettings context={context} onModelInForce={setModelInForce} />
+      </Tab>
+      <Tab tabId="funnel" title="Funnel">
+        <FunnelSection active={tab === 'funnel'} timeZone={context.portal.timezone} model={modelInForce} />
+      </Tab>
+    </Tabs>
+  );
+}
+
+/** The model tab: the model in force, the editor, preview, publish and the version history. */
+function ModelSettings({
+  context,
+  onModelInForce,
+}: {
+  context: SettingsContext;
+  /** Told the model in force each time it is loaded (the funnel tab names rules with it). */
+  onModelInForce: (model: Model) => void;
+}) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [active, setActive] = useState<ActiveModel | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -127,6 +160,10 @@ export function SettingsPage({ context }: { context: SettingsContext }) {
   useEffect(() => {
     void reload(true);
   }, [reload]);
+
+  useEffect(() => {
+    if (active) onModelInForce(active.model);
+  }, [active, onModelInForce]);
 
   const localProblems = useMemo(() => (draft ? validateDraft(draft) : []), [draft]);
   const formProblems = useMemo(() => validatePublishForm(note, agreedBy), [note, agreedBy]);

@@ -4,6 +4,7 @@
  * a `SettingsApiError` with a message a marketer can act on.
  */
 import { hubspot } from '@hubspot/ui-extensions';
+import { type Funnel, readFunnel } from './funnel';
 import type { Model, Problem, Qualification } from './model';
 import { SERVICE_URL } from './service-url';
 
@@ -14,9 +15,13 @@ export const SETTINGS_PATHS = {
   preview: '/settings/api/preview',
   publish: '/settings/api/publish',
   rollback: '/settings/api/rollback',
+  funnel: '/settings/api/funnel',
 } as const;
 
-/** hubspot.fetch's default timeout is 15 s; a preview evaluates every stored contact twice. */
+/**
+ * hubspot.fetch's default timeout is 15 s; a preview evaluates every stored contact twice, and the
+ * funnel reads a period's whole history.
+ */
 const TIMEOUT_MS = 15_000;
 const SLOW_TIMEOUT_MS = 30_000;
 
@@ -165,4 +170,11 @@ export const settingsApi = {
     call<PublishResult>(SETTINGS_PATHS.publish, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
   rollback: (request: { version: number; note?: string }) =>
     call<PublishResult>(SETTINGS_PATHS.rollback, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
+  /** The funnel of the MQLs of [from, to) (ms since the epoch), sent as ISO dates. */
+  loadFunnel: async (from: number, to: number): Promise<Funnel> => {
+    const query = `from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(to).toISOString())}`;
+    return readFunnel(
+      await call<unknown>(`${SETTINGS_PATHS.funnel}?${query}`, { method: 'GET', timeout: SLOW_TIMEOUT_MS }),
+    );
+  },
 };
