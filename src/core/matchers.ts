@@ -31,6 +31,11 @@ function readSplit(facts: ContactFacts, fromCompany: boolean, name: string): str
   const raw = fromCompany ? facts.company?.[name] : facts.properties[name];
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'string') {
+    // Most values start and end with a printable ASCII character: nothing for trim() to do.
+    const n = raw.length;
+    const first = n > 0 ? raw.charCodeAt(0) : 0;
+    const last = n > 0 ? raw.charCodeAt(n - 1) : 0;
+    if (first > 32 && first < 127 && last > 32 && last < 127) return raw;
     const text = raw.trim();
     return text === '' ? null : text;
   }

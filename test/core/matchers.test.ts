@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   emailDomain,
+  evaluateCondition,
   humanizeOption,
   type Matcher,
   matchValue,
@@ -158,5 +159,19 @@ describe('toEpochMs', () => {
     'yesterday',
   ])('reads %j exactly as Date.parse does', (text) => {
     expect(toEpochMs(text)).toEqual(Date.parse(text));
+  });
+});
+
+describe('reading values', () => {
+  it('trims spaces, including non-breaking ones, and treats blank text as no value', () => {
+    expect(matchValue(null, { type: 'known' }).status).toBe('no-match');
+    const read = (value: string) =>
+      evaluateCondition(
+        { properties: { country: value } },
+        { property: 'contact.country', match: { type: 'one-of', values: ['Netherlands'] } },
+      );
+    expect(read('\u00a0Netherlands ').status).toBe('match');
+    expect(read('   ').status).toBe('unknown');
+    expect(read('Netherlands').shown).toBe('Netherlands');
   });
 });
