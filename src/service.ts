@@ -1,5 +1,6 @@
 /**
- * Wiring: config → logger, store, rate budget, HubSpot gateway, models, worker, Express app.
+ * Wiring: config → logger, store, rate budget, HubSpot gateway, models, worker, the feedback
+ * scheduler (SLA breaches, owed tasks, weekly report), Express app.
  * Used by `main.ts` (the real service), `npm run demo` and the component tests; nothing here runs
  * at import time.
  */
@@ -11,6 +12,8 @@ import { createApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
+import type { FeedbackCounters } from './jobs/feedback-counters.js';
+import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback-scheduler.js';
 import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/score-contacts.job.js';
 import { setupPortal } from './jobs/setup.js';
 import { Worker, type WorkerOptions } from './jobs/worker.js';
@@ -23,6 +26,11 @@ export interface ServiceOptions {
   clock?: () => number;
   /** Start the worker loops (default true). Tests may drive `worker.drain()` themselves. */
   startWorker?: boolean;
+  /** Start the feedback scheduler's loop (default: as `startWorker`). Tests may call `scheduler.runOnce()`. */
+  startScheduler?: boolean;
+  scheduler?: Partial<
+    Omit<FeedbackSchedulerOptions, 'store' | 'crm' | 'models' | 'logger' | 'clock' | 'counters'>
+  >;
   /** Create the app's properties and check the portal's options at start (default true). */
   setup?: boolean;
   worker?: Partial<Omit<WorkerOptions, 'store' | 'score' | 'logger' | 'clock'>>;
@@ -41,6 +49,7 @@ export interface Service {
   models: ActiveModels;
   metrics: Metrics;
   worker: Worker;
+  scheduler: FeedbackScheduler;
   scoreDeps: ScoreDeps;
   app: ReturnType<typeof createApp>;
   /** Listens on `port` (0 = any free port); returns the bound port. */
@@ -76,12 +85,21 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ...options.gateway,
   });
   const models = new ActiveModels(store, 5_000, clock);
+  const counters: FeedbackCounters = {
+    decision: (decision, reason, outcome) => metrics.salesDecisions.inc({ decision, reason, outcome }),
+    recycle: (reason) => metrics.recycles.inc({ reason }),
+    routed: (route, owner) => metrics.routed.inc({ route, owner }),
+    tasks: (purpose, count) => metrics.tasksCreated.inc({ purpose }, count),
+    breach: (kind) => metrics.slaBreaches.inc({ kind }),
+  };
   const scoreDeps: ScoreDeps = {
     store,
     crm,
     models,
     companies: new CompanyCache(),
     clock,
+    logger: logger.child({ component: 'feedback' }),
+    counters,
     onScored: ({ written, unchanged }) => {
       metrics.contactsScored.inc({ outcome: 'written' }, written);
       metrics.contactsScored.inc({ outcome: 'unchanged' }, unchanged);
@@ -95,6 +113,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     batchSize: config.WORKER_BATCH_SIZE,
     ...options.worker,
+  });
+  const scheduler = new FeedbackScheduler({
+    store,
+    crm,
+    models,
+    logger: logger.child({ component: 'feedback-scheduler' }),
+    clock,
+    counters,
+    ...options.scheduler,
   });
   metrics.addGauge({
     name: 'lq_queue_depth',
@@ -145,6 +172,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
   let server: Server | null = null;
   if (options.startWorker ?? true) worker.start();
+  if (options.startScheduler ?? options.startWorker ?? true) scheduler.start();
 
   return {
     config,
@@ -155,6 +183,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     models,
     metrics,
     worker,
+    scheduler,
     scoreDeps,
     app,
     listen: (port = config.PORT) =>
@@ -170,7 +199,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         s.closeIdleConnections();
         await closed;
       }
-      await worker.stop();
+      await Promise.all([worker.stop(), scheduler.stop()]);
       await store.close();
     },
   };

@@ -6,7 +6,7 @@
  */
 import type { Evaluation, RouteKind } from './evaluate.js';
 import { toEpochMs } from './intent.js';
-import { decideLeadStatus, LIFECYCLE_STAGES, type LifecycleStage, stageRank } from './lifecycle.js';
+import { LIFECYCLE_STAGES, type LifecycleStage, stageRank } from './lifecycle.js';
 import type { QualificationModel, Routing } from './model.js';
 
 export type SalesDecisionKind = 'accept' | 'return';
@@ -74,8 +74,13 @@ export interface DecisionPlan {
   /** The stage before and after (equal when it does not move). */
   stageBefore: string | null;
   stage: string | null;
-  /** A recycle: clear the stage in one request, then write `stage` in a second one (HubSpot's rule). */
+  /** A recycle: the MQL goes back to the model's recycle stage. */
   recycle: boolean;
+  /**
+   * Clear the stage in a request of its own before writing `stage` (HubSpot moves a stage back
+   * only from empty). False when the stage is empty already (a recycle interrupted after its clear).
+   */
+  clearFirst: boolean;
   leadStatus: string | null;
   /** The re-nurture track the reason picks (null: none, or an accept). */
   track: string | null;
@@ -95,13 +100,15 @@ export interface DecisionPlan {
 export function planSalesDecision(facts: DecisionFacts, model: QualificationModel): DecisionPlan {
   const { decision, stage, leadStatus } = facts;
   const reason = decision === 'return' ? (facts.reason ?? 'other') : null;
-  const isMql = stage === MQL;
+  // An empty stage on a contact awaiting a decision: an earlier recycle cleared it and stopped.
+  const isMql = stage === MQL || (stage === null && facts.awaitingDecision);
   const base = {
     decision,
     reason,
     stageBefore: stage,
     stage,
     recycle: false,
+    clearFirst: false,
     leadStatus,
     track: null,
     signalType: null,
@@ -149,6 +156,7 @@ export function planSalesDecision(facts: DecisionFacts, model: QualificationMode
     applies: true,
     stage: to,
     recycle: true,
+    clearFirst: stage !== null,
     leadStatus: (reason && feedback.returnLeadStatus[reason]) ?? DEFAULT_RETURN_LEAD_STATUS,
     track,
     signalType,
@@ -168,24 +176,35 @@ export function heldByReturn(e: Evaluation, returnedAt: number | null): boolean 
 }
 
 /**
- * The evaluation with a held return applied: a proposed move to MQL becomes "stays", and the lead
- * status follows (no `NEW` for a lead that is not handed over). Anything else is unchanged.
+ * The evaluation with a held return applied: a proposed move to MQL becomes "stays", the lead
+ * status stays too (no `NEW` for a lead that is not handed over), and the contact reads as nurture,
+ * with a verdict line that says why, so the contact record, workflows and the rep agree.
  */
 export function applyReturnHold(e: Evaluation, returnedAt: number | null): Evaluation {
   if (!(e.lifecycle.changed && e.lifecycle.proposed === MQL) || !heldByReturn(e, returnedAt)) return e;
   const day = new Date(returnedAt ?? 0).toISOString().slice(0, 10);
+  const verdict = `Not MQL: returned by sales on ${day}; it needs a new signal first (${e.explanation[0] ?? ''})`;
   const lifecycle = {
     current: e.lifecycle.current,
     proposed: e.lifecycle.current,
     changed: false,
     why: `meets the MQL rule, but sales returned it on ${day}: it waits for a new signal`,
   };
-  const leadStatus = decideLeadStatus({
+  const leadStatus = {
     current: e.leadStatus.current,
-    qualification: e.qualification,
+    proposed: e.leadStatus.current,
+    changed: false,
+    why: 'not handed to sales: the lead status is left as it is',
+  };
+  return {
+    ...e,
+    qualification: 'nurture',
+    isMql: false,
+    route: null,
     lifecycle,
-  });
-  return { ...e, lifecycle, leadStatus };
+    leadStatus,
+    explanation: [verdict, ...e.explanation.slice(1)],
+  };
 }
 
 export type OwnerSource = 'account-owner' | 'contact-owner' | 'round-robin' | 'none';

@@ -14,7 +14,13 @@ import {
 } from '../hubspot/payloads.js';
 import { jsonPath } from '../core/model.js';
 import type { ActionDeps } from '../jobs/workflow-actions.js';
-import { qualifyContact, recordIntentSignal, signalOptions } from '../jobs/workflow-actions.js';
+import {
+  qualifyContact,
+  reasonOptions,
+  recordIntentSignal,
+  salesDecision,
+  signalOptions,
+} from '../jobs/workflow-actions.js';
 import { acceptWebhooks, type AcceptWebhooksDeps } from '../jobs/accept-webhooks.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.port.js';
@@ -27,6 +33,8 @@ export const ROUTES = {
   qualify: ACTIONS.qualify.path,
   recordSignal: ACTIONS.recordSignal.path,
   signalOptions: '/hubspot/actions/signal-options',
+  salesDecision: ACTIONS.salesDecision.path,
+  reasonOptions: '/hubspot/actions/reason-options',
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',
@@ -145,8 +153,11 @@ export function createApp(deps: AppDeps): Express {
     action('record-signal', (e) => recordIntentSignal(deps.actions, e)),
   );
   app.post(
-    ROUTES.signalOptions,
+    ROUTES.salesDecision,
     ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']),
+    action('sales-decision', (e) => salesDecision(deps.actions, e)),
+  );
+  const options = (list: typeof signalOptions) =>
     asyncRoute(async (req, res) => {
       const parsed = OptionsRequestSchema.safeParse(req.body);
       if (!parsed.success)
@@ -155,9 +166,10 @@ export function createApp(deps: AppDeps): Express {
           'The options request is invalid.',
           parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
         );
-      res.json(await signalOptions(deps.actions, parsed.data.origin.portalId, parsed.data.fetchOptions?.q));
-    }),
-  );
+      res.json(await list(deps.actions, parsed.data.origin.portalId, parsed.data.fetchOptions?.q));
+    });
+  app.post(ROUTES.signalOptions, ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']), options(signalOptions));
+  app.post(ROUTES.reasonOptions, ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']), options(reasonOptions));
 
   app.get(ROUTES.healthz, (_req, res) => {
     res.json({ status: 'ok' });

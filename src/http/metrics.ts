@@ -71,6 +71,20 @@ export class Metrics {
     'lq_signature_failures_total',
     'Requests refused for their HubSpot signature, by reason.',
   );
+  readonly salesDecisions = new Counter(
+    'lq_sales_decisions_total',
+    'Sales decisions settled, by decision, lost reason and outcome (applied, ignored: not an MQL).',
+  );
+  readonly recycles = new Counter('lq_recycles_total', 'Returned MQLs recycled, by lost reason.');
+  readonly routed = new Counter('lq_mqls_routed_total', 'New MQLs routed, by route and owner source.');
+  readonly tasksCreated = new Counter(
+    'lq_hubspot_tasks_created_total',
+    'HubSpot tasks created, by purpose (route, escalation, weekly-report).',
+  );
+  readonly slaBreaches = new Counter(
+    'lq_sla_breaches_total',
+    'SLA breaches, by kind (acceptance, follow_up).',
+  );
   private readonly gauges: GaugeSource[] = [];
 
   addGauge(source: GaugeSource): void {
@@ -86,6 +100,11 @@ export class Metrics {
       this.hubspotCalls,
       this.actions,
       this.signatureFailures,
+      this.salesDecisions,
+      this.recycles,
+      this.routed,
+      this.tasksCreated,
+      this.slaBreaches,
     ].map((c) => c.render());
     for (const gauge of this.gauges) {
       const lines = [`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`];

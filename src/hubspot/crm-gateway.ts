@@ -6,6 +6,7 @@
  * `HubSpotError` with a stable code, for the job layer to retry later or park.
  */
 import { Client } from '@hubspot/api-client';
+import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js';
 import type { RateBudget } from '../store/store.port.js';
 
 export type HubSpotErrorCode =
@@ -77,6 +78,19 @@ interface ApiErrorLike {
 }
 
 const BATCH_LIMIT = 100;
+
+/** HubSpot-defined association type id of task → contact (HubSpot's tasks guide and association type list). */
+export const TASK_TO_CONTACT_ASSOCIATION = 204;
+
+/** A task to create on a contact. */
+export interface TaskInput {
+  /** The caller's key for this task: results are matched to inputs by it. */
+  ref: string;
+  /** The contact the task is about (associated with it), or null for a task of its own. */
+  contactId: string | null;
+  /** `hs_timestamp` (due, required), `hs_task_subject`, `hs_task_body`, `hubspot_owner_id`, … */
+  properties: Record<string, string>;
+}
 
 /** Splits a list into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size = BATCH_LIMIT): T[][] {
@@ -178,6 +192,55 @@ export class CrmGateway {
     };
     for (const part of chunk(updates)) await write(part);
     return { updated, rejected };
+  }
+
+  /**
+   * Creates tasks (batch, ≤100 per call), each associated with its contact (if any). HubSpot creates a
+   * batch all or nothing, so a refused batch is split in halves to find the inputs at fault (an
+   * unknown owner, a deleted contact); those are returned in `rejected` and the others created.
+   */
+  async createTasks(
+    tasks: readonly TaskInput[],
+  ): Promise<{ created: Map<string, string>; rejected: { ref: string; message: string }[] }> {
+    const created = new Map<string, string>();
+    const rejected: { ref: string; message: string }[] = [];
+    const write = async (part: readonly TaskInput[]): Promise<void> => {
+      try {
+        const response = await this.call('tasks.batch.create', () =>
+          this.client.crm.objects.tasks.batchApi.create({
+            inputs: part.map((t) => ({
+              properties: t.properties,
+              objectWriteTraceId: t.ref,
+              associations: (t.contactId === null ? [] : [t.contactId]).map((id) => ({
+                to: { id },
+                types: [
+                  {
+                    // The SDK's enum value, without importing a CommonJS deep path at run time.
+                    associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum,
+                    associationTypeId: TASK_TO_CONTACT_ASSOCIATION,
+                  },
+                ],
+              })),
+            })),
+          }),
+        );
+        response.results.forEach((r, i) => {
+          const ref = r.objectWriteTraceId ?? part[i]?.ref;
+          if (ref !== undefined) created.set(ref, r.id);
+        });
+      } catch (error) {
+        if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
+        if (part.length === 1) {
+          rejected.push({ ref: part[0]!.ref, message: error.message });
+          return;
+        }
+        const half = Math.ceil(part.length / 2);
+        await write(part.slice(0, half));
+        await write(part.slice(half));
+      }
+    };
+    for (const part of chunk(tasks)) await write(part);
+    return { created, rejected };
   }
 
   /** One page of contacts (≤100), for rescoring a whole portal. */

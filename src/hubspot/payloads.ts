@@ -103,6 +103,7 @@ export type ExecutionState = 'SUCCESS' | 'FAIL_CONTINUE' | 'BLOCK' | 'ASYNC';
 export const ACTIONS = {
   qualify: { uid: 'lq_qualify_contact', path: '/hubspot/actions/qualify' },
   recordSignal: { uid: 'lq_record_intent_signal', path: '/hubspot/actions/record-signal' },
+  salesDecision: { uid: 'lq_sales_decision', path: '/hubspot/actions/sales-decision' },
 } as const;
 
 /** *Qualify contact*: no inputs; evaluates now. */
@@ -142,10 +143,42 @@ export type QualifyOutput = Record<QualifyOutputField, string | number | boolean
   hs_execution_state: ExecutionState;
 };
 
+/** An optional text input: HubSpot sends an empty string (or null) for a field left empty. */
+const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (v === '' || v === null ? undefined : typeof v === 'string' ? v.trim() || undefined : v),
+    z
+      .string({ error: 'must be text' })
+      .max(max, { error: `must be at most ${max} characters` })
+      .optional(),
+  );
+
+/**
+ * *Sales decision*: accept or return, a lost reason (options from the active model; required for
+ * a return, checked against the model by the use case) and a note (required for "other").
+ */
+export const SalesDecisionInputSchema = z.object({
+  decision: z.enum(['accept', 'return'], { error: 'is required: choose accept or return' }),
+  reason: optionalText(64),
+  note: optionalText(2000),
+});
+export type SalesDecisionInput = z.infer<typeof SalesDecisionInputSchema>;
+
+/** Output fields of *Sales decision*. */
+export const SALES_DECISION_OUTPUT_FIELDS = [
+  'decision',
+  'applied',
+  'lifecycle_stage',
+  'renurture_track',
+  'explanation',
+] as const;
+export type SalesDecisionOutputField = (typeof SALES_DECISION_OUTPUT_FIELDS)[number];
+
 /** The input field names of each action, for the hsmeta drift test. */
 export const ACTION_INPUT_FIELDS = {
   qualify: Object.keys(QualifyInputSchema.shape),
   recordSignal: Object.keys(RecordSignalInputSchema.shape),
+  salesDecision: Object.keys(SalesDecisionInputSchema.shape),
 } as const;
 
 /** Output fields of *Record intent signal*. */

@@ -4,10 +4,23 @@
  * The property names are contracts: workflows, lists and reports in the portal depend on them.
  */
 import type { Evaluation } from '../core/evaluate.js';
+import { type DecisionPlan, HIGH_WATER_STAGES, higherStage } from '../core/feedback.js';
 import type { PropertyDefinition } from './crm-gateway.js';
 import type { QualifyOutputField } from './payloads.js';
 
 export const PROPERTY_GROUP = { name: 'lead_qualification', label: 'Lead qualification' } as const;
+
+/** HubSpot's labels of the default lifecycle stages. */
+const STAGE_LABELS: Record<(typeof HIGH_WATER_STAGES)[number], string> = {
+  subscriber: 'Subscriber',
+  lead: 'Lead',
+  marketingqualifiedlead: 'Marketing Qualified Lead',
+  salesqualifiedlead: 'Sales Qualified Lead',
+  opportunity: 'Opportunity',
+  customer: 'Customer',
+  evangelist: 'Evangelist',
+  other: 'Other',
+};
 
 /** The properties the app writes (all with the `lq_` prefix), as created by `cli setup`. */
 export const LQ_PROPERTIES: readonly PropertyDefinition[] = [
@@ -78,6 +91,66 @@ export const LQ_PROPERTIES: readonly PropertyDefinition[] = [
       { label: 'New business', value: 'new-business' },
     ],
   },
+  {
+    name: 'lq_routed_to',
+    label: 'Routed to (owner id)',
+    type: 'string',
+    fieldType: 'text',
+    description: 'The HubSpot owner a new MQL was routed to (empty when no owner was available).',
+  },
+  {
+    name: 'lq_sales_decision',
+    label: 'Sales decision',
+    type: 'enumeration',
+    fieldType: 'select',
+    description: 'Whether sales accepted the MQL (now SQL) or returned it (recycled); empty while undecided.',
+    options: [
+      { label: 'Accepted', value: 'accepted' },
+      { label: 'Returned', value: 'returned' },
+    ],
+  },
+  {
+    name: 'lq_lost_reason',
+    label: 'Lost reason',
+    type: 'string',
+    fieldType: 'text',
+    description: 'Why sales returned the lead: a reason id of the qualification model (e.g. wrong_timing).',
+  },
+  {
+    name: 'lq_lost_reason_note',
+    label: 'Lost reason note',
+    type: 'string',
+    fieldType: 'textarea',
+    description: 'What sales wrote when returning the lead (required for "other").',
+  },
+  {
+    name: 'lq_renurture_track',
+    label: 'Re-nurture track',
+    type: 'string',
+    fieldType: 'text',
+    description:
+      'The nurture track a returned lead goes to, picked by its lost reason (e.g. roi, remind_me); text, as the model names its tracks.',
+  },
+  {
+    name: 'lq_sla_breached',
+    label: 'SLA breached',
+    type: 'enumeration',
+    fieldType: 'select',
+    description: 'The last service level this lead missed; empty when none.',
+    options: [
+      { label: 'Not accepted or returned in time', value: 'acceptance' },
+      { label: 'Not followed up in time', value: 'follow_up' },
+    ],
+  },
+  {
+    name: 'lq_highest_stage',
+    label: 'Highest lifecycle stage reached',
+    type: 'enumeration',
+    fieldType: 'select',
+    description:
+      'The furthest default lifecycle stage this contact ever reached; a recycle never lowers it (the funnel stays honest).',
+    options: HIGH_WATER_STAGES.map((value) => ({ label: STAGE_LABELS[value], value })),
+  },
 ];
 
 export const LQ_PROPERTY_NAMES: readonly string[] = LQ_PROPERTIES.map((p) => p.name);
@@ -124,8 +197,54 @@ export function diffForWrite(
   const changes: Record<string, string> = {};
   for (const [name, value] of Object.entries(writtenValues(e)))
     if (!same(current[name], value)) changes[name] = value;
+  const highest = higherStage(current.lq_highest_stage, current.lifecyclestage, e.lifecycle.proposed);
+  if (highest !== null && !same(current.lq_highest_stage, highest)) changes.lq_highest_stage = highest;
   if (Object.keys(changes).length > 0) changes.lq_scored_at = new Date(now).toISOString();
   return changes;
+}
+
+/** Values that differ from what HubSpot holds (`current`). */
+export function changedValues(
+  values: Readonly<Record<string, string>>,
+  current: Readonly<Record<string, string | null | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) if (!same(current[name], value)) out[name] = value;
+  return out;
+}
+
+/**
+ * What a sales decision writes (a recycle writes this after the request that cleared the stage):
+ * the decision, reason, note and track, the new stage and lead status when they move, and the
+ * high-water mark.
+ */
+export function decisionValues(plan: DecisionPlan, note: string | null): Record<string, string> {
+  const values: Record<string, string> = {
+    lq_sales_decision: plan.decision === 'accept' ? 'accepted' : 'returned',
+    lq_lost_reason: plan.reason ?? '',
+    lq_lost_reason_note: plan.decision === 'return' ? (note ?? '') : '',
+    lq_renurture_track: plan.track ?? '',
+  };
+  if (plan.stage !== plan.stageBefore && plan.stage) values.lifecyclestage = plan.stage;
+  if (plan.leadStatus) values.hs_lead_status = plan.leadStatus;
+  if (plan.highWater) values.lq_highest_stage = plan.highWater;
+  return values;
+}
+
+/**
+ * What routing a new MQL writes: the owner (when one was found) and who it was routed to; the
+ * previous round's decision, reason, track and breach are cleared (a new MQL starts afresh).
+ */
+export function routingValues(ownerId: string | null): Record<string, string> {
+  return {
+    ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
+    lq_routed_to: ownerId ?? '',
+    lq_sales_decision: '',
+    lq_lost_reason: '',
+    lq_lost_reason_note: '',
+    lq_renurture_track: '',
+    lq_sla_breached: '',
+  };
 }
 
 /** The *Qualify contact* action's output fields, so a workflow can branch on them. */

@@ -5,15 +5,30 @@
  * No loops: changes to the app's own `lq_*` properties, and changes this app's own writes caused
  * (HubSpot echoes them with the app as `sourceId`), never enqueue a rescore. Anything else our
  * write touches converges anyway: a rescore finds nothing to change and writes nothing.
+ *
+ * The feedback loop listens too, to changes people make (never to the app's own writes): a lead
+ * status the model maps to a decision is that decision (recorded as pending with the event, applied
+ * by the worker); a lead status that shows contact meets the follow-up SLA; a lifecycle stage a
+ * person sets is a `lifecycle` transition (cause `hubspot`) for the funnel, and SQL or later on a
+ * routed MQL is its acceptance.
  */
+import { FOLLOW_UP_LEAD_STATUSES, higherStage, isSalesStage } from '../core/feedback.js';
+import type { QualificationModel } from '../core/model.js';
 import { propertiesRead } from '../core/properties.js';
 import { eventKind, isContactEvent, type WebhookEvent } from '../hubspot/payloads.js';
 import { isOwnProperty } from '../hubspot/write-back.js';
-import type { AcceptEventsResult, Store, WebhookEventRecord } from '../store/store.port.js';
+import type {
+  AcceptEventsResult,
+  ContactId,
+  SalesDecisionRequest,
+  Store,
+  TransitionRecord,
+  WebhookEventRecord,
+} from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
 
 export interface AcceptWebhooksDeps {
-  store: Pick<Store, 'acceptEvents'>;
+  store: Pick<Store, 'acceptEvents' | 'latestEvaluations' | 'contactSnapshots' | 'meetSlaTimer'>;
   models: ActiveModels;
   clock: () => number;
   /** This app's id: events whose `sourceId` names it are echoes of our own writes. */
@@ -45,6 +60,57 @@ export function triage(
   return { contactId: event.objectId };
 }
 
+/** Change sources of API writes: without the app id, such a change may be the app's own. */
+const API_SOURCES = new Set(['INTEGRATION', 'API']);
+
+/**
+ * Is this a change a person (or another app) made to `lifecyclestage` or `hs_lead_status`? The
+ * app's own writes are recognised by its id; without one, API writes are not trusted to be others'.
+ */
+export function feedbackProperty(
+  event: WebhookEvent,
+  appId?: string,
+): 'lifecyclestage' | 'hs_lead_status' | null {
+  if (!isContactEvent(event) || eventKind(event) !== 'propertyChange') return null;
+  const property = event.propertyName;
+  if (property !== 'lifecyclestage' && property !== 'hs_lead_status') return null;
+  if (!event.propertyValue) return null;
+  if (appId) {
+    if (event.sourceId === appId || event.sourceId === `appId:${appId}`) return null;
+  } else if (API_SOURCES.has(event.changeSource ?? '')) return null;
+  return property;
+}
+
+/** An idempotency key from the event's composite key (HubSpot's eventId alone is not unique). */
+function eventKey(event: WebhookEvent): string {
+  return `webhook:${event.eventId}:${event.subscriptionId}:${event.objectId}:${event.occurredAt}:${event.propertyName ?? ''}`;
+}
+
+/** The sales decision a lead status or stage a person set expresses, or null. */
+export function decisionOf(
+  event: WebhookEvent,
+  property: 'lifecyclestage' | 'hs_lead_status',
+  model: QualificationModel,
+): SalesDecisionRequest | null {
+  const value = event.propertyValue ?? '';
+  const base = {
+    portalId: event.portalId,
+    contactId: event.objectId,
+    note: null,
+    decidedBy: `hubspot:${event.changeSource ?? 'unknown'}${event.sourceId ? `:${event.sourceId}` : ''}`,
+    decidedAt: event.occurredAt,
+    idempotencyKey: eventKey(event),
+    trigger: value,
+  };
+  if (property === 'lifecyclestage')
+    return isSalesStage(value) ? { ...base, decision: 'accept', reason: null, source: 'lifecycle' } : null;
+  const rule = model.feedback.leadStatusDecisions[value];
+  if (!rule) return null;
+  return rule.decision === 'accept'
+    ? { ...base, decision: 'accept', reason: null, source: 'lead-status' }
+    : { ...base, decision: 'return', reason: rule.reason, source: 'lead-status' };
+}
+
 export async function acceptWebhooks(
   deps: AcceptWebhooksDeps,
   events: readonly WebhookEvent[],
@@ -54,16 +120,25 @@ export async function acceptWebhooks(
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const records: WebhookEventRecord[] = [];
   const propertiesByPortal = new Map<string, Set<string>>();
+  const stages = await lifecycleTransitions(deps, events);
+  const followUps: WebhookEvent[] = [];
 
   for (const [i, event] of events.entries()) {
+    const { model } = await deps.models.get(event.portalId);
     let properties = propertiesByPortal.get(event.portalId);
     if (!properties) {
-      const { model } = await deps.models.get(event.portalId);
       properties = new Set(propertiesRead(model).contact);
       propertiesByPortal.set(event.portalId, properties);
     }
-    const decision = triage(event, properties, deps.appId);
+    let decision = triage(event, properties, deps.appId);
+    const property = feedbackProperty(event, deps.appId);
+    const salesDecision = property ? decisionOf(event, property, model) : null;
+    // A decision is applied by the worker with the contact as it is then: queue the contact.
+    if (salesDecision && typeof decision === 'string') decision = { contactId: event.objectId };
     if (typeof decision === 'string') ignored[decision] = (ignored[decision] ?? 0) + 1;
+    if (property === 'hs_lead_status' && FOLLOW_UP_LEAD_STATUSES.includes(event.propertyValue ?? ''))
+      followUps.push(event);
+    const transition = stages.get(event);
     records.push({
       portalId: event.portalId,
       eventId: event.eventId,
@@ -81,9 +156,68 @@ export async function acceptWebhooks(
       enqueue:
         typeof decision === 'string'
           ? null
-          : { portalId: event.portalId, contactId: decision.contactId, reason: 'webhook' },
+          : {
+              portalId: event.portalId,
+              contactId: decision.contactId,
+              reason: salesDecision ? 'sales-decision' : 'webhook',
+            },
+      decision: salesDecision,
+      transitions: transition ? [transition] : [],
     });
   }
   const result = await deps.store.acceptEvents(records);
+  // A person showed contact after acceptance: the follow-up SLA is met (if it runs and is not late).
+  for (const e of followUps) await deps.store.meetSlaTimer(e.portalId, e.objectId, 'follow_up', e.occurredAt);
   return { ...result, ignored };
+}
+
+/**
+ * The `lifecycle` transitions of stages people set, per event: from the stage the app last knew
+ * (or the previous event of the batch), with the high-water mark. Cleared stages are skipped.
+ */
+async function lifecycleTransitions(
+  deps: AcceptWebhooksDeps,
+  events: readonly WebhookEvent[],
+): Promise<Map<WebhookEvent, TransitionRecord>> {
+  const out = new Map<WebhookEvent, TransitionRecord>();
+  const byPortal = new Map<string, WebhookEvent[]>();
+  for (const e of events)
+    if (feedbackProperty(e, deps.appId) === 'lifecyclestage')
+      byPortal.set(e.portalId, [...(byPortal.get(e.portalId) ?? []), e]);
+  for (const [portalId, list] of byPortal) {
+    const ids = [...new Set(list.map((e) => e.objectId))];
+    const [{ model }, evaluations, snapshots] = await Promise.all([
+      deps.models.get(portalId),
+      deps.store.latestEvaluations(portalId, ids),
+      deps.store.contactSnapshots(portalId, ids),
+    ]);
+    const known = new Map<ContactId, { stage: string | null; highWater: string | null }>();
+    for (const id of ids) {
+      const snapshot = snapshots.get(id)?.properties ?? {};
+      const stage = evaluations.get(id)?.lifecycleStage ?? snapshot.lifecyclestage ?? null;
+      known.set(id, {
+        stage,
+        highWater: higherStage(snapshot.lq_highest_stage, snapshot.lifecyclestage, stage),
+      });
+    }
+    for (const e of [...list].sort((a, b) => a.occurredAt - b.occurredAt)) {
+      const before = known.get(e.objectId)!;
+      const to = e.propertyValue ?? '';
+      const highWater = higherStage(before.highWater, to);
+      if (before.stage === to) continue;
+      out.set(e, {
+        portalId,
+        contactId: e.objectId,
+        kind: 'lifecycle',
+        from: before.stage,
+        to,
+        at: e.occurredAt,
+        modelVersion: evaluations.get(e.objectId)?.modelVersion ?? model.version,
+        cause: 'hubspot',
+        details: { highWater, changeSource: e.changeSource ?? null, sourceId: e.sourceId ?? null },
+      });
+      known.set(e.objectId, { stage: to, highWater });
+    }
+  }
+  return out;
 }

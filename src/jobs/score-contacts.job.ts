@@ -2,31 +2,50 @@
  * Score contacts: the use case behind the worker, *Qualify contact* and `cli rescore`.
  *
  *   load   → batch-read the contacts (only the properties the model reads, plus what we wrote),
- *            their primary companies (cached), and their signals from the store
- *   decide → core.evaluate(contact, model, now)
- *   write  → batch-update only the properties whose value changed; store the inputs, the
- *            evaluation and the transitions; complete workflow actions waiting on these contacts
+ *            their primary companies (cached), their signals, pending sales decisions and timers
+ *   decide → apply pending sales decisions (see sales-decisions.ts), core.evaluate(contact, model,
+ *            now), hold back a returned lead without a new signal, route new MQLs (routing.ts)
+ *   write  → a recycle's stage clear first (HubSpot's rule), then one batch update of only the
+ *            properties whose value changed (scores, decisions, owners); store the inputs, the
+ *            evaluation, the transitions, the settled decisions, routes and timers; create the
+ *            owners' tasks; complete workflow actions waiting on these contacts
  */
 import type { Evaluation } from '../core/evaluate.js';
 import { evaluate } from '../core/evaluate.js';
+import { applyReturnHold, heldByReturn, higherStage } from '../core/feedback.js';
+import { stageRank } from '../core/lifecycle.js';
 import type { QualificationModel } from '../core/model.js';
 import { propertiesRead } from '../core/properties.js';
 import { chunk, type CrmGateway, type CrmRecord } from '../hubspot/crm-gateway.js';
 import {
   asCallbackOutputs,
+  changedValues,
   diffForWrite,
   LQ_PROPERTY_NAMES,
   qualifyOutputFields,
 } from '../hubspot/write-back.js';
+import type { Logger } from '../logger.js';
 import type {
   ContactId,
   ContactSnapshot,
+  DecisionSettlement,
   EvaluationRecord,
   PortalId,
+  RouteRecord,
   Store,
   TransitionRecord,
 } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
+import type { FeedbackCounters } from './feedback-counters.js';
+import { createRouteTasks, type PlannedRoute, planRoutes, type RoutingCandidate } from './routing.js';
+import {
+  asDecisionOutcome,
+  type DecisionOutcome,
+  type PlannedDecision,
+  planDecisions,
+  salesDecisionOutputs,
+  settlementOf,
+} from './sales-decisions.js';
 
 const DAY_MS = 86_400_000;
 
@@ -56,11 +75,18 @@ export class CompanyCache {
 
 export interface ScoreDeps {
   store: Store;
-  crm: Pick<CrmGateway, 'readContacts' | 'readCompanies' | 'updateContacts' | 'completeCallbacks'>;
+  crm: Pick<
+    CrmGateway,
+    'readContacts' | 'readCompanies' | 'updateContacts' | 'completeCallbacks' | 'createTasks'
+  >;
   models: ActiveModels;
   companies: CompanyCache;
   clock: () => number;
   onScored?: (counts: { scored: number; written: number; unchanged: number }) => void;
+  /** Where decisions, recycles, routes and tasks are logged (default: not logged). */
+  logger?: Logger;
+  /** Counts decisions, recycles, routes and tasks (metrics). */
+  counters?: FeedbackCounters;
 }
 
 export interface ScoreResult {
@@ -72,6 +98,10 @@ export interface ScoreResult {
   missing: ContactId[];
   /** Contacts whose write HubSpot refused, with its message (not worth retrying as is). */
   rejected: { id: ContactId; message: string }[];
+  /** Sales decisions settled in this run (applied or ignored), by idempotency key. */
+  decisions: Map<string, DecisionOutcome>;
+  /** New MQLs routed in this run. */
+  routed: RouteRecord[];
 }
 
 /** The days of signal history a model can look at. */
@@ -80,12 +110,20 @@ export function signalHorizonDays(model: QualificationModel): number {
   return Math.max(0, ...windows, model.thresholds.installedBase?.windowDays ?? 0);
 }
 
-/** The contact properties to read for a model: what it reads, plus what the app writes (for the diff). */
+/** Contact properties routing reads: names for task titles (the owner is always read). */
+const ROUTING_CONTACT_PROPERTIES = ['firstname', 'lastname'];
+
+/**
+ * The contact properties to read for a model: what it reads, plus what the app writes (for the
+ * diff) and the names routing puts in task titles; and the company properties: what the model
+ * reads, plus the company's owner (an installed-base MQL goes to it).
+ */
 export function contactPropertiesFor(model: QualificationModel): { contact: string[]; company: string[] } {
   const read = propertiesRead(model);
-  const contact = new Set([...read.contact, ...LQ_PROPERTY_NAMES]);
+  const contact = new Set([...read.contact, ...LQ_PROPERTY_NAMES, ...ROUTING_CONTACT_PROPERTIES]);
   if (read.company.length > 0) contact.add('associatedcompanyid');
-  return { contact: [...contact].sort(), company: read.company };
+  const company = read.company.length > 0 ? [...new Set([...read.company, 'hubspot_owner_id'])].sort() : [];
+  return { contact: [...contact].sort(), company };
 }
 
 /** A coarse fit×intent band, for cutting the funnel: `fit-high/intent-low`. */
@@ -105,7 +143,9 @@ export async function scoreContacts(
 ): Promise<ScoreResult> {
   const { model } = await deps.models.get(portalId);
   const { records, missing } = await deps.crm.readContacts(contactIds, contactPropertiesFor(model).contact);
-  return scoreRecords(deps, portalId, records, missing);
+  const result = await scoreRecords(deps, portalId, records, missing);
+  if (missing.length > 0) await forgetMissing(deps, portalId, missing, result);
+  return result;
 }
 
 /**
@@ -121,64 +161,359 @@ export async function scoreRecords(
   const now = deps.clock();
   const { model } = await deps.models.get(portalId);
   const props = contactPropertiesFor(model);
+  const ids = records.map((r) => r.id);
 
   // Load.
   const companies = await loadCompanies(deps, records, props.company, now);
-  const signals = await deps.store.signalsFor(
-    portalId,
-    records.map((r) => r.id),
-    now - signalHorizonDays(model) * DAY_MS,
-  );
-  const previous = await deps.store.latestEvaluations(
-    portalId,
-    records.map((r) => r.id),
-  );
+  const signals = await deps.store.signalsFor(portalId, ids, now - signalHorizonDays(model) * DAY_MS);
+  const previous = await deps.store.latestEvaluations(portalId, ids);
+  const [pending, timers, routes, latest] = await Promise.all([
+    deps.store.pendingSalesDecisions(portalId, ids),
+    deps.store.slaTimersFor(portalId, ids),
+    deps.store.routesFor(portalId, ids),
+    deps.store.latestSalesDecisions(portalId, ids),
+  ]);
+
+  // Apply sales decisions to what was read: the evaluation sees their effect.
+  const decided = planDecisions(model, records, { pending, timers, latest });
+  for (const list of decided.planned.values())
+    for (const p of list) if (p.signal) signals.get(p.signal.contactId)?.push(p.signal);
+  const refused = new Map<ContactId, string>();
+  if (decided.clears.length > 0) {
+    // HubSpot moves a stage backwards only after it was cleared, in a request of its own.
+    const { rejected } = await deps.crm.updateContacts(
+      decided.clears.map((id) => ({ id, properties: { lifecyclestage: '' } })),
+    );
+    for (const r of rejected) refused.set(r.id, r.message);
+  }
+  const clearRefused = new Set(refused.keys());
 
   // Decide.
   const evaluations = new Map<ContactId, Evaluation>();
-  const updates: { id: string; properties: Record<string, string> }[] = [];
+  const changes = new Map<ContactId, Record<string, string>>();
   const snapshots: ContactSnapshot[] = [];
+  const candidates: RoutingCandidate[] = [];
+  const openAcceptance = new Set(
+    timers.filter((t) => t.kind === 'acceptance' && t.closedAt === null).map((t) => t.contactId),
+  );
   for (const record of records) {
-    const companyId = record.properties.associatedcompanyid ?? null;
+    if (refused.has(record.id)) continue;
+    const properties = decided.effective.get(record.id) ?? record.properties;
+    const companyId = properties.associatedcompanyid ?? null;
     const company = companyId ? (companies.get(companyId) ?? null) : null;
-    const e = evaluate(
-      {
-        id: record.id,
-        properties: record.properties,
-        company,
-        signals: (signals.get(record.id) ?? []).map((s) => ({ type: s.type, occurredAt: s.occurredAt })),
-      },
-      model,
-      now,
+    const returnedAt = decided.returnedAt.get(record.id) ?? null;
+    const e = applyReturnHold(
+      evaluate(
+        {
+          id: record.id,
+          properties,
+          company,
+          signals: (signals.get(record.id) ?? []).map((s) => ({ type: s.type, occurredAt: s.occurredAt })),
+        },
+        model,
+        now,
+      ),
+      returnedAt,
     );
     evaluations.set(record.id, e);
-    snapshots.push({ portalId, contactId: record.id, properties: record.properties, company, readAt: now });
-    const changes = diffForWrite(e, record.properties, now);
-    if (Object.keys(changes).length > 0) updates.push({ id: record.id, properties: changes });
+    snapshots.push({ portalId, contactId: record.id, properties, company, readAt: now });
+    const decisionWrites: Record<string, string> = {};
+    for (const p of decided.planned.get(record.id) ?? []) Object.assign(decisionWrites, p.values);
+    const decidedNow = decided.planned.get(record.id)?.some((p) => p.plan.applies) ?? false;
+    const contactChanges = {
+      ...diffForWrite(e, properties, now),
+      ...changedValues(decisionWrites, record.properties),
+    };
+    if (Object.keys(contactChanges).length > 0 && !contactChanges.lq_scored_at)
+      contactChanges.lq_scored_at = new Date(now).toISOString();
+    changes.set(record.id, contactChanges);
+    if (
+      !decidedNow &&
+      isNewMql(e, previous.get(record.id)?.qualification ?? null, returnedAt) &&
+      !openAcceptance.has(record.id)
+    )
+      candidates.push({ contactId: record.id, properties, company, evaluation: e });
+  }
+  const planned = await planRoutes(deps.store, portalId, model, candidates, now);
+  for (const r of planned) {
+    const current = decided.effective.get(r.route.contactId) ?? {};
+    const values = changedValues(r.values, current);
+    const contactChanges = changes.get(r.route.contactId) ?? {};
+    Object.assign(contactChanges, values);
+    if (Object.keys(values).length > 0) contactChanges.lq_scored_at ??= new Date(now).toISOString();
+    changes.set(r.route.contactId, contactChanges);
   }
 
   // Write.
-  const { rejected } = updates.length > 0 ? await deps.crm.updateContacts(updates) : { rejected: [] };
-  const refused = new Set(rejected.map((r) => r.id));
+  const updates = [...changes]
+    .filter(([, properties]) => Object.keys(properties).length > 0)
+    .map(([id, properties]) => ({ id, properties }));
+  const ownerRefused = await writeContacts(deps, updates, refused);
+  await restoreClearedStages(deps, decided, refused, clearRefused);
   const written = updates.map((u) => u.id).filter((id) => !refused.has(id));
   const writtenSet = new Set(written);
   const unchanged = records.map((r) => r.id).filter((id) => !writtenSet.has(id) && !refused.has(id));
 
+  // Record.
   const stored: EvaluationRecord[] = [];
   const transitions: TransitionRecord[] = [];
+  const routed = planned.filter((r) => !refused.has(r.route.contactId));
+  for (const r of routed) if (ownerRefused.has(r.route.contactId)) unrouteOwner(r, deps.logger);
+  const routedById = new Map(routed.map((r) => [r.route.contactId, r.route]));
   for (const [id, e] of evaluations) {
     if (refused.has(id)) continue;
     stored.push(toRecord(portalId, e, now));
+    const highWater = higherStage(
+      decided.effective.get(id)?.lq_highest_stage,
+      decided.effective.get(id)?.lifecyclestage,
+      e.lifecycle.proposed,
+    );
     transitions.push(
-      ...transitionsOf(portalId, e, previous.get(id)?.qualification ?? null, writtenSet.has(id), now),
+      ...transitionsOf(portalId, e, previous.get(id)?.qualification ?? null, writtenSet.has(id), now, {
+        highWater,
+        owner: routedById.get(id)?.ownerId ?? null,
+      }),
     );
   }
   await deps.store.saveSnapshots(snapshots.filter((s) => !refused.has(s.contactId)));
   await deps.store.saveEvaluations(stored, transitions);
-  await completeWaitingActions(deps, portalId, evaluations, refused, now);
+  const decisions = await settleDecisions(
+    deps,
+    portalId,
+    model,
+    decided.planned,
+    refused,
+    routes,
+    evaluations,
+    now,
+  );
+  if (routed.length > 0) {
+    await deps.store.saveRoutes(
+      routed.map((r) => r.route),
+      routed.map((r) => r.timer),
+    );
+    for (const r of routed) {
+      deps.counters?.routed(r.route.kind, r.route.ownerSource);
+      if (r.route.ownerId === null)
+        deps.logger?.warn(
+          { portalId, contactId: r.route.contactId, route: r.route.kind },
+          'new MQL routed without an owner: no owner available (check the model’s newBusinessOwners)',
+        );
+    }
+    await createRouteTasks(
+      deps,
+      routed.map((r) => r.route).filter((r) => r.ownerId !== null),
+    );
+  }
+  await completeWaitingActions(deps, portalId, evaluations, refused, decisions, now);
 
   deps.onScored?.({ scored: evaluations.size, written: written.length, unchanged: unchanged.length });
-  return { evaluations, written, unchanged, missing, rejected };
+  return {
+    evaluations,
+    written,
+    unchanged,
+    missing,
+    rejected: [...refused].map(([id, message]) => ({ id, message })),
+    decisions,
+    routed: routed.map((r) => r.route),
+  };
+}
+
+/**
+ * Contacts HubSpot no longer knows (deleted, merged away): their pending decisions are settled as
+ * ignored, and their running timers cancelled, so nothing waits on them for ever.
+ */
+async function forgetMissing(
+  deps: ScoreDeps,
+  portalId: PortalId,
+  missing: readonly ContactId[],
+  result: ScoreResult,
+): Promise<void> {
+  const now = deps.clock();
+  const pending = await deps.store.pendingSalesDecisions(portalId, missing);
+  if (pending.length > 0) {
+    const why = 'HubSpot does not know this contact (deleted or merged): nothing changes';
+    const settlements = pending.map((d) => {
+      const outcome: DecisionOutcome = {
+        decision: d.decision,
+        applied: false,
+        reason: d.reason,
+        stageBefore: null,
+        stage: null,
+        leadStatus: null,
+        track: null,
+        recycled: false,
+        why,
+      };
+      result.decisions.set(d.idempotencyKey, outcome);
+      return {
+        portalId,
+        idempotencyKey: d.idempotencyKey,
+        status: 'ignored' as const,
+        outcome,
+        at: now,
+        transitions: [],
+        meetTimers: [],
+        startTimers: [],
+      };
+    });
+    await deps.store.settleSalesDecisions(settlements);
+  }
+  for (const t of await deps.store.slaTimersFor(portalId, missing))
+    if (t.closedAt === null) await deps.store.closeSlaTimer(portalId, t.contactId, t.kind, 'cancelled', now);
+}
+
+/**
+ * Is this a new MQL to route? It became one now: its stage was moved to MQL, or (an existing
+ * customer, whose stage never moves back) it newly qualifies on the installed-base route. A lead
+ * sales returned needs a new signal first.
+ */
+function isNewMql(e: Evaluation, previousQualification: string | null, returnedAt: number | null): boolean {
+  if (!e.isMql || !e.route) return false;
+  if (e.lifecycle.changed && e.lifecycle.proposed === 'marketingqualifiedlead') return true;
+  return (
+    e.route.kind === 'installed-base' &&
+    previousQualification !== 'mql' &&
+    stageRank(e.lifecycle.current) > stageRank('marketingqualifiedlead') &&
+    !heldByReturn(e, returnedAt)
+  );
+}
+
+/**
+ * Writes the batch; the contacts HubSpot refuses are added to `refused`. A write refused only for
+ * its owner (an owner id HubSpot does not know) is written again without it, so a wrong owner in
+ * the model never holds the scores back; those contacts are returned.
+ */
+async function writeContacts(
+  deps: ScoreDeps,
+  updates: readonly { id: string; properties: Record<string, string> }[],
+  refused: Map<ContactId, string>,
+): Promise<Set<ContactId>> {
+  const ownerRefused = new Set<ContactId>();
+  if (updates.length === 0) return ownerRefused;
+  const { rejected } = await deps.crm.updateContacts(updates);
+  const retry = rejected
+    .map((r) => ({ r, update: updates.find((u) => u.id === r.id)! }))
+    .filter(({ update }) => update.properties.hubspot_owner_id !== undefined);
+  for (const r of rejected) refused.set(r.id, r.message);
+  if (retry.length === 0) return ownerRefused;
+  const again = await deps.crm.updateContacts(
+    retry.map(({ update }) => {
+      const { hubspot_owner_id: _owner, ...rest } = update.properties;
+      return { id: update.id, properties: { ...rest, lq_routed_to: '' } };
+    }),
+  );
+  const stillRefused = new Set(again.rejected.map((r) => r.id));
+  for (const { r } of retry) {
+    if (stillRefused.has(r.id)) continue;
+    refused.delete(r.id);
+    ownerRefused.add(r.id);
+    deps.logger?.warn(
+      { contactId: r.id, error: r.message },
+      'HubSpot refused the routed owner: written without it',
+    );
+  }
+  return ownerRefused;
+}
+
+function unrouteOwner(route: PlannedRoute, logger: Logger | undefined): void {
+  logger?.debug({ contactId: route.route.contactId, owner: route.route.ownerId }, 'route kept without owner');
+  route.route.ownerId = null;
+  route.route.ownerSource = 'none';
+}
+
+/**
+ * A recycle whose stage was cleared but whose main write HubSpot refused would leave the contact
+ * without a stage: write the recycle stage on its own (the decision stays pending; the contact is
+ * parked with HubSpot's message, and a replay finishes it).
+ */
+async function restoreClearedStages(
+  deps: ScoreDeps,
+  decided: ReturnType<typeof planDecisions>,
+  refused: ReadonlyMap<ContactId, string>,
+  clearRefused: ReadonlySet<ContactId>,
+): Promise<void> {
+  const restore = decided.clears
+    .filter((id) => refused.has(id) && !clearRefused.has(id))
+    .map((id) => ({
+      id,
+      properties: {
+        lifecyclestage: decided.planned.get(id)?.find((p) => p.plan.clearFirst)?.plan.stage ?? 'lead',
+      },
+    }));
+  if (restore.length === 0) return;
+  await deps.crm.updateContacts(restore);
+  for (const r of restore)
+    deps.logger?.error(
+      { contactId: r.id, stage: r.properties.lifecyclestage, error: refused.get(r.id) },
+      'recycle: HubSpot refused the write after the stage was cleared; the stage was set back on its own',
+    );
+}
+
+/** Settles the batch's planned decisions (those whose contact was written) and records their signals. */
+async function settleDecisions(
+  deps: ScoreDeps,
+  portalId: PortalId,
+  model: QualificationModel,
+  planned: ReadonlyMap<ContactId, readonly PlannedDecision[]>,
+  refused: ReadonlyMap<ContactId, string>,
+  routes: ReadonlyMap<ContactId, RouteRecord>,
+  evaluations: ReadonlyMap<ContactId, Evaluation>,
+  now: number,
+): Promise<Map<string, DecisionOutcome>> {
+  const outcomes = new Map<string, DecisionOutcome>();
+  const settlements: DecisionSettlement[] = [];
+  for (const [contactId, list] of planned) {
+    if (refused.has(contactId)) continue;
+    for (const p of list) {
+      if (p.signal) await deps.store.recordSignal(p.signal);
+      settlements.push(
+        settlementOf(portalId, contactId, p, {
+          modelVersion: model.version,
+          route: routes.get(contactId),
+          // A contact never routed (an MQL from before routing): the route it would take now.
+          fallbackFollowUpHours:
+            evaluations.get(contactId)?.route?.followUpSlaHours ?? model.routing.slaHours.newBusiness,
+          leadStatusNow: p.values.hs_lead_status ?? p.leadStatusBefore,
+          now,
+        }),
+      );
+      outcomes.set(p.entry.idempotencyKey, p.outcome);
+    }
+  }
+  const settled = new Set(await deps.store.settleSalesDecisions(settlements));
+  for (const [contactId, list] of planned) {
+    if (refused.has(contactId)) continue;
+    for (const p of list) {
+      if (!settled.has(p.entry.idempotencyKey)) continue;
+      const log = {
+        portalId,
+        contactId,
+        decision: p.plan.decision,
+        reason: p.plan.reason,
+        source: p.entry.source,
+        why: p.plan.why,
+      };
+      deps.counters?.decision(p.plan.decision, p.plan.reason ?? '', p.plan.applies ? 'applied' : 'ignored');
+      if (!p.plan.applies)
+        deps.logger?.info(log, 'sales decision recorded, not applied: the contact is no MQL');
+      else if (p.plan.recycle) {
+        deps.counters?.recycle(p.plan.reason ?? 'other');
+        deps.logger?.info(
+          {
+            ...log,
+            from: p.plan.stageBefore,
+            to: p.plan.stage,
+            track: p.plan.track,
+            leadStatus: p.plan.leadStatus,
+          },
+          'recycled: lifecycle stage cleared, then set back',
+        );
+      } else
+        deps.logger?.info({ ...log, from: p.plan.stageBefore, to: p.plan.stage }, 'sales decision applied');
+    }
+  }
+  return outcomes;
 }
 
 async function loadCompanies(
@@ -230,6 +565,7 @@ function transitionsOf(
   previousQualification: string | null,
   written: boolean,
   now: number,
+  extra: { highWater: string | null; owner: string | null },
 ): TransitionRecord[] {
   const base = {
     portalId,
@@ -242,6 +578,8 @@ function transitionsOf(
       intentScore: e.intent.score,
       band: scoreBand(e.fit.score, e.intent.score),
       route: e.route?.kind ?? null,
+      owner: extra.owner,
+      highWater: extra.highWater,
       disqualification: e.disqualification?.id ?? null,
       // The rules that made this MQL, for "which rules produce rejected leads".
       rules: e.isMql
@@ -263,30 +601,51 @@ function transitionsOf(
   return out;
 }
 
-/** Completes *Qualify contact* actions answered with BLOCK that were waiting on these contacts. */
+/** Completes workflow actions answered with BLOCK that were waiting on these contacts. */
 async function completeWaitingActions(
   deps: ScoreDeps,
   portalId: PortalId,
   evaluations: ReadonlyMap<ContactId, Evaluation>,
-  refused: ReadonlySet<ContactId>,
+  refused: ReadonlyMap<ContactId, string>,
+  decisions: ReadonlyMap<string, DecisionOutcome>,
   now: number,
 ): Promise<void> {
-  const waiting = await deps.store.pendingCallbacks(portalId, [...evaluations.keys()]);
+  const contacts = new Set([...evaluations.keys(), ...refused.keys()]);
+  const waiting = await deps.store.pendingCallbacks(portalId, [...contacts]);
   if (waiting.length === 0) return;
-  const completions = waiting.map((w) => {
-    const e = evaluations.get(w.contactId)!;
+  const completions: { callbackId: string; outputFields: Record<string, string> }[] = [];
+  for (const w of waiting) {
     const failed = refused.has(w.contactId);
-    return {
+    if (w.action === 'sales-decision') {
+      const key = `callback:${w.callbackId}`;
+      const outcome =
+        decisions.get(key) ??
+        asDecisionOutcome((await deps.store.salesDecision(portalId, key))?.outcome ?? null);
+      if (!outcome && !failed) continue; // not applied yet: a later run completes it
+      completions.push({
+        callbackId: w.callbackId,
+        outputFields: asCallbackOutputs(
+          outcome && !failed
+            ? { ...salesDecisionOutputs(outcome), hs_execution_state: 'SUCCESS' }
+            : { hs_execution_state: 'FAIL_CONTINUE', explanation: refused.get(w.contactId) ?? 'not applied' },
+        ),
+      });
+      continue;
+    }
+    const e = evaluations.get(w.contactId);
+    completions.push({
       callbackId: w.callbackId,
-      outputFields: asCallbackOutputs({
-        ...qualifyOutputFields(e),
-        hs_execution_state: failed ? 'FAIL_CONTINUE' : 'SUCCESS',
-      }),
-    };
-  });
+      outputFields: asCallbackOutputs(
+        e
+          ? { ...qualifyOutputFields(e), hs_execution_state: failed ? 'FAIL_CONTINUE' : 'SUCCESS' }
+          : { hs_execution_state: 'FAIL_CONTINUE', explanation: refused.get(w.contactId) ?? 'not scored' },
+      ),
+    });
+  }
+  if (completions.length === 0) return;
   await deps.crm.completeCallbacks(completions);
   await deps.store.completeCallbacks(
-    waiting.map((w) => w.callbackId),
+    completions.map((c) => c.callbackId),
     now,
   );
 }

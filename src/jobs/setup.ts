@@ -3,13 +3,19 @@
  * group and the properties the app writes, and check that the portal has the lifecycle stages
  * and lead statuses the model and the engine use.
  */
+import { DEFAULT_RETURN_LEAD_STATUS } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
 import type { CrmGateway } from '../hubspot/crm-gateway.js';
 import { LQ_PROPERTIES, PROPERTY_GROUP } from '../hubspot/write-back.js';
 
-/** The stages and statuses the engine itself may write. */
-const ENGINE_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead'];
+/** The stages and statuses the engine itself may write (an accepted MQL becomes SQL). */
+const ENGINE_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead'];
 const ENGINE_STATUSES = ['NEW', 'UNQUALIFIED'];
+
+/** The lead statuses a return may write: the model's per reason, and the default. */
+export function statusesNamedBy(model: QualificationModel): string[] {
+  return [...new Set([DEFAULT_RETURN_LEAD_STATUS, ...Object.values(model.feedback.returnLeadStatus)])];
+}
 
 export class PortalMismatchError extends Error {
   constructor(readonly problems: string[]) {
@@ -49,10 +55,10 @@ export async function setupPortal(
       problems.push(
         `lifecycle stage "${stage}" is used by the model or the engine but the portal has only: ${lifecycleStages.join(', ')}`,
       );
-  for (const status of ENGINE_STATUSES)
+  for (const status of new Set([...ENGINE_STATUSES, ...statusesNamedBy(model)]))
     if (!leadStatuses.includes(status))
       problems.push(
-        `lead status "${status}" is used by the engine but the portal has only: ${leadStatuses.join(', ')}`,
+        `lead status "${status}" is used by the model or the engine but the portal has only: ${leadStatuses.join(', ')}`,
       );
   if (problems.length > 0) throw new PortalMismatchError(problems);
   return { created, existing, lifecycleStages, leadStatuses };

@@ -1,22 +1,31 @@
 /**
- * The custom workflow actions HubSpot calls: *Qualify contact*, *Record intent signal*, and the
- * option list for the signal type. Each validates its input, acts, and answers in HubSpot's
- * `outputFields` shape. Slow or rate-limited HubSpot → `BLOCK`, completed later by the worker
- * through the callback API, rather than a timeout.
+ * The custom workflow actions HubSpot calls: *Qualify contact*, *Record intent signal*, *Sales
+ * decision*, and the option lists for the signal type and the lost reason. Each validates its
+ * input, acts, and answers in HubSpot's `outputFields` shape. Slow or rate-limited HubSpot →
+ * `BLOCK`, completed later by the worker through the callback API, rather than a timeout.
  */
 import type { z } from 'zod';
 import { AppError, type Problem } from '../errors.js';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
-import { type ActionExecution, type ExecutionState, RecordSignalInputSchema } from '../hubspot/payloads.js';
+import {
+  type ActionExecution,
+  type ExecutionState,
+  RecordSignalInputSchema,
+  SalesDecisionInputSchema,
+} from '../hubspot/payloads.js';
 import { jsonPath } from '../core/model.js';
 import { qualifyOutputFields } from '../hubspot/write-back.js';
 import type { Logger } from '../logger.js';
 import type { ContactId, PortalId, Store } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
 import type { ScoreResult } from './score-contacts.job.js';
+import { asDecisionOutcome, type DecisionOutcome, salesDecisionOutputs } from './sales-decisions.js';
 
 export interface ActionDeps {
-  store: Pick<Store, 'recordSignal' | 'addPendingCallback' | 'enqueue'>;
+  store: Pick<
+    Store,
+    'recordSignal' | 'addPendingCallback' | 'enqueue' | 'requestSalesDecision' | 'salesDecision'
+  >;
   models: ActiveModels;
   score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
   /** Called after work was enqueued in this process. */
@@ -169,5 +178,138 @@ export async function signalOptions(
       value: s.type,
       description: `${s.points > 0 ? '+' : ''}${s.points} points; full for ${s.ageing.fullDays} days, gone after ${s.ageing.expiresAfterDays}`,
     }));
+  return { options, searchable: true };
+}
+
+/**
+ * *Sales decision*: accept or return the enrolled MQL, with a reason from the active model. The
+ * decision is recorded once per `callbackId` (HubSpot's retries re-send it), then applied at once
+ * by scoring the contact (the same path a lead-status decision takes); a retry answers what the
+ * first run did. Slow or rate-limited HubSpot → BLOCK, completed by the worker.
+ */
+export async function salesDecision(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+  requireContact(execution);
+  const parsed = SalesDecisionInputSchema.safeParse(execution.inputs);
+  if (!parsed.success)
+    throw new AppError(
+      'invalid_input',
+      'The action’s input fields are invalid.',
+      problemsOf(parsed.error, ['inputFields']),
+    );
+  const portalId = execution.origin.portalId;
+  const contactId = execution.object.objectId;
+  const { model } = await deps.models.get(portalId);
+  const input = parsed.data;
+  const reasons = model.feedback.lostReasons;
+  let reason: string | null = null;
+  if (input.decision === 'return') {
+    if (!input.reason)
+      throw new AppError('invalid_input', 'A returned lead needs a reason.', [
+        {
+          path: '$.inputFields.reason',
+          message: `is required when the decision is return: choose one of ${reasons.map((r) => r.id).join(', ')}`,
+        },
+      ]);
+    if (!reasons.some((r) => r.id === input.reason))
+      throw new AppError('invalid_input', 'Unknown lost reason.', [
+        {
+          path: '$.inputFields.reason',
+          message: `"${input.reason}" is not a lost reason of the active model (${model.version}); choose one of ${reasons.map((r) => r.id).join(', ')}`,
+        },
+      ]);
+    reason = input.reason;
+    if (reason === 'other' && !input.note)
+      throw new AppError('invalid_input', 'Say why in the note.', [
+        { path: '$.inputFields.note', message: 'is required when the reason is other' },
+      ]);
+  }
+
+  const key = `callback:${execution.callbackId}`;
+  const existing = await deps.store.salesDecision(portalId, key);
+  const settled = existing && existing.status !== 'pending' ? asDecisionOutcome(existing.outcome) : null;
+  if (settled) return { outputFields: { ...salesDecisionOutputs(settled), hs_execution_state: 'SUCCESS' } };
+  if (!existing)
+    await deps.store.requestSalesDecision({
+      portalId,
+      contactId,
+      decision: input.decision,
+      reason,
+      note: input.note ?? null,
+      decidedBy: execution.context?.workflowId ? `workflow:${execution.context.workflowId}` : 'workflow',
+      decidedAt: deps.clock(),
+      idempotencyKey: key,
+      source: 'workflow-action',
+    });
+
+  let timer: NodeJS.Timeout | undefined;
+  const scoring = deps.score(portalId, [contactId]);
+  try {
+    const result = await Promise.race([
+      scoring,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Timeout()), deps.syncTimeoutMs ?? 4_000);
+      }),
+    ]);
+    const outcome: DecisionOutcome | undefined = result.decisions.get(key);
+    if (!outcome) {
+      const why = result.missing.includes(contactId)
+        ? 'HubSpot does not know this contact'
+        : (result.rejected[0]?.message ?? 'not applied');
+      return { outputFields: { hs_execution_state: 'FAIL_CONTINUE', explanation: why } };
+    }
+    return { outputFields: { ...salesDecisionOutputs(outcome), hs_execution_state: 'SUCCESS' } };
+  } catch (error) {
+    if (!(error instanceof Timeout) && !(error instanceof HubSpotError && error.transient)) throw error;
+    scoring.catch((late: unknown) =>
+      deps.logger.debug({ err: late }, 'late sales decision result discarded'),
+    );
+    await deps.store.addPendingCallback({
+      callbackId: execution.callbackId,
+      portalId,
+      contactId,
+      action: 'sales-decision',
+      createdAt: deps.clock(),
+      completedAt: null,
+    });
+    await deps.store.enqueue([{ portalId, contactId, reason: 'sales-decision' }]);
+    deps.wakeWorker();
+    deps.logger.info(
+      { callbackId: execution.callbackId, reason: error instanceof Timeout ? 'slow' : error.message },
+      'sales decision answered BLOCK',
+    );
+    return {
+      outputFields: {
+        hs_execution_state: 'BLOCK',
+        hs_expiration_duration: BLOCK_EXPIRATION,
+      } as ActionResponse['outputFields'],
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The lost-reason options for the *Sales decision* action, from the active model. */
+export async function reasonOptions(
+  deps: Pick<ActionDeps, 'models'>,
+  portalId: PortalId,
+  query: string | undefined,
+): Promise<{ options: { label: string; value: string; description: string }[]; searchable: boolean }> {
+  const { model } = await deps.models.get(portalId);
+  const q = (query ?? '').trim().toLowerCase();
+  const { renurtureTracks, reasonSignals } = model.feedback;
+  const options = model.feedback.lostReasons
+    .filter((r) => q === '' || r.label.toLowerCase().includes(q) || r.id.includes(q))
+    .map((r) => {
+      const effects = [
+        renurtureTracks[r.id] ? `re-nurture track ${renurtureTracks[r.id]}` : null,
+        reasonSignals[r.id] ? `adds the signal ${reasonSignals[r.id]}` : null,
+        r.id === 'other' ? 'say why in the note' : null,
+      ].filter(Boolean);
+      return {
+        label: r.label,
+        value: r.id,
+        description: effects.length > 0 ? effects.join('; ') : 'recycled to nurture',
+      };
+    });
   return { options, searchable: true };
 }

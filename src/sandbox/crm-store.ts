@@ -378,6 +378,32 @@ export class CrmStore {
     source: WriteSource,
     associations: readonly AssociationInput[] = [],
   ): StoredObject {
+    return this.commitCreate(type, this.prepareCreate(type, properties, associations), source);
+  }
+
+  /**
+   * Creates several objects as one unit, as HubSpot's batch create does: when any input is
+   * invalid, nothing is created and the first problem is thrown.
+   */
+  createBatch(
+    type: ObjectType,
+    inputs: readonly { properties: unknown; associations?: readonly AssociationInput[] }[],
+    source: WriteSource,
+  ): StoredObject[] {
+    const prepared = inputs.map((input) =>
+      this.prepareCreate(type, input.properties, input.associations ?? []),
+    );
+    const emails = prepared.map((p) => p.values.email?.toLowerCase()).filter(Boolean);
+    if (new Set(emails).size !== emails.length)
+      throw new SandboxHttpError(409, { message: 'Duplicate emails in batch input', category: 'CONFLICT' });
+    return prepared.map((p) => this.commitCreate(type, p, source));
+  }
+
+  private prepareCreate(
+    type: ObjectType,
+    properties: unknown,
+    associations: readonly AssociationInput[],
+  ): { values: Record<string, string | null>; links: { to: ObjectType; toId: string; typeId: number }[] } {
     const { values, failures } = this.validate(type, properties);
     if (type === 'tasks' && !values.hs_timestamp) {
       const message = 'hs_timestamp is required';
@@ -392,7 +418,14 @@ export class CrmStore {
     if (failures.length > 0) throw propertyValuesError(failures);
     const links = this.resolveAssociations(type, associations);
     this.assertEmailFree(type, values.email);
+    return { values, links };
+  }
 
+  private commitCreate(
+    type: ObjectType,
+    { values, links }: ReturnType<CrmStore['prepareCreate']>,
+    source: WriteSource,
+  ): StoredObject {
     const now = this.now();
     const id = String(this.nextId.get(type) ?? ID_BASE[type]);
     this.nextId.set(type, Number(id) + 1);

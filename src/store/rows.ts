@@ -6,6 +6,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { QualificationModelInput } from '../core/model.js';
 import type {
+  ContactRoutesTable,
   ContactSnapshotsTable,
   EvaluationsTable,
   ModelVersionsTable,
@@ -14,16 +15,20 @@ import type {
   SignalsTable,
   SlaTimersTable,
   TransitionsTable,
+  WeeklyReportsTable,
 } from './schema.js';
 import type {
   ContactSnapshot,
   EvaluationRecord,
   ModelVersionRecord,
   PendingCallback,
+  RouteRecord,
+  SalesDecisionEntry,
   SalesDecisionRecord,
   SignalRecord,
   SlaTimer,
   TransitionRecord,
+  WeeklyReportRecord,
 } from './store.port.js';
 
 const PropertiesJson = z.record(z.string(), z.string().nullable());
@@ -36,6 +41,10 @@ const ModelStatus = z.enum(['draft', 'published', 'archived']);
 const Decision = z.enum(['accept', 'return']);
 const SlaKind = z.enum(['acceptance', 'follow_up']);
 const SlaOutcome = z.enum(['met', 'breached', 'cancelled']).nullable();
+const DecisionStatus = z.enum(['pending', 'applied', 'ignored']);
+const ReasonsJson = z.array(
+  z.object({ reason: z.string(), label: z.string(), count: z.number(), share: z.number() }),
+);
 
 function json<T>(schema: z.ZodType<T>, text: string, what: string): T {
   let value: unknown;
@@ -164,5 +173,54 @@ export function toSlaTimer(row: Selectable<SlaTimersTable>): SlaTimer {
     dueAt: Number(row.due_at),
     closedAt: time(row.closed_at),
     outcome: SlaOutcome.parse(row.outcome),
+  };
+}
+
+/** A `sales_decisions` row with its life (status, source, outcome) as a {@link SalesDecisionEntry}. */
+export function toSalesDecisionEntry(row: Selectable<SalesDecisionsTable>): SalesDecisionEntry {
+  const outcome = row.outcome === null ? null : json(DetailsJson, row.outcome, 'decision outcome');
+  return {
+    ...toSalesDecision(row),
+    source: row.source ?? 'unknown',
+    trigger: row.trigger,
+    status: DecisionStatus.parse(row.status),
+    outcome,
+    appliedAt: time(row.applied_at),
+  };
+}
+
+/** A `contact_routes` row as a {@link RouteRecord}. */
+export function toRoute(row: Selectable<ContactRoutesTable>): RouteRecord {
+  return {
+    portalId: row.portal_id,
+    contactId: row.contact_id,
+    kind: row.kind,
+    ownerId: row.owner_id,
+    ownerSource: row.owner_source,
+    why: row.why,
+    contactLabel: row.contact_label,
+    followUpSlaHours: Number(row.follow_up_sla_hours),
+    acceptanceSlaHours: Number(row.acceptance_sla_hours),
+    routedAt: Number(row.routed_at),
+    modelVersion: row.model_version,
+    taskBody: row.task_body,
+    taskId: row.task_id,
+  };
+}
+
+/** A `weekly_reports` row as a {@link WeeklyReportRecord}. */
+export function toWeeklyReport(row: Selectable<WeeklyReportsTable>): WeeklyReportRecord {
+  return {
+    portalId: row.portal_id,
+    weekStart: Number(row.week_start),
+    weekEnd: Number(row.week_end),
+    ownerId: row.owner_id,
+    title: row.title,
+    body: row.body,
+    returned: Number(row.returned),
+    topReasons: json(ReasonsJson, row.top_reasons, 'report reasons'),
+    createdAt: Number(row.created_at),
+    deliveredAt: time(row.delivered_at),
+    taskId: row.task_id,
   };
 }

@@ -134,6 +134,15 @@ export interface SalesDecisionsTable {
   note: string | null;
   decided_by: string | null;
   decided_at: number;
+  /** `pending` (recorded, not yet applied to HubSpot), `applied` or `ignored` (0003). */
+  status: Generated<string>;
+  /** Where it came from: `workflow-action`, `lead-status`, `lifecycle` (0003). */
+  source: string | null;
+  /** The lead status or stage a person set that expressed the decision (0003). */
+  trigger: string | null;
+  /** JSON object: what applying it did (0003). */
+  outcome: string | null;
+  applied_at: number | null;
 }
 
 export interface SlaTimersTable {
@@ -144,6 +153,53 @@ export interface SlaTimersTable {
   due_at: number;
   closed_at: number | null;
   outcome: string | null;
+  /** When the breach's escalation went out (0003); null while it is owed. */
+  notified_at: number | null;
+  /** Until when one instance holds the escalation of a breach (0003). */
+  notify_lease_until: number | null;
+}
+
+export interface ContactRoutesTable {
+  portal_id: string;
+  contact_id: string;
+  kind: string;
+  owner_id: string | null;
+  owner_source: string;
+  why: string;
+  contact_label: string;
+  follow_up_sla_hours: number;
+  acceptance_sla_hours: number;
+  routed_at: number;
+  model_version: string;
+  task_body: string;
+  /** The HubSpot task made for the owner; null while owed (or when there is no owner). */
+  task_id: string | null;
+  task_lease_until: number | null;
+}
+
+export interface RoundRobinTable {
+  portal_id: string;
+  /** Which rotation (`new-business`). */
+  pool: string;
+  /** The owner served last; the next turn goes to the one after it in the configured order. */
+  last_owner_id: string | null;
+  turns: Generated<number>;
+}
+
+export interface WeeklyReportsTable {
+  portal_id: string;
+  week_start: number;
+  week_end: number;
+  owner_id: string | null;
+  title: string;
+  body: string;
+  returned: number;
+  /** JSON array of `{reason, label, count, share}`. */
+  top_reasons: string;
+  created_at: number;
+  delivered_at: number | null;
+  task_id: string | null;
+  lease_until: number | null;
 }
 
 /** A scratch table for the health check's write probe (always empty). */
@@ -165,5 +221,8 @@ export interface Database {
   pending_callbacks: PendingCallbacksTable;
   sales_decisions: SalesDecisionsTable;
   sla_timers: SlaTimersTable;
+  contact_routes: ContactRoutesTable;
+  round_robin: RoundRobinTable;
+  weekly_reports: WeeklyReportsTable;
   store_probe: StoreProbeTable;
 }

@@ -15,11 +15,14 @@ import {
   toEvaluation,
   toModelVersion,
   toPendingCallback,
+  toRoute,
   toSalesDecision,
+  toSalesDecisionEntry,
   toSignal,
   toSlaTimer,
   toSnapshot,
   toTransition,
+  toWeeklyReport,
 } from './rows.js';
 import type { Database } from './schema.js';
 import {
@@ -28,6 +31,7 @@ import {
   type ContactId,
   type ContactSnapshot,
   type DeadLetter,
+  type DecisionSettlement,
   type EnqueueRequest,
   type EvaluationRecord,
   type ModelVersionRecord,
@@ -37,7 +41,10 @@ import {
   type QueueStats,
   type RateBudget,
   type RecordSignalResult,
+  type RouteRecord,
+  type SalesDecisionEntry,
   type SalesDecisionRecord,
+  type SalesDecisionRequest,
   type SignalRecord,
   type SlaKind,
   type SlaTimer,
@@ -45,6 +52,7 @@ import {
   type StoreHealth,
   type TransitionRecord,
   type WebhookEventRecord,
+  type WeeklyReportRecord,
   type WorkItem,
 } from './store.port.js';
 import * as queue from './work-queue.js';
@@ -152,6 +160,8 @@ export class SqlStore implements Store {
       this.backend.transaction(async (trx) => {
         let accepted = 0;
         const fresh: EnqueueRequest[] = [];
+        const decisions: SalesDecisionRequest[] = [];
+        const transitions: TransitionRecord[] = [];
         for (const part of chunks(events)) {
           const inserted = await trx
             .insertInto('webhook_events')
@@ -197,7 +207,7 @@ export class SqlStore implements Store {
           // Work rides on new events only: a duplicate delivery was already queued the first time.
           const insertedKeys = new Set(inserted.map(keyOf));
           for (const e of part) {
-            if (!e.enqueue) continue;
+            if (!e.enqueue && !e.decision && !e.transitions?.length) continue;
             const key = keyOf({
               portal_id: e.portalId,
               event_id: e.eventId,
@@ -206,9 +216,15 @@ export class SqlStore implements Store {
               occurred_at: e.occurredAt,
               property_name: e.propertyName ?? '',
             });
-            if (insertedKeys.has(key)) fresh.push(e.enqueue);
+            if (!insertedKeys.has(key)) continue;
+            insertedKeys.delete(key); // a copy of the event later in the batch is a duplicate
+            if (e.enqueue) fresh.push(e.enqueue);
+            if (e.decision) decisions.push(e.decision);
+            if (e.transitions) transitions.push(...e.transitions);
           }
         }
+        for (const d of decisions) await insertDecision(trx, d, 'pending');
+        await insertTransitions(trx, transitions);
         const requests = [...enqueue, ...fresh];
         const enqueued = requests.length > 0 ? await queue.enqueueWork(trx, requests, now) : 0;
         return { accepted, duplicates: events.length - accepted, enqueued };
@@ -650,23 +666,7 @@ export class SqlStore implements Store {
   // Feedback loop ----------------------------------------------------------------------------
 
   recordSalesDecision(decision: SalesDecisionRecord): Promise<boolean> {
-    return this.run('recordSalesDecision', async () => {
-      const result = await this.db
-        .insertInto('sales_decisions')
-        .values({
-          portal_id: decision.portalId,
-          idempotency_key: decision.idempotencyKey,
-          contact_id: decision.contactId,
-          decision: decision.decision,
-          reason: decision.reason,
-          note: decision.note,
-          decided_by: decision.decidedBy,
-          decided_at: decision.decidedAt,
-        })
-        .onConflict((oc) => oc.columns(['portal_id', 'idempotency_key']).doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-    });
+    return this.run('recordSalesDecision', () => insertDecision(this.db, decision, 'applied'));
   }
 
   salesDecisions(portalId: PortalId, from: number, to: number): Promise<SalesDecisionRecord[]> {
@@ -675,6 +675,7 @@ export class SqlStore implements Store {
         .selectFrom('sales_decisions')
         .selectAll()
         .where('portal_id', '=', portalId)
+        .where('status', '=', 'applied')
         .where('decided_at', '>=', from)
         .where('decided_at', '<', to)
         .orderBy('decided_at')
@@ -685,28 +686,7 @@ export class SqlStore implements Store {
   }
 
   startSlaTimer(timer: Omit<SlaTimer, 'closedAt' | 'outcome'>): Promise<void> {
-    return this.run('startSlaTimer', async () => {
-      await this.db
-        .insertInto('sla_timers')
-        .values({
-          portal_id: timer.portalId,
-          contact_id: timer.contactId,
-          kind: timer.kind,
-          started_at: timer.startedAt,
-          due_at: timer.dueAt,
-          closed_at: null,
-          outcome: null,
-        })
-        .onConflict((oc) =>
-          oc.columns(['portal_id', 'contact_id', 'kind']).doUpdateSet({
-            started_at: sql<number>`excluded.started_at`,
-            due_at: sql<number>`excluded.due_at`,
-            closed_at: null,
-            outcome: null,
-          }),
-        )
-        .execute();
-    });
+    return this.run('startSlaTimer', () => startTimers(this.db, [timer]));
   }
 
   closeSlaTimer(
@@ -754,6 +734,458 @@ export class SqlStore implements Store {
         .orderBy('contact_id')
         .execute();
       return rows.map(toSlaTimer);
+    });
+  }
+
+  // Feedback loop (0003) ----------------------------------------------------------------------
+
+  requestSalesDecision(decision: SalesDecisionRequest, enqueue?: EnqueueRequest): Promise<boolean> {
+    const now = this.options.now();
+    return this.run('requestSalesDecision', () =>
+      this.backend.transaction(async (trx) => {
+        const created = await insertDecision(trx, decision, 'pending');
+        if (created && enqueue !== undefined) await queue.enqueueWork(trx, [enqueue], now);
+        return created;
+      }),
+    );
+  }
+
+  salesDecision(portalId: PortalId, idempotencyKey: string): Promise<SalesDecisionEntry | null> {
+    return this.read('salesDecision', async () => {
+      const row = await this.db
+        .selectFrom('sales_decisions')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('idempotency_key', '=', idempotencyKey)
+        .executeTakeFirst();
+      return row === undefined ? null : toSalesDecisionEntry(row);
+    });
+  }
+
+  pendingSalesDecisions(portalId: PortalId, contactIds: readonly ContactId[]): Promise<SalesDecisionEntry[]> {
+    return this.read('pendingSalesDecisions', async () => {
+      const out: SalesDecisionEntry[] = [];
+      for (const part of chunks([...new Set(contactIds)])) {
+        const rows = await this.db
+          .selectFrom('sales_decisions')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('contact_id', 'in', part)
+          .where('status', '=', 'pending')
+          .execute();
+        out.push(...rows.map(toSalesDecisionEntry));
+      }
+      return out.sort(
+        (a, b) => a.decidedAt - b.decidedAt || a.idempotencyKey.localeCompare(b.idempotencyKey),
+      );
+    });
+  }
+
+  settleSalesDecisions(settlements: readonly DecisionSettlement[]): Promise<string[]> {
+    if (settlements.length === 0) return Promise.resolve([]);
+    return this.run('settleSalesDecisions', () =>
+      this.backend.transaction(async (trx) => {
+        const settled: string[] = [];
+        for (const s of settlements) {
+          const result = await trx
+            .updateTable('sales_decisions')
+            .set({ status: s.status, outcome: JSON.stringify(s.outcome), applied_at: s.at })
+            .where('portal_id', '=', s.portalId)
+            .where('idempotency_key', '=', s.idempotencyKey)
+            .where('status', '=', 'pending')
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) continue;
+          settled.push(s.idempotencyKey);
+          await insertTransitions(trx, s.transitions);
+          for (const t of s.meetTimers) await meetTimer(trx, s.portalId, t.contactId, t.kind, t.at);
+          await startTimers(trx, s.startTimers);
+        }
+        return settled;
+      }),
+    );
+  }
+
+  latestSalesDecisions(
+    portalId: PortalId,
+    contactIds: readonly ContactId[],
+  ): Promise<Map<ContactId, SalesDecisionRecord>> {
+    return this.read('latestSalesDecisions', async () => {
+      const out = new Map<ContactId, SalesDecisionRecord>();
+      for (const part of chunks([...new Set(contactIds)])) {
+        const rows = await this.db
+          .selectFrom('sales_decisions')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('contact_id', 'in', part)
+          .where('status', '=', 'applied')
+          .orderBy('decided_at')
+          .orderBy('idempotency_key')
+          .execute();
+        for (const row of rows) out.set(row.contact_id, toSalesDecision(row));
+      }
+      return out;
+    });
+  }
+
+  meetSlaTimer(portalId: PortalId, contactId: ContactId, kind: SlaKind, at: number): Promise<boolean> {
+    return this.run('meetSlaTimer', () => meetTimer(this.db, portalId, contactId, kind, at));
+  }
+
+  slaTimersFor(portalId: PortalId, contactIds: readonly ContactId[]): Promise<SlaTimer[]> {
+    return this.read('slaTimersFor', async () => {
+      const out: SlaTimer[] = [];
+      for (const part of chunks([...new Set(contactIds)])) {
+        const rows = await this.db
+          .selectFrom('sla_timers')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('contact_id', 'in', part)
+          .orderBy('contact_id')
+          .orderBy('kind')
+          .execute();
+        out.push(...rows.map(toSlaTimer));
+      }
+      return out;
+    });
+  }
+
+  claimSlaBreaches(now: number, limit: number, leaseMs: number): Promise<SlaTimer[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    return this.run('claimSlaBreaches', () =>
+      this.backend.transaction(async (trx) => {
+        const due = await trx
+          .selectFrom('sla_timers as t')
+          .selectAll('t')
+          .where('t.closed_at', 'is', null)
+          .where('t.due_at', '<=', now)
+          .where(({ or, eb, not, exists, selectFrom }) =>
+            or([
+              eb('t.kind', '!=', 'acceptance'),
+              // A decision made in time that the worker has not applied yet is not a breach.
+              not(
+                exists(
+                  selectFrom('sales_decisions as d')
+                    .select('d.contact_id')
+                    .whereRef('d.portal_id', '=', 't.portal_id')
+                    .whereRef('d.contact_id', '=', 't.contact_id')
+                    .where('d.status', '=', 'pending')
+                    .whereRef('d.decided_at', '<=', 't.due_at'),
+                ),
+              ),
+            ]),
+          )
+          .orderBy('t.due_at')
+          .limit(limit)
+          .$if(this.kind === 'postgres', (q) => q.forUpdate().skipLocked())
+          .execute();
+        const owed = await trx
+          .selectFrom('sla_timers')
+          .selectAll()
+          .where('outcome', '=', 'breached')
+          .where('notified_at', 'is', null)
+          .where((eb) => eb.or([eb('notify_lease_until', 'is', null), eb('notify_lease_until', '<', now)]))
+          .orderBy('due_at')
+          .limit(Math.max(0, limit - due.length))
+          .$if(this.kind === 'postgres', (q) => q.forUpdate().skipLocked())
+          .execute();
+        const out: SlaTimer[] = [];
+        for (const row of [...due, ...owed]) {
+          const closedAt = row.closed_at === null ? now : Number(row.closed_at);
+          await trx
+            .updateTable('sla_timers')
+            .set({ closed_at: closedAt, outcome: 'breached', notify_lease_until: now + leaseMs })
+            .where('portal_id', '=', row.portal_id)
+            .where('contact_id', '=', row.contact_id)
+            .where('kind', '=', row.kind)
+            .execute();
+          out.push(toSlaTimer({ ...row, closed_at: closedAt, outcome: 'breached' }));
+        }
+        return out;
+      }),
+    );
+  }
+
+  markSlaBreachesNotified(
+    timers: readonly Pick<SlaTimer, 'portalId' | 'contactId' | 'kind'>[],
+    at: number,
+  ): Promise<void> {
+    if (timers.length === 0) return Promise.resolve();
+    return this.run('markSlaBreachesNotified', () =>
+      this.backend.transaction(async (trx) => {
+        for (const t of timers)
+          await trx
+            .updateTable('sla_timers')
+            .set({ notified_at: at, notify_lease_until: null })
+            .where('portal_id', '=', t.portalId)
+            .where('contact_id', '=', t.contactId)
+            .where('kind', '=', t.kind)
+            .where('outcome', '=', 'breached')
+            .execute();
+      }),
+    );
+  }
+
+  saveRoutes(
+    routes: readonly RouteRecord[],
+    timers: readonly Omit<SlaTimer, 'closedAt' | 'outcome'>[],
+  ): Promise<void> {
+    if (routes.length === 0 && timers.length === 0) return Promise.resolve();
+    return this.run('saveRoutes', () =>
+      this.backend.transaction(async (trx) => {
+        for (const part of chunks(dedupeBy(routes, (r) => [r.portalId, r.contactId]))) {
+          await trx
+            .insertInto('contact_routes')
+            .values(
+              part.map((r) => ({
+                portal_id: r.portalId,
+                contact_id: r.contactId,
+                kind: r.kind,
+                owner_id: r.ownerId,
+                owner_source: r.ownerSource,
+                why: r.why,
+                contact_label: r.contactLabel,
+                follow_up_sla_hours: r.followUpSlaHours,
+                acceptance_sla_hours: r.acceptanceSlaHours,
+                routed_at: r.routedAt,
+                model_version: r.modelVersion,
+                task_body: r.taskBody,
+                task_id: r.taskId,
+                task_lease_until: null,
+              })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['portal_id', 'contact_id']).doUpdateSet({
+                kind: sql<string>`excluded.kind`,
+                owner_id: sql<string | null>`excluded.owner_id`,
+                owner_source: sql<string>`excluded.owner_source`,
+                why: sql<string>`excluded.why`,
+                contact_label: sql<string>`excluded.contact_label`,
+                follow_up_sla_hours: sql<number>`excluded.follow_up_sla_hours`,
+                acceptance_sla_hours: sql<number>`excluded.acceptance_sla_hours`,
+                routed_at: sql<number>`excluded.routed_at`,
+                model_version: sql<string>`excluded.model_version`,
+                task_body: sql<string>`excluded.task_body`,
+                task_id: sql<string | null>`excluded.task_id`,
+                task_lease_until: null,
+              }),
+            )
+            .execute();
+        }
+        await startTimers(trx, timers);
+      }),
+    );
+  }
+
+  routesFor(portalId: PortalId, contactIds: readonly ContactId[]): Promise<Map<ContactId, RouteRecord>> {
+    return this.read('routesFor', async () => {
+      const out = new Map<ContactId, RouteRecord>();
+      for (const part of chunks([...new Set(contactIds)])) {
+        const rows = await this.db
+          .selectFrom('contact_routes')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('contact_id', 'in', part)
+          .execute();
+        for (const row of rows) out.set(row.contact_id, toRoute(row));
+      }
+      return out;
+    });
+  }
+
+  claimRoutesAwaitingTask(
+    routedBefore: number,
+    now: number,
+    limit: number,
+    leaseMs: number,
+  ): Promise<RouteRecord[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    return this.run('claimRoutesAwaitingTask', () =>
+      this.backend.transaction(async (trx) => {
+        const rows = await trx
+          .selectFrom('contact_routes')
+          .selectAll()
+          .where('task_id', 'is', null)
+          .where('owner_id', 'is not', null)
+          .where('routed_at', '<', routedBefore)
+          .where((eb) => eb.or([eb('task_lease_until', 'is', null), eb('task_lease_until', '<', now)]))
+          .orderBy('routed_at')
+          .limit(limit)
+          .$if(this.kind === 'postgres', (q) => q.forUpdate().skipLocked())
+          .execute();
+        for (const row of rows)
+          await trx
+            .updateTable('contact_routes')
+            .set({ task_lease_until: now + leaseMs })
+            .where('portal_id', '=', row.portal_id)
+            .where('contact_id', '=', row.contact_id)
+            .execute();
+        return rows.map(toRoute);
+      }),
+    );
+  }
+
+  markRouteTasks(
+    tasks: readonly { portalId: PortalId; contactId: ContactId; taskId: string }[],
+  ): Promise<void> {
+    if (tasks.length === 0) return Promise.resolve();
+    return this.run('markRouteTasks', () =>
+      this.backend.transaction(async (trx) => {
+        for (const t of tasks)
+          await trx
+            .updateTable('contact_routes')
+            .set({ task_id: t.taskId, task_lease_until: null })
+            .where('portal_id', '=', t.portalId)
+            .where('contact_id', '=', t.contactId)
+            .execute();
+      }),
+    );
+  }
+
+  takeRoundRobin(
+    portalId: PortalId,
+    pool: string,
+    candidates: readonly string[],
+    count: number,
+  ): Promise<string[]> {
+    if (candidates.length === 0 || count <= 0) return Promise.resolve([]);
+    return this.run('takeRoundRobin', () =>
+      this.backend.transaction(async (trx) => {
+        await trx
+          .insertInto('round_robin')
+          .values({ portal_id: portalId, pool, last_owner_id: null })
+          .onConflict((oc) => oc.columns(['portal_id', 'pool']).doNothing())
+          .execute();
+        const row = await trx
+          .selectFrom('round_robin')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('pool', '=', pool)
+          .$if(this.kind === 'postgres', (q) => q.forUpdate())
+          .executeTakeFirstOrThrow();
+        // Continue after the owner served last; an owner no longer in the list restarts the turn.
+        const last = row.last_owner_id === null ? -1 : candidates.indexOf(row.last_owner_id);
+        const owners = Array.from(
+          { length: count },
+          (_, i) => candidates[(last + 1 + i) % candidates.length]!,
+        );
+        await trx
+          .updateTable('round_robin')
+          .set({ last_owner_id: owners.at(-1) ?? null, turns: sql<number>`turns + ${count}` })
+          .where('portal_id', '=', portalId)
+          .where('pool', '=', pool)
+          .execute();
+        return owners;
+      }),
+    );
+  }
+
+  portalsWithSalesDecisions(from: number, to: number): Promise<PortalId[]> {
+    return this.read('portalsWithSalesDecisions', async () => {
+      const rows = await this.db
+        .selectFrom('sales_decisions')
+        .select('portal_id')
+        .distinct()
+        .where('status', '=', 'applied')
+        .where('decided_at', '>=', from)
+        .where('decided_at', '<', to)
+        .orderBy('portal_id')
+        .execute();
+      return rows.map((r) => r.portal_id);
+    });
+  }
+
+  claimWeeklyReport(
+    report: Omit<WeeklyReportRecord, 'deliveredAt' | 'taskId'>,
+    now: number,
+    leaseMs: number,
+  ): Promise<WeeklyReportRecord | null> {
+    return this.run('claimWeeklyReport', () =>
+      this.backend.transaction(async (trx) => {
+        const inserted = await trx
+          .insertInto('weekly_reports')
+          .values({
+            portal_id: report.portalId,
+            week_start: report.weekStart,
+            week_end: report.weekEnd,
+            owner_id: report.ownerId,
+            title: report.title,
+            body: report.body,
+            returned: report.returned,
+            top_reasons: JSON.stringify(report.topReasons),
+            created_at: report.createdAt,
+            delivered_at: null,
+            task_id: null,
+            lease_until: now + leaseMs,
+          })
+          .onConflict((oc) => oc.columns(['portal_id', 'week_start']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0)
+          return { ...report, deliveredAt: null, taskId: null };
+        const row = await trx
+          .selectFrom('weekly_reports')
+          .selectAll()
+          .where('portal_id', '=', report.portalId)
+          .where('week_start', '=', report.weekStart)
+          .$if(this.kind === 'postgres', (q) => q.forUpdate())
+          .executeTakeFirstOrThrow();
+        if (row.delivered_at !== null || (row.lease_until !== null && Number(row.lease_until) > now))
+          return null;
+        await trx
+          .updateTable('weekly_reports')
+          .set({ lease_until: now + leaseMs })
+          .where('portal_id', '=', report.portalId)
+          .where('week_start', '=', report.weekStart)
+          .execute();
+        // The stored text is what is sent: the report is made once per week.
+        return toWeeklyReport(row);
+      }),
+    );
+  }
+
+  markWeeklyReportDelivered(
+    portalId: PortalId,
+    weekStart: number,
+    at: number,
+    taskId: string | null,
+  ): Promise<void> {
+    return this.run('markWeeklyReportDelivered', async () => {
+      await this.db
+        .updateTable('weekly_reports')
+        .set({ delivered_at: at, task_id: taskId, lease_until: null })
+        .where('portal_id', '=', portalId)
+        .where('week_start', '=', weekStart)
+        .execute();
+    });
+  }
+
+  weeklyReports(portalId: PortalId): Promise<WeeklyReportRecord[]> {
+    return this.read('weeklyReports', async () => {
+      const rows = await this.db
+        .selectFrom('weekly_reports')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .orderBy('week_start', 'desc')
+        .execute();
+      return rows.map(toWeeklyReport);
+    });
+  }
+
+  contactSnapshots(
+    portalId: PortalId,
+    contactIds: readonly ContactId[],
+  ): Promise<Map<ContactId, ContactSnapshot>> {
+    return this.read('contactSnapshots', async () => {
+      const out = new Map<ContactId, ContactSnapshot>();
+      for (const part of chunks([...new Set(contactIds)])) {
+        const rows = await this.db
+          .selectFrom('contact_snapshots')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('contact_id', 'in', part)
+          .execute();
+        for (const row of rows) out.set(row.contact_id, toSnapshot(row));
+      }
+      return out;
     });
   }
 
@@ -810,6 +1242,87 @@ function dedupeBy<T>(items: readonly T[], key: (item: T) => readonly string[]): 
   const byKey = new Map<string, T>();
   for (const item of items) byKey.set(JSON.stringify(key(item)), item);
   return [...byKey.values()];
+}
+
+/** What a restarted timer resets: it runs again from its new start, with no breach owed. */
+const RESTART_TIMER = {
+  started_at: sql<number>`excluded.started_at`,
+  due_at: sql<number>`excluded.due_at`,
+  closed_at: null,
+  outcome: null,
+  notified_at: null,
+  notify_lease_until: null,
+};
+
+async function startTimers(
+  db: Kysely<Database>,
+  timers: readonly Omit<SlaTimer, 'closedAt' | 'outcome'>[],
+): Promise<void> {
+  for (const part of chunks(dedupeBy(timers, (t) => [t.portalId, t.contactId, t.kind]))) {
+    await db
+      .insertInto('sla_timers')
+      .values(
+        part.map((t) => ({
+          portal_id: t.portalId,
+          contact_id: t.contactId,
+          kind: t.kind,
+          started_at: t.startedAt,
+          due_at: t.dueAt,
+          closed_at: null,
+          outcome: null,
+          notified_at: null,
+          notify_lease_until: null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['portal_id', 'contact_id', 'kind']).doUpdateSet(RESTART_TIMER))
+      .execute();
+  }
+}
+
+async function meetTimer(
+  db: Kysely<Database>,
+  portalId: PortalId,
+  contactId: ContactId,
+  kind: SlaKind,
+  at: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sla_timers')
+    .set({ closed_at: at, outcome: 'met' })
+    .where('portal_id', '=', portalId)
+    .where('contact_id', '=', contactId)
+    .where('kind', '=', kind)
+    .where('closed_at', 'is', null)
+    .where('due_at', '>=', at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+async function insertDecision(
+  db: Kysely<Database>,
+  decision: SalesDecisionRecord & { source?: string; trigger?: string | null },
+  status: 'pending' | 'applied',
+): Promise<boolean> {
+  const result = await db
+    .insertInto('sales_decisions')
+    .values({
+      portal_id: decision.portalId,
+      idempotency_key: decision.idempotencyKey,
+      contact_id: decision.contactId,
+      decision: decision.decision,
+      reason: decision.reason,
+      note: decision.note,
+      decided_by: decision.decidedBy,
+      decided_at: decision.decidedAt,
+      status,
+      source: decision.source ?? null,
+      trigger: decision.trigger ?? null,
+      outcome: null,
+      applied_at: status === 'applied' ? decision.decidedAt : null,
+    })
+    .onConflict((oc) => oc.columns(['portal_id', 'idempotency_key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 async function insertTransitions(

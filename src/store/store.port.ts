@@ -33,6 +33,10 @@ export interface WebhookEventRecord {
   receivedAt: number;
   /** Work this event calls for; queued only when the event is new (not a duplicate delivery). */
   enqueue?: EnqueueRequest | null;
+  /** A sales decision this event expresses, recorded as pending when the event is new. */
+  decision?: SalesDecisionRequest | null;
+  /** Transitions this event is (e.g. a stage a person set), recorded when the event is new. */
+  transitions?: readonly TransitionRecord[];
 }
 
 export interface AcceptEventsResult {
@@ -183,6 +187,88 @@ export interface SalesDecisionRecord {
   idempotencyKey: string;
 }
 
+/**
+ * A decision's life: `pending` once recorded (the worker applies it with the contact's current
+ * state), then `applied`, or `ignored` when it could not apply (the contact was no MQL).
+ */
+export type SalesDecisionStatus = 'pending' | 'applied' | 'ignored';
+
+/** A decision to record as pending, with where it came from. */
+export interface SalesDecisionRequest extends SalesDecisionRecord {
+  /** `workflow-action`, `lead-status` (a person changed hs_lead_status) or `lifecycle` (a person set SQL or later). */
+  source: string;
+  /** The lead status or stage the person set (webhook sources), else null. */
+  trigger?: string | null;
+}
+
+/** A recorded decision with its status and what applying it did. */
+export interface SalesDecisionEntry extends SalesDecisionRequest {
+  status: SalesDecisionStatus;
+  /** JSON-serialisable facts of the application (stage, track, why), null while pending. */
+  outcome: Record<string, unknown> | null;
+  appliedAt: number | null;
+}
+
+/** Settles a pending decision, with what it changed in the store, all or nothing. */
+export interface DecisionSettlement {
+  portalId: PortalId;
+  idempotencyKey: string;
+  status: 'applied' | 'ignored';
+  outcome: Record<string, unknown>;
+  at: number;
+  /** Recorded only if this call settles the decision (it was still pending). */
+  transitions: readonly TransitionRecord[];
+  /** Timers to close as met (when open and due at or after `at`). */
+  meetTimers: readonly { contactId: ContactId; kind: SlaKind; at: number }[];
+  /** Timers to (re)start. */
+  startTimers: readonly Omit<SlaTimer, 'closedAt' | 'outcome'>[];
+}
+
+/** Where a new MQL went: the route, the owner (null: none available) and the owner's task. */
+export interface RouteRecord {
+  portalId: PortalId;
+  contactId: ContactId;
+  kind: string;
+  ownerId: string | null;
+  /** `account-owner`, `contact-owner`, `round-robin` or `none`. */
+  ownerSource: string;
+  why: string;
+  /** The contact's name or e-mail, for task titles. */
+  contactLabel: string;
+  followUpSlaHours: number;
+  acceptanceSlaHours: number;
+  routedAt: number;
+  modelVersion: string;
+  /** The task's text (the explanation), kept so the task can be made again after a failure. */
+  taskBody: string;
+  /** The HubSpot task's id; null while it is owed (or when there is no owner). */
+  taskId: string | null;
+}
+
+export interface WeeklyReportReason {
+  reason: string;
+  label: string;
+  count: number;
+  share: number;
+}
+
+/** One week's returned-leads report of a portal, kept so it is sent once. */
+export interface WeeklyReportRecord {
+  portalId: PortalId;
+  /** The week, `weekStart <= decidedAt < weekEnd`. */
+  weekStart: number;
+  weekEnd: number;
+  /** The marketing owner it is addressed to (null: none configured, kept but not delivered). */
+  ownerId: string | null;
+  title: string;
+  body: string;
+  returned: number;
+  topReasons: WeeklyReportReason[];
+  createdAt: number;
+  deliveredAt: number | null;
+  taskId: string | null;
+}
+
 export type SlaKind = 'acceptance' | 'follow_up';
 
 export interface SlaTimer {
@@ -303,9 +389,9 @@ export interface Store {
   completeCallbacks(callbackIds: readonly string[], now: number): Promise<void>;
 
   // Feedback loop ----------------------------------------------------------------------------
-  /** Records a decision once per idempotency key; false when it was already recorded. */
+  /** Records an applied decision once per idempotency key; false when it was already recorded. */
   recordSalesDecision(decision: SalesDecisionRecord): Promise<boolean>;
-  /** Decisions of a portal with `from <= decidedAt < to`, oldest first. */
+  /** Decisions of a portal that took effect (applied), with `from <= decidedAt < to`, oldest first. */
   salesDecisions(portalId: PortalId, from: number, to: number): Promise<SalesDecisionRecord[]>;
   /** Starts (or restarts) the timer of this kind for the contact. */
   startSlaTimer(timer: Omit<SlaTimer, 'closedAt' | 'outcome'>): Promise<void>;
@@ -320,6 +406,95 @@ export interface Store {
   dueSlaTimers(now: number, limit: number): Promise<SlaTimer[]>;
   /** Timers of a portal started with `from <= startedAt < to` (open or closed), oldest first. */
   slaTimers(portalId: PortalId, from: number, to: number): Promise<SlaTimer[]>;
+
+  // Feedback loop: decisions applied by the worker, routes, breaches, reports (0003) ------------
+  /**
+   * Records a decision as pending once per (portal, idempotency key) and enqueues its contact,
+   * atomically; false when the key was already recorded (nothing changes).
+   */
+  requestSalesDecision(decision: SalesDecisionRequest, enqueue?: EnqueueRequest): Promise<boolean>;
+  /** One decision by its idempotency key, whatever its status, or null. */
+  salesDecision(portalId: PortalId, idempotencyKey: string): Promise<SalesDecisionEntry | null>;
+  /** Pending decisions of these contacts, oldest first. */
+  pendingSalesDecisions(portalId: PortalId, contactIds: readonly ContactId[]): Promise<SalesDecisionEntry[]>;
+  /**
+   * Settles pending decisions with their transitions and timer changes, each all or nothing.
+   * Returns the keys this call settled (a decision settled before is left alone, its transitions
+   * are not recorded twice).
+   */
+  settleSalesDecisions(settlements: readonly DecisionSettlement[]): Promise<string[]>;
+  /** The latest applied decision per contact (by `decidedAt`). */
+  latestSalesDecisions(
+    portalId: PortalId,
+    contactIds: readonly ContactId[],
+  ): Promise<Map<ContactId, SalesDecisionRecord>>;
+  /** Closes a running timer as met when `at` is not after its due time; true when it did. */
+  meetSlaTimer(portalId: PortalId, contactId: ContactId, kind: SlaKind, at: number): Promise<boolean>;
+  /** All timers (open or closed) of these contacts. */
+  slaTimersFor(portalId: PortalId, contactIds: readonly ContactId[]): Promise<SlaTimer[]>;
+  /**
+   * Breaches due timers and hands out the breaches whose escalation is owed, leased for `leaseMs`
+   * so no other instance sends them meanwhile. A timer is due when it runs past `dueAt` and no
+   * pending decision made in time waits for the worker. A breach whose escalation was handed out
+   * but never marked sent comes back when its lease expires.
+   */
+  claimSlaBreaches(now: number, limit: number, leaseMs: number): Promise<SlaTimer[]>;
+  /** The escalations of these breaches went out. */
+  markSlaBreachesNotified(
+    timers: readonly Pick<SlaTimer, 'portalId' | 'contactId' | 'kind'>[],
+    at: number,
+  ): Promise<void>;
+  /** Saves routes (the latest per contact) and starts their acceptance timers, in one transaction. */
+  saveRoutes(
+    routes: readonly RouteRecord[],
+    timers: readonly Omit<SlaTimer, 'closedAt' | 'outcome'>[],
+  ): Promise<void>;
+  routesFor(portalId: PortalId, contactIds: readonly ContactId[]): Promise<Map<ContactId, RouteRecord>>;
+  /** Routes with an owner whose task is still owed, routed before `routedBefore`, leased for `leaseMs`. */
+  claimRoutesAwaitingTask(
+    routedBefore: number,
+    now: number,
+    limit: number,
+    leaseMs: number,
+  ): Promise<RouteRecord[]>;
+  markRouteTasks(
+    tasks: readonly { portalId: PortalId; contactId: ContactId; taskId: string }[],
+  ): Promise<void>;
+  /**
+   * The next `count` owners of a round robin over `candidates` (in their order), continuing after
+   * the owner served last in this portal's `pool`; shared by every instance on the database.
+   */
+  takeRoundRobin(
+    portalId: PortalId,
+    pool: string,
+    candidates: readonly string[],
+    count: number,
+  ): Promise<string[]>;
+  /** Portals with applied decisions in `from <= decidedAt < to`. */
+  portalsWithSalesDecisions(from: number, to: number): Promise<PortalId[]>;
+  /**
+   * Takes a week's report for sending: stores it when the week has none yet, or hands back the
+   * stored one when it is still unsent and nobody holds it; null when it was sent or is held.
+   * Held for `leaseMs`.
+   */
+  claimWeeklyReport(
+    report: Omit<WeeklyReportRecord, 'deliveredAt' | 'taskId'>,
+    now: number,
+    leaseMs: number,
+  ): Promise<WeeklyReportRecord | null>;
+  markWeeklyReportDelivered(
+    portalId: PortalId,
+    weekStart: number,
+    at: number,
+    taskId: string | null,
+  ): Promise<void>;
+  /** A portal's weekly reports, newest first. */
+  weeklyReports(portalId: PortalId): Promise<WeeklyReportRecord[]>;
+  /** The last snapshots of these contacts. */
+  contactSnapshots(
+    portalId: PortalId,
+    contactIds: readonly ContactId[],
+  ): Promise<Map<ContactId, ContactSnapshot>>;
 
   // Rate budget ------------------------------------------------------------------------------
   /**

@@ -21,8 +21,11 @@ import {
   ACTIONS,
   QUALIFY_OUTPUT_FIELDS,
   RECORD_SIGNAL_OUTPUT_FIELDS,
+  SALES_DECISION_OUTPUT_FIELDS,
+  SalesDecisionInputSchema,
 } from '../../src/hubspot/payloads.js';
 import { isOwnProperty, LQ_PROPERTIES, qualifyOutputFields } from '../../src/hubspot/write-back.js';
+import { salesDecisionOutputs } from '../../src/jobs/sales-decisions.js';
 import { checkProject } from '../../scripts/hubspot-app-configure.js';
 import { main as subscriptionsMain } from '../../scripts/hubspot-app-subscriptions.js';
 import { captureIo, FILES, PROJECT_DIR, readComponent, SOURCE_DIR } from './helpers.js';
@@ -36,11 +39,13 @@ async function serviceUrl(): Promise<string> {
 const ACTION_FILES: Record<keyof typeof ACTIONS, string> = {
   qualify: FILES.qualify,
   recordSignal: FILES.recordSignal,
+  salesDecision: FILES.salesDecision,
 };
 
 const OUTPUT_FIELDS: Record<keyof typeof ACTIONS, readonly string[]> = {
   qualify: QUALIFY_OUTPUT_FIELDS,
   recordSignal: RECORD_SIGNAL_OUTPUT_FIELDS,
+  salesDecision: SALES_DECISION_OUTPUT_FIELDS,
 };
 
 const names = (fields: { typeDefinition: { name: string } }[] = []) =>
@@ -131,6 +136,73 @@ describe('workflow actions match the service', () => {
   });
 });
 
+describe('workflow action: Sales decision', () => {
+  const field = (config: any, name: string) =>
+    config.inputFields.find((f: any) => f.typeDefinition.name === name);
+
+  it('when a workflow builder sets it up, then the decision is a required choice and the reason’s options come from the service', async () => {
+    const { config } = await readComponent(FILES.salesDecision);
+
+    expect(field(config, 'decision')).toMatchObject({
+      typeDefinition: { type: 'enumeration', fieldType: 'select' },
+      supportedValueTypes: ['STATIC_VALUE'],
+      isRequired: true,
+    });
+    expect(field(config, 'decision').typeDefinition.options.map((o: any) => o.value)).toEqual(
+      SalesDecisionInputSchema.shape.decision.options,
+    );
+    expect(field(config, 'reason')).toEqual({
+      typeDefinition: {
+        name: 'reason',
+        type: 'enumeration',
+        fieldType: 'select',
+        optionsUrl: `${await serviceUrl()}${ROUTES.reasonOptions}`,
+      },
+      supportedValueTypes: ['STATIC_VALUE'],
+      // Required only for a return: the service says so, naming the field.
+      isRequired: false,
+    });
+    expect(field(config, 'note')).toMatchObject({ typeDefinition: { type: 'string' }, isRequired: false });
+  });
+
+  it('when the decision is return, then the reason and note appear (they depend on it)', async () => {
+    const { config } = await readComponent(FILES.salesDecision);
+
+    expect(config.inputFieldDependencies).toEqual([
+      {
+        dependencyType: 'CONDITIONAL_SINGLE_FIELD',
+        controllingFieldName: 'decision',
+        controllingFieldValue: 'return',
+        dependentFieldNames: ['reason', 'note'],
+      },
+    ]);
+  });
+
+  it('when it answers, then each output value has the type its field declares', async () => {
+    const { config } = await readComponent(FILES.salesDecision);
+    const declared = Object.fromEntries(
+      config.outputFields.map((f: any) => [f.typeDefinition.name, f.typeDefinition]),
+    );
+    const outputs = salesDecisionOutputs({
+      decision: 'return',
+      applied: true,
+      reason: 'wrong_timing',
+      stageBefore: 'marketingqualifiedlead',
+      stage: 'lead',
+      leadStatus: 'BAD_TIMING',
+      track: 'remind_me',
+      recycled: true,
+      why: 'returned (Wrong timing): recycled MQL → lead, re-nurture track remind_me',
+    });
+
+    const jsType = { bool: 'boolean', string: 'string', enumeration: 'string' } as const;
+    expect(Object.keys(outputs).sort()).toEqual(names(config.outputFields));
+    for (const [name, value] of Object.entries(outputs))
+      expect(typeof value, name).toBe(jsType[declared[name].type as keyof typeof jsType]);
+    expect(declared.decision.options.map((o: any) => o.value)).toContain(outputs.decision);
+  });
+});
+
 describe('webhooks follow the qualification model', () => {
   const subscriptions = async () =>
     (await readComponent(FILES.webhooks)).config.subscriptions.crmObjects as any[];
@@ -206,7 +278,7 @@ describe('the app', () => {
     const base = await serviceUrl();
 
     expect(config.permittedUrls.fetch).toEqual([new URL(base).origin]);
-    // Two action URLs, the signal options URL, the webhook target and the fetch allow-list entry.
-    await expect(checkProject(PROJECT_DIR)).resolves.toEqual({ base, urls: 5 });
+    // Three action URLs, the signal and reason options URLs, the webhook target and the fetch allow-list entry.
+    await expect(checkProject(PROJECT_DIR)).resolves.toEqual({ base, urls: 7 });
   });
 });

@@ -12,6 +12,7 @@ export const FILES = {
   app: 'app/app-hsmeta.json',
   qualify: 'app/workflow-actions/qualify-contact-hsmeta.json',
   recordSignal: 'app/workflow-actions/record-intent-signal-hsmeta.json',
+  salesDecision: 'app/workflow-actions/sales-decision-hsmeta.json',
   webhooks: 'app/webhooks/webhooks-hsmeta.json',
   settings: 'app/settings/settings-hsmeta.json',
   serviceUrl: 'app/settings/service-url.ts',

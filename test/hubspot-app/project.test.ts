@@ -25,6 +25,7 @@ const EXPECTED_COMPONENTS = {
   lead_qualification_app: 'APPLICATION',
   lq_qualify_contact: 'WORKFLOW_ACTION',
   lq_record_intent_signal: 'WORKFLOW_ACTION',
+  lq_sales_decision: 'WORKFLOW_ACTION',
   lq_webhooks: 'WEBHOOKS',
   lq_settings: 'SETTINGS',
 };
@@ -68,7 +69,7 @@ describe('hubspot-app project', () => {
     expect(isKnownPlatformVersion(config.platformVersion)).toBe(true);
   });
 
-  it('when HubSpot’s parser reads the project offline, then it finds the app, two workflow actions, the webhooks and the settings page, all under the app', async () => {
+  it('when HubSpot’s parser reads the project offline, then it finds the app, three workflow actions, the webhooks and the settings page, all under the app', async () => {
     const { intermediateRepresentation, skippedHsMetaFiles } = await translate(
       { projectSourceDir: SOURCE_DIR, platformVersion: PLATFORM_VERSION },
       { skipValidation: true },

@@ -164,6 +164,7 @@ describe('hubspot-app-configure', () => {
 
     const qualify = await readComponent(FILES.qualify, sourceDir);
     const record = await readComponent(FILES.recordSignal, sourceDir);
+    const decision = await readComponent(FILES.salesDecision, sourceDir);
     const webhooks = await readComponent(FILES.webhooks, sourceDir);
     const app = await readComponent(FILES.app, sourceDir);
     expect(qualify.config.actionUrl).toBe('https://acme.io/lq/hubspot/actions/qualify');
@@ -171,12 +172,16 @@ describe('hubspot-app-configure', () => {
     expect(record.config.inputFields[0].typeDefinition.optionsUrl).toBe(
       'https://acme.io/lq/hubspot/actions/signal-options',
     );
+    expect(decision.config.actionUrl).toBe('https://acme.io/lq/hubspot/actions/sales-decision');
+    expect(decision.config.inputFields[1].typeDefinition.optionsUrl).toBe(
+      'https://acme.io/lq/hubspot/actions/reason-options',
+    );
     expect(webhooks.config.settings.targetUrl).toBe('https://acme.io/lq/hubspot/webhooks');
     expect(app.config.permittedUrls.fetch).toEqual(['https://acme.io']);
     expect(await readFile(path.join(sourceDir, FILES.serviceUrl), 'utf8')).toContain(
       "export const SERVICE_URL = 'https://acme.io/lq';",
     );
-    await expect(checkProject(projectDir)).resolves.toEqual({ base: 'https://acme.io/lq', urls: 5 });
+    await expect(checkProject(projectDir)).resolves.toEqual({ base: 'https://acme.io/lq', urls: 7 });
     expect(out.join('\n')).toContain('configured for https://acme.io/lq (was https://lq.example.com)');
   });
 

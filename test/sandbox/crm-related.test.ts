@@ -157,6 +157,47 @@ describe('tasks', () => {
     ]);
   });
 
+  it('when tasks are batch-created, then each is linked to its contact and its trace id comes back', async () => {
+    sandbox = await startSandbox();
+    const { contactId } = contactAtCompany(sandbox);
+    const association = (id: string) => ({
+      to: { id },
+      types: [
+        {
+          associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+          associationTypeId: 204,
+        },
+      ],
+    });
+    const response = await sdk(sandbox).crm.objects.tasks.batchApi.create({
+      inputs: ['first', 'second'].map((name) => ({
+        properties: { hs_timestamp: '2025-06-02T09:00:00.000Z', hs_task_subject: name },
+        associations: [association(contactId)],
+        objectWriteTraceId: `trace-${name}`,
+      })),
+    });
+    expect(response.results.map((r) => [r.objectWriteTraceId, r.properties.hs_task_subject])).toEqual([
+      ['trace-first', 'first'],
+      ['trace-second', 'second'],
+    ]);
+    expect(sandbox.state.associations('contacts', contactId, 'tasks').map((a) => a.toId)).toEqual(
+      response.results.map((r) => r.id),
+    );
+    expect(sandbox.stats.count('tasks.batch.create')).toBe(1);
+  });
+
+  it('when one task of a batch is invalid, then none is created', async () => {
+    sandbox = await startSandbox();
+    const response = await call(sandbox, 'POST', '/crm/v3/objects/tasks/batch/create', {
+      inputs: [
+        { properties: { hs_timestamp: '2025-06-02T09:00:00.000Z', hs_task_subject: 'ok' } },
+        { properties: { hs_task_subject: 'no due date' } },
+      ],
+    });
+    expect(response.status).toBe(400);
+    expect(sandbox.state.count('tasks')).toBe(0);
+  });
+
   it('when a task has no hs_timestamp, then it is refused', async () => {
     sandbox = await startSandbox();
     const response = await call(sandbox, 'POST', '/crm/v3/objects/tasks', {

@@ -65,10 +65,14 @@ describe('a burst of 10,000 webhook events over 1,000 contacts', () => {
     // Companies are read once each, in batches of 100, then cached.
     expect(companyReads).toBeLessThanOrEqual(Math.ceil(ids.length / 100));
     expect(companyReads).toBeGreaterThanOrEqual(Math.ceil(companies / 100));
+    // New MQLs are routed: their owners' tasks are batch-created, at most one call per batch.
+    const tasks = stack.calls('tasks.batch.create');
+    expect(tasks).toBeLessThanOrEqual(Math.ceil(ids.length / 100));
     expect(stack.calls()).toBe(
       contactReads +
         companyReads +
         writes +
+        tasks +
         stack.calls('properties.list') +
         stack.calls('properties.groups.list') +
         stack.calls('properties.groups.create') +

@@ -25,7 +25,7 @@ export function migrationContract(fresh: () => TestDatabase): void {
     expect(await migrate(db.url, { schema: db.schema })).toEqual([]);
   });
 
-  it('when the database is at the previous version with data, then migrating to the latest keeps the data', async () => {
+  it('when the database is at an earlier version with data, then migrating to the latest keeps the data', async () => {
     db = fresh();
     expect(await migrate(db.url, { schema: db.schema, target: '0001_initial' })).toEqual(['0001_initial']);
     await db.exec([
@@ -39,7 +39,19 @@ export function migrationContract(fresh: () => TestDatabase): void {
        values ('p1', 'c1', 'qualification', 'nurture', 'mql', ${T0}, '1', 'evaluation')`,
     ]);
 
-    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0002_feedback_loop']);
+    expect(await migrate(db.url, { schema: db.schema, target: '0002_feedback_loop' })).toEqual([
+      '0002_feedback_loop',
+    ]);
+    await db.exec([
+      `insert into sales_decisions (portal_id, idempotency_key, contact_id, decision, reason, decided_by, decided_at)
+       values ('p1', 'k0', 'c1', 'return', 'no_budget', 'sam', ${T0 - 5})`,
+      `insert into sla_timers (portal_id, contact_id, kind, started_at, due_at, closed_at, outcome)
+       values ('p1', 'c1', 'acceptance', ${T0 - 100}, ${T0 - 50}, ${T0 - 60}, 'met')`,
+      `insert into sla_timers (portal_id, contact_id, kind, started_at, due_at)
+       values ('p1', 'c2', 'acceptance', ${T0 - 100}, ${T0 - 50})`,
+    ]);
+
+    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0003_routing_and_reports']);
 
     const store = await db.open();
     expect((await store.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
@@ -62,5 +74,12 @@ export function migrationContract(fresh: () => TestDatabase): void {
         idempotencyKey: 'k1',
       }),
     ).toBe(true);
+    // Decisions from before 0003 took effect; a timer closed before it owes no escalation.
+    expect((await store.salesDecisions('p1', T0 - 5, T0 + 1)).map((d) => d.idempotencyKey)).toEqual([
+      'k0',
+      'k1',
+    ]);
+    expect((await store.claimSlaBreaches(T0, 10, 1_000)).map((t) => t.contactId)).toEqual(['c2']);
+    expect(await store.takeRoundRobin('p1', 'new-business', ['70000001'], 1)).toEqual(['70000001']);
   });
 }

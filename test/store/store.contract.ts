@@ -8,6 +8,8 @@ import {
   StoreNotFoundError,
   StoreUnavailableError,
   migrate,
+  type RouteRecord,
+  type SalesDecisionRequest,
   type Store,
   type WorkItem,
 } from '../../src/store/index.js';
@@ -610,6 +612,300 @@ export function storeContract(fresh: () => TestDatabase): void {
     });
   });
 
+  describe('feedback loop: decisions the worker applies, routes, breaches, reports', () => {
+    const request = (overrides: Partial<SalesDecisionRequest> = {}): SalesDecisionRequest => ({
+      portalId: 'p1',
+      contactId: 'c1',
+      decision: 'return',
+      reason: 'wrong_timing',
+      note: null,
+      decidedBy: 'hubspot:CRM_UI',
+      decidedAt: T0,
+      idempotencyKey: 'webhook:1',
+      source: 'lead-status',
+      trigger: 'BAD_TIMING',
+      ...overrides,
+    });
+    const route = (overrides: Partial<RouteRecord> = {}): RouteRecord => ({
+      portalId: 'p1',
+      contactId: 'c1',
+      kind: 'new-business',
+      ownerId: '70000001',
+      ownerSource: 'round-robin',
+      why: 'new business MQL',
+      contactLabel: 'Ann Smit',
+      followUpSlaHours: 24,
+      acceptanceSlaHours: 48,
+      routedAt: T0,
+      modelVersion: '1',
+      taskBody: 'MQL: fit 100 > 60',
+      taskId: null,
+      ...overrides,
+    });
+
+    it('when a decision is requested twice, then it is pending once, enqueues once, and is not listed until applied', async () => {
+      const enqueue = { portalId: 'p1', contactId: 'c1', reason: 'sales-decision' };
+
+      expect(await store.requestSalesDecision(request(), enqueue)).toBe(true);
+      expect(await store.requestSalesDecision(request({ decision: 'accept' }), enqueue)).toBe(false);
+
+      expect(await store.queueStats()).toEqual({ pending: 1, claimed: 0, dead: 0 });
+      expect(await store.pendingSalesDecisions('p1', ['c1', 'c2'])).toEqual([
+        { ...request(), status: 'pending', outcome: null, appliedAt: null },
+      ]);
+      expect(await store.salesDecisions('p1', T0, T0 + 1)).toEqual([]);
+      expect(await store.latestSalesDecisions('p1', ['c1'])).toEqual(new Map());
+    });
+
+    it('when a decision is settled, then its transitions and timers change with it, once, and it is listed as applied', async () => {
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c1',
+        kind: 'acceptance',
+        startedAt: T0 - 10,
+        dueAt: T0 + 100,
+      });
+      await store.requestSalesDecision(request({ decision: 'accept', reason: null, trigger: 'CONNECTED' }));
+      const settlement = {
+        portalId: 'p1',
+        idempotencyKey: 'webhook:1',
+        status: 'applied' as const,
+        outcome: { stage: 'salesqualifiedlead' },
+        at: T0 + 5,
+        transitions: [transition({ kind: 'sales_decision', from: null, to: 'accept', at: T0 })],
+        meetTimers: [{ contactId: 'c1', kind: 'acceptance' as const, at: T0 }],
+        startTimers: [
+          { portalId: 'p1', contactId: 'c1', kind: 'follow_up' as const, startedAt: T0, dueAt: T0 + 50 },
+        ],
+      };
+
+      expect(await store.settleSalesDecisions([settlement])).toEqual(['webhook:1']);
+      expect(await store.settleSalesDecisions([settlement])).toEqual([]);
+
+      expect(await store.transitions('p1', T0, T0 + 1)).toHaveLength(1);
+      expect(await store.salesDecision('p1', 'webhook:1')).toMatchObject({
+        status: 'applied',
+        outcome: { stage: 'salesqualifiedlead' },
+        appliedAt: T0 + 5,
+        trigger: 'CONNECTED',
+      });
+      expect(await store.salesDecisions('p1', T0, T0 + 1)).toEqual([
+        {
+          portalId: 'p1',
+          contactId: 'c1',
+          decision: 'accept',
+          reason: null,
+          note: null,
+          decidedBy: 'hubspot:CRM_UI',
+          decidedAt: T0,
+          idempotencyKey: 'webhook:1',
+        },
+      ]);
+      expect((await store.latestSalesDecisions('p1', ['c1'])).get('c1')?.decision).toBe('accept');
+      expect(
+        (await store.slaTimersFor('p1', ['c1'])).map((t) => [t.kind, t.outcome, t.closedAt, t.dueAt]),
+      ).toEqual([
+        ['acceptance', 'met', T0, T0 + 100],
+        ['follow_up', null, null, T0 + 50],
+      ]);
+    });
+
+    it('when a timer is met after its due time, then it stays open for the breach', async () => {
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c1',
+        kind: 'follow_up',
+        startedAt: T0,
+        dueAt: T0 + 10,
+      });
+
+      expect(await store.meetSlaTimer('p1', 'c1', 'follow_up', T0 + 11)).toBe(false);
+      expect(await store.meetSlaTimer('p1', 'c1', 'follow_up', T0 + 10)).toBe(true);
+      expect(await store.meetSlaTimer('p1', 'c1', 'follow_up', T0 + 10)).toBe(false);
+    });
+
+    it('when timers are due, then each breach is handed out once while leased, again after the lease, and never after it was sent', async () => {
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c1',
+        kind: 'acceptance',
+        startedAt: T0,
+        dueAt: T0 + 10,
+      });
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c2',
+        kind: 'acceptance',
+        startedAt: T0,
+        dueAt: T0 + 20,
+      });
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c3',
+        kind: 'acceptance',
+        startedAt: T0,
+        dueAt: T0 + 999,
+      });
+      // c2's decision came in time and waits for the worker: not a breach.
+      await store.requestSalesDecision(request({ contactId: 'c2', decidedAt: T0 + 15 }));
+
+      const first = await store.claimSlaBreaches(T0 + 100, 10, 1_000);
+      expect(first.map((t) => [t.contactId, t.outcome, t.closedAt])).toEqual([['c1', 'breached', T0 + 100]]);
+      expect(await store.claimSlaBreaches(T0 + 200, 10, 1_000)).toEqual([]);
+
+      const again = await store.claimSlaBreaches(T0 + 1_200, 10, 1_000);
+      expect(again.map((t) => t.contactId).sort()).toEqual(['c1', 'c3']);
+      await store.markSlaBreachesNotified(again, T0 + 1_201);
+      expect(await store.claimSlaBreaches(T0 + 5_000, 10, 1_000)).toEqual([]);
+      expect(await store.dueSlaTimers(T0 + 5_000, 10)).toEqual([
+        expect.objectContaining({ contactId: 'c2', closedAt: null }),
+      ]);
+    });
+
+    it('when a timer is restarted after a breach, then it runs again with no escalation owed', async () => {
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c1',
+        kind: 'acceptance',
+        startedAt: T0,
+        dueAt: T0 + 10,
+      });
+      await store.claimSlaBreaches(T0 + 100, 10, 1_000);
+      await store.startSlaTimer({
+        portalId: 'p1',
+        contactId: 'c1',
+        kind: 'acceptance',
+        startedAt: T0 + 200,
+        dueAt: T0 + 300,
+      });
+
+      expect(await store.claimSlaBreaches(T0 + 5_000, 10, 1_000)).toMatchObject([
+        { contactId: 'c1', startedAt: T0 + 200, closedAt: T0 + 5_000 },
+      ]);
+    });
+
+    it('when routes are saved, then they replace the contact’s previous route, start timers, and owed tasks are leased until marked', async () => {
+      await store.saveRoutes(
+        [route(), route({ contactId: 'c2', ownerId: null, ownerSource: 'none' })],
+        [{ portalId: 'p1', contactId: 'c1', kind: 'acceptance', startedAt: T0, dueAt: T0 + 48 }],
+      );
+      await store.saveRoutes([route({ kind: 'demo-request', routedAt: T0 + 1 })], []);
+
+      expect((await store.routesFor('p1', ['c1', 'c2', 'c3'])).get('c1')).toEqual(
+        route({ kind: 'demo-request', routedAt: T0 + 1 }),
+      );
+      expect((await store.slaTimersFor('p1', ['c1'])).map((t) => t.dueAt)).toEqual([T0 + 48]);
+      expect((await store.claimRoutesAwaitingTask(T0 + 1, T0 + 10, 10, 100)).map((r) => r.contactId)).toEqual(
+        [],
+      );
+      expect((await store.claimRoutesAwaitingTask(T0 + 2, T0 + 10, 10, 100)).map((r) => r.contactId)).toEqual(
+        ['c1'],
+      );
+      expect(await store.claimRoutesAwaitingTask(T0 + 2, T0 + 20, 10, 100)).toEqual([]);
+      await store.markRouteTasks([{ portalId: 'p1', contactId: 'c1', taskId: '9000001' }]);
+      expect(await store.claimRoutesAwaitingTask(T0 + 2, T0 + 500, 10, 100)).toEqual([]);
+      expect((await store.routesFor('p1', ['c1'])).get('c1')?.taskId).toBe('9000001');
+    });
+
+    it('when owners are taken round robin, then turns continue across calls, per portal, and skip owners no longer listed', async () => {
+      expect(await store.takeRoundRobin('p1', 'new-business', ['a', 'b', 'c'], 2)).toEqual(['a', 'b']);
+      expect(await store.takeRoundRobin('p1', 'new-business', ['a', 'b', 'c'], 2)).toEqual(['c', 'a']);
+      expect(await store.takeRoundRobin('p2', 'new-business', ['a', 'b', 'c'], 1)).toEqual(['a']);
+      // "a" became unavailable: the turn after it starts the list again.
+      expect(await store.takeRoundRobin('p1', 'new-business', ['b', 'c'], 3)).toEqual(['b', 'c', 'b']);
+      expect(await store.takeRoundRobin('p1', 'new-business', [], 3)).toEqual([]);
+    });
+
+    it('when concurrent callers take turns, then no owner is served twice in a row of turns', async () => {
+      const turns = await Promise.all(
+        Array.from({ length: 6 }, () => store.takeRoundRobin('p1', 'new-business', ['a', 'b', 'c'], 1)),
+      );
+
+      expect(turns.flat().sort()).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
+    });
+
+    it('when a weekly report is claimed, then it is stored once, handed out again only after its lease, and never after delivery', async () => {
+      const report = {
+        portalId: 'p1',
+        weekStart: T0,
+        weekEnd: T0 + 7 * 86_400_000,
+        ownerId: '70000003',
+        title: 'Returned leads',
+        body: 'Reasons: …',
+        returned: 2,
+        topReasons: [{ reason: 'no_budget', label: 'No budget', count: 2, share: 1 }],
+        createdAt: T0 + 1,
+      };
+
+      expect(await store.claimWeeklyReport(report, T0 + 1, 1_000)).toEqual({
+        ...report,
+        deliveredAt: null,
+        taskId: null,
+      });
+      expect(await store.claimWeeklyReport({ ...report, body: 'changed' }, T0 + 2, 1_000)).toBeNull();
+      expect(await store.claimWeeklyReport({ ...report, body: 'changed' }, T0 + 2_000, 1_000)).toMatchObject({
+        body: 'Reasons: …',
+      });
+      await store.markWeeklyReportDelivered('p1', T0, T0 + 2_001, '9000007');
+      expect(await store.claimWeeklyReport(report, T0 + 9_000, 1_000)).toBeNull();
+      expect(await store.weeklyReports('p1')).toEqual([
+        { ...report, deliveredAt: T0 + 2_001, taskId: '9000007' },
+      ]);
+    });
+
+    it('when decisions are applied in a period, then their portals are listed once', async () => {
+      const applied = {
+        portalId: 'p2',
+        contactId: 'c1',
+        decision: 'accept' as const,
+        reason: null,
+        note: null,
+        decidedBy: null,
+        decidedAt: T0,
+        idempotencyKey: 'k1',
+      };
+      await store.recordSalesDecision(applied);
+      await store.recordSalesDecision({ ...applied, idempotencyKey: 'k2' });
+      await store.recordSalesDecision({ ...applied, portalId: 'p3', decidedAt: T0 + 10 });
+      await store.requestSalesDecision(request({ portalId: 'p4' }));
+
+      expect(await store.portalsWithSalesDecisions(T0, T0 + 10)).toEqual(['p2']);
+      expect(await store.portalsWithSalesDecisions(T0, T0 + 11)).toEqual(['p2', 'p3']);
+    });
+
+    it('when a webhook event carries a decision and transitions, then they are recorded only the first time it arrives', async () => {
+      const event = webhookEvent({
+        propertyName: 'hs_lead_status',
+        propertyValue: 'BAD_TIMING',
+        decision: request(),
+        transitions: [transition({ kind: 'lifecycle', cause: 'hubspot' })],
+      });
+
+      await store.acceptEvents([event, event]);
+      await store.acceptEvents([event]);
+
+      expect(await store.pendingSalesDecisions('p1', ['c1'])).toHaveLength(1);
+      expect(await store.transitions('p1', 0, T0 + 10_000_000)).toHaveLength(1);
+    });
+
+    it('when snapshots are read for contacts, then the latest of each is returned', async () => {
+      await store.saveSnapshots([
+        {
+          portalId: 'p1',
+          contactId: 'c1',
+          properties: { lifecyclestage: 'lead' },
+          company: null,
+          readAt: T0,
+        },
+        { portalId: 'p1', contactId: 'c2', properties: {}, company: { name: 'Acme' }, readAt: T0 },
+      ]);
+
+      const snapshots = await store.contactSnapshots('p1', ['c1', 'c3']);
+      expect([...snapshots.keys()]).toEqual(['c1']);
+      expect(snapshots.get('c1')?.properties).toEqual({ lifecyclestage: 'lead' });
+    });
+  });
+
   describe('rate budget', () => {
     it('when more calls are asked for than the budget allows, then acquire waits instead of rejecting and no window is overrun', async () => {
       const budget = store.rateBudget({ points: 4, windowMs: 300, key: `test-${Math.random()}` });
@@ -640,7 +936,7 @@ export function storeContract(fresh: () => TestDatabase): void {
 
     it('when the store was opened, then migrating again applies nothing', async () => {
       expect(await migrate(db.url, { schema: db.schema })).toEqual([]);
-      expect(MIGRATION_NAMES).toEqual(['0001_initial', '0002_feedback_loop']);
+      expect(MIGRATION_NAMES).toEqual(['0001_initial', '0002_feedback_loop', '0003_routing_and_reports']);
     });
   });
 }

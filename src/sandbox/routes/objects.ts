@@ -4,7 +4,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import type { SandboxContext } from '../context.js';
-import type { StoredObject } from '../crm-store.js';
+import type { AssociationInput, StoredObject } from '../crm-store.js';
 import { notFoundError, validationError } from '../errors.js';
 import { endpoint, intParam, listParam, objectTypeParam, stringParam, tokenOf } from '../http-kit.js';
 import { type ObjectType, resolveObjectType, UPPER_NAME } from '../object-types.js';
@@ -103,6 +103,31 @@ export function objectRoutes(ctx: SandboxContext): Router {
         associations,
       );
       res.status(201).json(toWriteResult(ctx.store, object, body.properties));
+    }),
+  );
+
+  router.post(
+    `${base}/batch/create`,
+    endpoint(ctx, keyOf('batch.create'), (req, res) => {
+      const type = objectTypeParam(req);
+      const startedAt = iso();
+      const inputs = batchInputs(ctx, req.body);
+      const created = ctx.store.createBatch(
+        type,
+        inputs.map((input) => ({
+          properties: input.properties ?? {},
+          associations: Array.isArray(input.associations) ? (input.associations as AssociationInput[]) : [],
+        })),
+        ctx.writeSource(tokenOf(res)),
+      );
+      // HubSpot echoes each input's objectWriteTraceId on its result, to match results to inputs.
+      const results = created.map((object, i) => ({
+        ...toWriteResult(ctx.store, object, inputs[i]?.properties),
+        ...(typeof inputs[i]?.objectWriteTraceId === 'string'
+          ? { objectWriteTraceId: inputs[i].objectWriteTraceId }
+          : {}),
+      }));
+      res.status(201).json({ status: 'COMPLETE', results, startedAt, completedAt: iso() });
     }),
   );
 

@@ -5,6 +5,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001_initial.js';
 import { feedbackLoop } from './0002_feedback_loop.js';
+import { routingAndReports } from './0003_routing_and_reports.js';
 import type { DialectKind } from './dialect-kind.js';
 
 export type { DialectKind } from './dialect-kind.js';
@@ -15,6 +16,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
   return {
     '0001_initial': initial(kind),
     '0002_feedback_loop': feedbackLoop(kind),
+    '0003_routing_and_reports': routingAndReports(kind),
   };
 }
 
