@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { ACTIONS } from '../hubspot/payloads.js';
 import { createLogger } from '../logger.js';
+import { funnelRows } from '../core/funnel.js';
+import { funnelFromStore } from '../jobs/funnel.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createService } from '../service.js';
 
@@ -166,6 +168,51 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
+  // Sales works the MQLs: accepts some, returns others with a reason (the Sales decision action).
+  const mqlIds = [
+    ...(
+      await service.store.latestEvaluations(
+        String(sandbox.portalId),
+        data.contacts.map((c) => c.id),
+      )
+    ).values(),
+  ]
+    .filter((e) => e.qualification === 'mql')
+    .map((e) => e.contactId);
+  const verdicts = [
+    { decision: 'accept' },
+    { decision: 'return', reason: 'no_budget' },
+    { decision: 'accept' },
+    { decision: 'return', reason: 'wrong_timing' },
+  ];
+  const decided: string[] = [];
+  for (const [i, contactId] of mqlIds.entries()) {
+    const inputFields = verdicts[i % verdicts.length]!;
+    const execution = await sandbox.sender.executeAction({
+      actionUrl: `${url}${ACTIONS.salesDecision.path}`,
+      signedUrl: `${PUBLIC}${ACTIONS.salesDecision.path}`,
+      clientSecret: SECRET,
+      origin: { portalId: sandbox.portalId, actionDefinitionId: 3, actionDefinitionVersion: 1 },
+      object: { objectId: contactId, objectType: 'CONTACT' },
+      inputFields,
+    });
+    const out = execution.outputFields ?? {};
+    decided.push(
+      `  contact ${contactId}: ${inputFields.decision}${inputFields.reason ? ` (${inputFields.reason})` : ''} → ${execution.state}, stage ${String(out.lifecycle_stage)}${out.renurture_track ? `, track ${String(out.renurture_track)}` : ''}`,
+    );
+  }
+  for (let round = 0; round < 100; round++) {
+    const queue = await service.store.queueStats();
+    if (queue.pending + queue.claimed === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const funnel = await funnelFromStore(
+    service.store,
+    String(sandbox.portalId),
+    started - 86_400_000,
+    Date.now() + 1,
+  );
+
   // Report.
   const ids = data.contacts.map((c) => c.id);
   const evaluations = await service.store.latestEvaluations(String(sandbox.portalId), ids);
@@ -223,6 +270,16 @@ async function main(): Promise<void> {
     line(
       `  contact ${q.payload.object.objectId}: ${q.state} ${JSON.stringify({ qualification: q.outputFields?.qualification, fit: q.outputFields?.fit_score, intent: q.outputFields?.intent_score })}`,
     );
+  line();
+  line('Sales decides on the MQLs ("Sales decision" workflow action):');
+  for (const d of decided) line(d);
+  line(
+    `Funnel of today's MQLs: ${funnelRows(funnel)
+      .slice(0, 11)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  for (const r of funnel.lostReasons) line(`  lost reason: ${r.label} ${r.count}`);
   line();
   const examples = [...evaluations.values()].filter((e) => e.qualification === 'mql').slice(0, 2);
   const other = [...evaluations.values()].find((e) => e.qualification === 'nurture' && e.intentScore > 0);
