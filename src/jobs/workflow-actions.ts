@@ -59,9 +59,17 @@ function requireContact(execution: ActionExecution): void {
 
 class Timeout extends Error {}
 
-/** *Qualify contact*: evaluate now, write back, answer with the outputs (or BLOCK and finish later). */
-export async function qualifyContact(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
-  requireContact(execution);
+/**
+ * Scores the action's contact now and answers from the result, unless HubSpot is slow or
+ * rate-limited: then the action answers BLOCK, the contact is queued, and the worker completes the
+ * action through the callback API once it has scored the contact.
+ */
+async function scoreOrBlock(
+  deps: ActionDeps,
+  execution: ActionExecution,
+  action: string,
+  answer: (result: ScoreResult) => ActionResponse,
+): Promise<ActionResponse> {
   const portalId = execution.origin.portalId;
   const contactId = execution.object.objectId;
   let timer: NodeJS.Timeout | undefined;
@@ -73,6 +81,45 @@ export async function qualifyContact(deps: ActionDeps, execution: ActionExecutio
         timer = setTimeout(() => reject(new Timeout()), deps.syncTimeoutMs ?? 4_000);
       }),
     ]);
+    return answer(result);
+  } catch (error) {
+    if (!(error instanceof Timeout) && !(error instanceof HubSpotError && error.transient)) throw error;
+    // Let the late result (if any) land quietly; the queued rescore completes the callback.
+    scoring.catch((late: unknown) =>
+      deps.logger.debug({ err: late, action }, 'late action result discarded'),
+    );
+    await deps.store.addPendingCallback({
+      callbackId: execution.callbackId,
+      portalId,
+      contactId,
+      action,
+      createdAt: deps.clock(),
+      completedAt: null,
+    });
+    await deps.store.enqueue([
+      { portalId, contactId, reason: action === 'qualify' ? 'workflow-action' : action },
+    ]);
+    deps.wakeWorker();
+    deps.logger.info(
+      { callbackId: execution.callbackId, action, reason: error instanceof Timeout ? 'slow' : error.message },
+      'action answered BLOCK',
+    );
+    return {
+      outputFields: {
+        hs_execution_state: 'BLOCK',
+        hs_expiration_duration: BLOCK_EXPIRATION,
+      } as ActionResponse['outputFields'],
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** *Qualify contact*: evaluate now, write back, answer with the outputs (or BLOCK and finish later). */
+export async function qualifyContact(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+  requireContact(execution);
+  const contactId = execution.object.objectId;
+  return scoreOrBlock(deps, execution, 'qualify', (result): ActionResponse => {
     const evaluation = result.evaluations.get(contactId);
     if (!evaluation) {
       const why = result.missing.includes(contactId)
@@ -87,33 +134,7 @@ export async function qualifyContact(deps: ActionDeps, execution: ActionExecutio
         hs_execution_state: refused ? 'FAIL_CONTINUE' : 'SUCCESS',
       },
     };
-  } catch (error) {
-    if (!(error instanceof Timeout) && !(error instanceof HubSpotError && error.transient)) throw error;
-    // Let the late result (if any) land quietly; the queued rescore completes the callback.
-    scoring.catch((late: unknown) => deps.logger.debug({ err: late }, 'late qualify result discarded'));
-    await deps.store.addPendingCallback({
-      callbackId: execution.callbackId,
-      portalId,
-      contactId,
-      action: 'qualify',
-      createdAt: deps.clock(),
-      completedAt: null,
-    });
-    await deps.store.enqueue([{ portalId, contactId, reason: 'workflow-action' }]);
-    deps.wakeWorker();
-    deps.logger.info(
-      { callbackId: execution.callbackId, reason: error instanceof Timeout ? 'slow' : error.message },
-      'qualify answered BLOCK',
-    );
-    return {
-      outputFields: {
-        hs_execution_state: 'BLOCK',
-        hs_expiration_duration: BLOCK_EXPIRATION,
-      } as ActionResponse['outputFields'],
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+  });
 }
 
 /** *Record intent signal*: stored once per callbackId (HubSpot's retries re-send it), then rescored via the queue. */
@@ -241,15 +262,7 @@ export async function salesDecision(deps: ActionDeps, execution: ActionExecution
       source: 'workflow-action',
     });
 
-  let timer: NodeJS.Timeout | undefined;
-  const scoring = deps.score(portalId, [contactId]);
-  try {
-    const result = await Promise.race([
-      scoring,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Timeout()), deps.syncTimeoutMs ?? 4_000);
-      }),
-    ]);
+  return scoreOrBlock(deps, execution, 'sales-decision', (result): ActionResponse => {
     const outcome: DecisionOutcome | undefined = result.decisions.get(key);
     if (!outcome) {
       const why = result.missing.includes(contactId)
@@ -258,34 +271,7 @@ export async function salesDecision(deps: ActionDeps, execution: ActionExecution
       return { outputFields: { hs_execution_state: 'FAIL_CONTINUE', explanation: why } };
     }
     return { outputFields: { ...salesDecisionOutputs(outcome), hs_execution_state: 'SUCCESS' } };
-  } catch (error) {
-    if (!(error instanceof Timeout) && !(error instanceof HubSpotError && error.transient)) throw error;
-    scoring.catch((late: unknown) =>
-      deps.logger.debug({ err: late }, 'late sales decision result discarded'),
-    );
-    await deps.store.addPendingCallback({
-      callbackId: execution.callbackId,
-      portalId,
-      contactId,
-      action: 'sales-decision',
-      createdAt: deps.clock(),
-      completedAt: null,
-    });
-    await deps.store.enqueue([{ portalId, contactId, reason: 'sales-decision' }]);
-    deps.wakeWorker();
-    deps.logger.info(
-      { callbackId: execution.callbackId, reason: error instanceof Timeout ? 'slow' : error.message },
-      'sales decision answered BLOCK',
-    );
-    return {
-      outputFields: {
-        hs_execution_state: 'BLOCK',
-        hs_expiration_duration: BLOCK_EXPIRATION,
-      } as ActionResponse['outputFields'],
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+  });
 }
 
 /** The lost-reason options for the *Sales decision* action, from the active model. */
