@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { jsonPath } from './core/model.js';
+
 /**
  * One error type for the application, with a stable code clients can act on. HTTP statuses are
  * the http layer's business (see http/error-handler.ts), never the use cases'.
@@ -30,4 +33,26 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/**
+ * Parses input at an edge: the value, or an `invalid_input` AppError listing every problem at its
+ * JSON path (under `prefix`, e.g. `['inputFields']` → `$.inputFields.signal_type`).
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  message: string,
+  prefix: readonly (string | number)[] = [],
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppError(
+    'invalid_input',
+    message,
+    parsed.error.issues.map((issue) => ({
+      path: jsonPath([...prefix, ...issue.path]),
+      message: issue.message,
+    })),
+  );
 }

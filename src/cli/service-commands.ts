@@ -7,7 +7,8 @@ import { rescoreAll } from '../jobs/rescore-all.js';
 import { setupPortal } from '../jobs/setup.js';
 import { createLogger, safeDatabaseUrl } from '../logger.js';
 import { createService, type Service } from '../service.js';
-import { funnelFromStore } from '../jobs/funnel.js';
+import { DAY_MS } from '../core/intent.js';
+import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { migrate, openStore } from '../store/index.js';
 import { funnelRows } from '../core/funnel.js';
 import { type CliIo, CliError } from './io.js';
@@ -169,7 +170,7 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
     throw new CliError(`report: --format must be table, csv or json, not "${format}"`);
   const now = io.now().getTime();
   const to = dateOption('to', options.to, now);
-  const from = dateOption('from', options.from, to - 28 * 86_400_000);
+  const from = dateOption('from', options.from, to - DEFAULT_FUNNEL_DAYS * DAY_MS);
   if (from >= to) throw new CliError('report: --from must be before --to');
   const store = await openStore({ databaseUrl: process.env.DATABASE_URL || undefined });
   try {

@@ -3,6 +3,7 @@
  * SLA timers. Cohort-based: the MQLs of a period and what became of them (by now), so a rate is
  * never a ratio of unrelated counts. Every rate with a zero denominator is `null` ("n/a").
  */
+import { HOUR_MS } from './intent.js';
 import { stageRank } from './lifecycle.js';
 
 export interface FunnelTransition {
@@ -226,7 +227,7 @@ function figures(cohort: readonly MqlFate[], input: FunnelInput): FunnelFigures 
   const breaches = ended.filter((t) => t.outcome === 'breached').length;
   const followUps = timers
     .filter((t) => t.kind === 'follow_up' && t.outcome === 'met' && t.closedAt !== null)
-    .map((t) => (t.closedAt! - t.startedAt) / 3_600_000);
+    .map((t) => (t.closedAt! - t.startedAt) / HOUR_MS);
 
   const reasonCounts = new Map<string, number>();
   for (const f of returned) {
@@ -256,7 +257,7 @@ function figures(cohort: readonly MqlFate[], input: FunnelInput): FunnelFigures 
     sqlToOpportunity: ratio(opportunities, sqls),
     sqlToCustomer,
     acceptanceRate: ratio(accepted.length, cohort.length),
-    medianHoursToAcceptance: median(accepted.map((f) => (f.decision!.decidedAt - f.mqlAt) / 3_600_000)),
+    medianHoursToAcceptance: median(accepted.map((f) => (f.decision!.decidedAt - f.mqlAt) / HOUR_MS)),
     medianHoursToFollowUp: median(followUps),
     slaBreachRate: ratio(breaches, ended.length),
     slaBreaches: breaches,

@@ -6,7 +6,8 @@
 import type { IntentSignal, QualificationModel } from './model.js';
 import { modelIndex } from './model-index.js';
 
-export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** One behavioural event of a contact, e.g. `{type: "pricing_page_viewed", occurredAt: "2026-11-20T09:00:00Z"}`. */
 export interface SignalInput {

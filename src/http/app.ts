@@ -5,14 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import { AppError } from '../errors.js';
+import { AppError, parseInput } from '../errors.js';
 import {
   ACTIONS,
   ActionExecutionSchema,
   OptionsRequestSchema,
   WebhookBatchSchema,
 } from '../hubspot/payloads.js';
-import { jsonPath } from '../core/model.js';
 import type { ActionDeps } from '../jobs/workflow-actions.js';
 import {
   qualifyContact,
@@ -107,15 +106,13 @@ export function createApp(deps: AppDeps): Express {
     ROUTES.webhooks,
     ...signed(WEBHOOK_BODY_LIMIT, ['v3', 'v2']),
     asyncRoute(async (req, res) => {
-      const parsed = WebhookBatchSchema.safeParse(req.body);
-      if (!parsed.success)
-        throw new AppError(
-          'invalid_input',
-          'The webhook batch is invalid; nothing was stored.',
-          parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
-        );
-      for (const e of parsed.data) deps.metrics.eventsReceived.inc({ type: e.subscriptionType });
-      const result = await acceptWebhooks(deps.webhooks, parsed.data, req.body as unknown[]);
+      const events = parseInput(
+        WebhookBatchSchema,
+        req.body,
+        'The webhook batch is invalid; nothing was stored.',
+      );
+      for (const e of events) deps.metrics.eventsReceived.inc({ type: e.subscriptionType });
+      const result = await acceptWebhooks(deps.webhooks, events, req.body as unknown[]);
       deps.metrics.eventsDuplicate.inc({}, result.duplicates);
       for (const [reason, n] of Object.entries(result.ignored)) deps.metrics.eventsIgnored.inc({ reason }, n);
       if (result.enqueued > 0) deps.actions.wakeWorker();
@@ -130,14 +127,12 @@ export function createApp(deps: AppDeps): Express {
     run: (execution: ReturnType<typeof ActionExecutionSchema.parse>) => Promise<unknown>,
   ) =>
     asyncRoute(async (req, res) => {
-      const parsed = ActionExecutionSchema.safeParse(req.body);
-      if (!parsed.success)
-        throw new AppError(
-          'invalid_input',
-          'The workflow-action request is invalid.',
-          parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
-        );
-      const response = (await run(parsed.data)) as { outputFields: { hs_execution_state: string } };
+      const execution = parseInput(
+        ActionExecutionSchema,
+        req.body,
+        'The workflow-action request is invalid.',
+      );
+      const response = (await run(execution)) as { outputFields: { hs_execution_state: string } };
       deps.metrics.actions.inc({ action: name, state: response.outputFields.hs_execution_state });
       res.status(200).json(response);
     });
@@ -159,14 +154,8 @@ export function createApp(deps: AppDeps): Express {
   );
   const options = (list: typeof signalOptions) =>
     asyncRoute(async (req, res) => {
-      const parsed = OptionsRequestSchema.safeParse(req.body);
-      if (!parsed.success)
-        throw new AppError(
-          'invalid_input',
-          'The options request is invalid.',
-          parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
-        );
-      res.json(await list(deps.actions, parsed.data.origin.portalId, parsed.data.fetchOptions?.q));
+      const request = parseInput(OptionsRequestSchema, req.body, 'The options request is invalid.');
+      res.json(await list(deps.actions, request.origin.portalId, request.fetchOptions?.q));
     });
   app.post(ROUTES.signalOptions, ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']), options(signalOptions));
   app.post(ROUTES.reasonOptions, ...signed(ACTION_BODY_LIMIT, ['v3', 'v2']), options(reasonOptions));

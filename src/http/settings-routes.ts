@@ -5,8 +5,7 @@
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { jsonPath } from '../core/model.js';
-import { AppError } from '../errors.js';
+import { AppError, parseInput } from '../errors.js';
 import {
   activeModel,
   listVersions,
@@ -15,7 +14,8 @@ import {
   saveDraft,
   type SettingsDeps,
 } from '../jobs/model-settings.js';
-import { funnelFromStore } from '../jobs/funnel.js';
+import { DAY_MS } from '../core/intent.js';
+import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
 
 export const SETTINGS_ROUTES = {
@@ -60,15 +60,8 @@ function dateParam(req: Request, name: string, fallback: number): number {
   return at;
 }
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new AppError(
-      'invalid_input',
-      'The request body is invalid.',
-      parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
-    );
-  return parsed.data;
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  return parseInput(schema, body ?? {}, 'The request body is invalid.');
 }
 
 export function mountSettingsRoutes(
@@ -129,7 +122,7 @@ export function mountSettingsRoutes(
       const { portalId } = caller(req);
       const now = deps.clock();
       const to = dateParam(req, 'to', now);
-      const from = dateParam(req, 'from', to - 28 * 86_400_000);
+      const from = dateParam(req, 'from', to - DEFAULT_FUNNEL_DAYS * DAY_MS);
       if (from >= to)
         throw new AppError('invalid_input', 'The period is empty.', [
           { path: 'query.from', message: 'must be before to' },

@@ -21,8 +21,8 @@ import type { PortalId, SlaTimer, Store, WeeklyReportRecord } from '../store/sto
 import type { ActiveModels } from './active-model.js';
 import type { FeedbackCounters } from './feedback-counters.js';
 import { createRouteTasks } from './routing.js';
+import { HOUR_MS } from '../core/intent.js';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const WEEK_MS = 7 * DAY_MS;
 

@@ -7,7 +7,10 @@ import { parseModel } from '../core/model.js';
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
 import type { PortalId, Store } from '../store/store.port.js';
 
-/** How far before the period transitions are read: an MQL's later stages may come much later. */
+/** The period a funnel covers when none is given: the last 28 days. */
+export const DEFAULT_FUNNEL_DAYS = 28;
+
+/** The funnel of the MQLs of [from, to); what became of them is read up to now, not only up to `to`. */
 export async function funnelFromStore(
   store: Pick<Store, 'transitions' | 'salesDecisions' | 'slaTimers' | 'publishedModel'>,
   portalId: PortalId,

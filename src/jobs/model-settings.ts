@@ -12,8 +12,8 @@ import { writtenValues } from '../hubspot/write-back.js';
 import type { ContactSnapshot, ModelVersionRecord, PortalId, Store } from '../store/store.port.js';
 import { type ActiveModels, withStoredVersion } from './active-model.js';
 import { signalHorizonDays } from './score-contacts.job.js';
+import { DAY_MS } from '../core/intent.js';
 
-const DAY_MS = 86_400_000;
 const PAGE = 1000;
 
 export interface SettingsDeps {

@@ -12,8 +12,7 @@ import { routingValues } from '../hubspot/write-back.js';
 import type { Logger } from '../logger.js';
 import type { ContactId, PortalId, RouteRecord, SlaTimer, Store } from '../store/store.port.js';
 import type { FeedbackCounters } from './feedback-counters.js';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../core/intent.js';
 
 /** The round robin's pool name in the store. */
 export const NEW_BUSINESS_POOL = 'new-business';

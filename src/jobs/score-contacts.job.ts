@@ -10,6 +10,7 @@
  *            evaluation, the transitions, the settled decisions, routes and timers; create the
  *            owners' tasks; complete workflow actions waiting on these contacts
  */
+import { DAY_MS } from '../core/intent.js';
 import type { Evaluation } from '../core/evaluate.js';
 import { evaluate } from '../core/evaluate.js';
 import { applyReturnHold, heldByReturn, higherStage } from '../core/feedback.js';
@@ -46,8 +47,6 @@ import {
   salesDecisionOutputs,
   settlementOf,
 } from './sales-decisions.js';
-
-const DAY_MS = 86_400_000;
 
 /** A small time-bounded cache of company properties: companies change rarely and are shared. */
 export class CompanyCache {

@@ -4,8 +4,7 @@
  * input, acts, and answers in HubSpot's `outputFields` shape. Slow or rate-limited HubSpot →
  * `BLOCK`, completed later by the worker through the callback API, rather than a timeout.
  */
-import type { z } from 'zod';
-import { AppError, type Problem } from '../errors.js';
+import { AppError, parseInput } from '../errors.js';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import {
   type ActionExecution,
@@ -13,7 +12,6 @@ import {
   RecordSignalInputSchema,
   SalesDecisionInputSchema,
 } from '../hubspot/payloads.js';
-import { jsonPath } from '../core/model.js';
 import { qualifyOutputFields } from '../hubspot/write-back.js';
 import type { Logger } from '../logger.js';
 import type { ContactId, PortalId, Store } from '../store/store.port.js';
@@ -42,13 +40,6 @@ export type ActionResponse = {
 
 /** How long HubSpot keeps a BLOCKed action waiting before it moves on (ISO-8601 duration). */
 export const BLOCK_EXPIRATION = 'P1D';
-
-function problemsOf(error: z.ZodError, prefix: (string | number)[]): Problem[] {
-  return error.issues.map((issue) => ({
-    path: jsonPath([...prefix, ...issue.path]),
-    message: issue.message,
-  }));
-}
 
 function requireContact(execution: ActionExecution): void {
   if (execution.object.objectType.toUpperCase() !== 'CONTACT')
@@ -143,26 +134,25 @@ export async function recordIntentSignal(
   execution: ActionExecution,
 ): Promise<ActionResponse> {
   requireContact(execution);
-  const parsed = RecordSignalInputSchema.safeParse(execution.inputs);
-  if (!parsed.success)
-    throw new AppError(
-      'invalid_input',
-      'The action’s input fields are invalid.',
-      problemsOf(parsed.error, ['inputFields']),
-    );
+  const input = parseInput(
+    RecordSignalInputSchema,
+    execution.inputs,
+    'The action’s input fields are invalid.',
+    ['inputFields'],
+  );
   const portalId = execution.origin.portalId;
   const contactId = execution.object.objectId;
   const { model } = await deps.models.get(portalId);
-  const rule = model.intent.signals.find((s) => s.type === parsed.data.signal_type);
+  const rule = model.intent.signals.find((s) => s.type === input.signal_type);
   if (!rule)
     throw new AppError('invalid_input', 'Unknown signal type.', [
       {
         path: '$.inputFields.signal_type',
-        message: `"${parsed.data.signal_type}" is not a signal of the active model (${model.version}); choose one of ${model.intent.signals.map((s) => s.type).join(', ')}`,
+        message: `"${input.signal_type}" is not a signal of the active model (${model.version}); choose one of ${model.intent.signals.map((s) => s.type).join(', ')}`,
       },
     ]);
   const now = deps.clock();
-  const occurredAt = parsed.data.occurred_at ?? now;
+  const occurredAt = input.occurred_at ?? now;
   if (occurredAt > now + 5 * 60_000)
     throw new AppError('invalid_input', 'The signal lies in the future.', [
       { path: '$.inputFields.occurred_at', message: 'must not be in the future' },
@@ -210,17 +200,15 @@ export async function signalOptions(
  */
 export async function salesDecision(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
   requireContact(execution);
-  const parsed = SalesDecisionInputSchema.safeParse(execution.inputs);
-  if (!parsed.success)
-    throw new AppError(
-      'invalid_input',
-      'The action’s input fields are invalid.',
-      problemsOf(parsed.error, ['inputFields']),
-    );
+  const input = parseInput(
+    SalesDecisionInputSchema,
+    execution.inputs,
+    'The action’s input fields are invalid.',
+    ['inputFields'],
+  );
   const portalId = execution.origin.portalId;
   const contactId = execution.object.objectId;
   const { model } = await deps.models.get(portalId);
-  const input = parsed.data;
   const reasons = model.feedback.lostReasons;
   let reason: string | null = null;
   if (input.decision === 'return') {
