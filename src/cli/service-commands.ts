@@ -104,11 +104,11 @@ export async function deadLettersCommand(
   io: CliIo,
 ): Promise<number> {
   return withService(io, async (service) => {
-    const letters = await service.store.deadLetters();
+    const letters = await service.store.queue.deadLetters();
     if (options.replay || options.replayAll) {
       const ids = options.replayAll ? letters.map((l) => l.id) : [options.replay!];
       let replayed = 0;
-      for (const id of ids) if (await service.store.replayDeadLetter(id, Date.now())) replayed++;
+      for (const id of ids) if (await service.store.queue.replayDeadLetter(id, Date.now())) replayed++;
       if (!options.replayAll && replayed === 0)
         throw new CliError(`dead-letters: no dead letter ${options.replay}`, 1);
       io.out(

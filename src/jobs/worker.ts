@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import type { Logger } from '../logger.js';
 import type { ContactId, PortalId, Store, WorkItem } from '../store/store.port.js';
-import type { ScoreResult } from './score-contacts.job.js';
+import type { ScoreResult } from './scoring/score-contacts.job.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -89,7 +89,7 @@ export class Worker {
     clearTimeout(timer);
     if (timedOut && this.held.size > 0) {
       this.o.logger.warn({ items: this.held.size }, 'worker stop deadline passed: handing claimed work back');
-      await this.o.store.release([...this.held]);
+      await this.o.store.queue.release([...this.held]);
       this.held.clear();
     }
   }
@@ -111,7 +111,7 @@ export class Worker {
 
   /** Claims and processes one batch; returns how many items it claimed. */
   async runOnce(): Promise<number> {
-    const items = await this.o.store.claim(this.id, this.o.batchSize, this.o.leaseMs, this.o.clock());
+    const items = await this.o.store.queue.claim(this.id, this.o.batchSize, this.o.leaseMs, this.o.clock());
     if (items.length === 0) return 0;
     for (const item of items) this.held.add(item);
     try {
@@ -138,12 +138,12 @@ export class Worker {
     }
     const rejected = new Map(result.rejected.map((r) => [r.id, r.message]));
     const done = items.filter((i) => !rejected.has(i.contactId));
-    await this.o.store.complete(done);
+    await this.o.store.queue.complete(done);
     this.stats.completed += done.length;
     for (const item of items) {
       const message = rejected.get(item.contactId);
       if (message === undefined) continue;
-      await this.o.store.fail(item, message, null, this.o.clock());
+      await this.o.store.queue.fail(item, message, null, this.o.clock());
       this.stats.dead++;
       this.o.logger.warn(
         { portalId, contactId: item.contactId, error: message },
@@ -159,7 +159,7 @@ export class Worker {
     for (const item of items) {
       const attempts = item.attempts + 1;
       if (!transient || attempts >= this.o.maxAttempts) {
-        await this.o.store.fail(
+        await this.o.store.queue.fail(
           item,
           `${message} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`,
           null,
@@ -171,7 +171,7 @@ export class Worker {
       const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** item.attempts);
       const retryAfter =
         error instanceof HubSpotError && error.retryAfterMs !== null ? error.retryAfterMs : 0;
-      await this.o.store.fail(item, message, now + Math.max(backoff, retryAfter), now);
+      await this.o.store.queue.fail(item, message, now + Math.max(backoff, retryAfter), now);
       this.stats.retried++;
     }
     this.o.logger.warn(

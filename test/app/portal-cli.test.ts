@@ -80,9 +80,9 @@ describe('portal commands', () => {
     stack = await startStack({ contacts: 1 });
     useStackEnv(stack);
     const store = stack.service.store;
-    await store.enqueue([{ portalId: stack.portalId, contactId: '999', reason: 'webhook' }]);
-    const [item] = await store.claim('w', 1, 60_000, Date.now());
-    await store.fail(
+    await store.queue.enqueue([{ portalId: stack.portalId, contactId: '999', reason: 'webhook' }]);
+    const [item] = await store.queue.claim('w', 1, 60_000, Date.now());
+    await store.queue.fail(
       item!,
       'contacts.batch.update: HubSpot refused the request (400: Property values were not valid)',
       null,
@@ -98,7 +98,7 @@ describe('portal commands', () => {
 
     const replay = capture();
     expect(await runCli(['dead-letters', '--replay', id!], replay)).toBe(0);
-    expect(await store.queueStats()).toMatchObject({ pending: 1, dead: 0 });
+    expect(await store.queue.stats()).toMatchObject({ pending: 1, dead: 0 });
   });
 
   it('migrate reports the database is up to date once migrated', async () => {

@@ -139,7 +139,7 @@ export async function previewBenchmark(contacts = 100_000) {
     const portalId = '1';
     for (let i = 0; i < records.length; i += 1000) {
       const page = records.slice(i, i + 1000);
-      await store.saveSnapshots(
+      await store.contacts.saveSnapshots(
         page.map((r) => ({
           portalId,
           contactId: r.id,
@@ -152,7 +152,7 @@ export async function previewBenchmark(contacts = 100_000) {
     let signals = 0;
     for (const r of records.slice(0, 20_000))
       for (const [k, sig] of (r.signals ?? []).entries()) {
-        await store.recordSignal({
+        await store.contacts.recordSignal({
           portalId,
           contactId: r.id,
           type: sig.type,

@@ -54,16 +54,20 @@ export function migrationContract(fresh: () => TestDatabase): void {
     expect(await migrate(db.url, { schema: db.schema })).toEqual(['0003_routing_and_reports']);
 
     const store = await db.open();
-    expect((await store.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
-    expect(await store.claim('w1', 10, 30_000, T0)).toMatchObject([{ contactId: 'c1', reason: 'webhook' }]);
-    expect(await store.publishedModel('p1')).toMatchObject({
+    expect((await store.contacts.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
+    expect(await store.queue.claim('w1', 10, 30_000, T0)).toMatchObject([
+      { contactId: 'c1', reason: 'webhook' },
+    ]);
+    expect(await store.models.published('p1')).toMatchObject({
       version: 1,
       model: sampleModel,
       publishedBy: 'ann',
     });
-    expect(await store.transitions('p1', T0, T0 + 1)).toMatchObject([{ from: 'nurture', to: 'mql' }]);
+    expect(await store.contacts.transitions('p1', T0, T0 + 1)).toMatchObject([
+      { from: 'nurture', to: 'mql' },
+    ]);
     expect(
-      await store.recordSalesDecision({
+      await store.decisions.record({
         portalId: 'p1',
         contactId: 'c1',
         decision: 'accept',
@@ -75,11 +79,11 @@ export function migrationContract(fresh: () => TestDatabase): void {
       }),
     ).toBe(true);
     // Decisions from before 0003 took effect; a timer closed before it owes no escalation.
-    expect((await store.salesDecisions('p1', T0 - 5, T0 + 1)).map((d) => d.idempotencyKey)).toEqual([
+    expect((await store.decisions.applied('p1', T0 - 5, T0 + 1)).map((d) => d.idempotencyKey)).toEqual([
       'k0',
       'k1',
     ]);
-    expect((await store.claimSlaBreaches(T0, 10, 1_000)).map((t) => t.contactId)).toEqual(['c2']);
-    expect(await store.takeRoundRobin('p1', 'new-business', ['70000001'], 1)).toEqual(['70000001']);
+    expect((await store.sla.claimBreaches(T0, 10, 1_000)).map((t) => t.contactId)).toEqual(['c2']);
+    expect(await store.routes.takeRoundRobin('p1', 'new-business', ['70000001'], 1)).toEqual(['70000001']);
   });
 }
