@@ -14,3 +14,4 @@ export * from './presets/index.js';
 export * from './properties.js';
 export * from './preview.js';
 export * from './funnel.js';
+export * from './next-change.js';
