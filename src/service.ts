@@ -100,6 +100,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     logger: logger.child({ component: 'feedback' }),
     counters,
+    onScheduledLag: (lagMs) => metrics.scheduledRescoreLag.observe(lagMs / 1000),
     onScored: ({ written, unchanged }) => {
       metrics.contactsScored.inc({ outcome: 'written' }, written);
       metrics.contactsScored.inc({ outcome: 'unchanged' }, unchanged);
@@ -125,11 +126,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   metrics.addGauge({
     name: 'lq_queue_depth',
-    help: 'Work items by state (pending, claimed) and dead letters.',
+    help: 'Work items by state (pending, scheduled for later, claimed) and dead letters.',
     read: async () => {
-      const q = await store.queue.stats();
+      const [q, scheduled] = await Promise.all([store.queue.stats(), store.queue.scheduled()]);
       return [
         { labels: { state: 'pending' }, value: q.pending },
+        { labels: { state: 'scheduled' }, value: scheduled.count },
         { labels: { state: 'claimed' }, value: q.claimed },
         { labels: { state: 'dead' }, value: q.dead },
       ];

@@ -4,8 +4,8 @@
  *
  * Only intent and the installed-base window depend on the clock. Between two breakpoints (a signal
  * coming into effect, expiring or leaving the installed-base window) every signal's factor is
- * linear in time, so the first instant a rounded quantity (points, the percentage or the day count
- * shown in the explanation) changes is solved in closed form and then settled to the exact
+ * linear in time, so the first instant a rounded quantity (a signal's points, or its share left
+ * dropping below 1, when the explanation starts to say "fading") changes is solved in closed form and then settled to the exact
  * millisecond with the same floating-point expressions the core uses. Each candidate is confirmed
  * with `evaluate`: the first whose written facts differ from those at `now` is the answer, and
  * candidates that change nothing written are passed over.
@@ -99,8 +99,8 @@ export interface NextChangeOptions {
  * signal, no property change, no model change. Null when the written values never change on their
  * own. At `T - 1` (and at every instant in between) the written values are still those at `now`.
  *
- * Causes it foresees: a signal's aged points crossing a whole number; the percentage left or the
- * day count the explanation shows for a decaying signal; a signal expiring (which also renumbers
+ * Causes it foresees: a signal's aged points crossing a whole number; a shown signal starting to
+ * fade (its explanation line then says so); a signal expiring (which also renumbers
  * its type's occurrences for the counting rule); a signal dated in the future coming into effect;
  * an installed-base signal leaving its window; and everything that follows from those (intent
  * score, the MQL bar, qualification, route, lifecycle stage, lead status, verdict, a return hold).
@@ -208,8 +208,6 @@ const pointsAt = (rule: IntentSignal, at: number, t: number): number =>
 /** `IntentPart.decayFactor`: the share left, two decimals. */
 const shareAt = (rule: IntentSignal, at: number, t: number): number =>
   Math.round(decayFactor(ageAt(at, t), rule) * 100) / 100;
-/** The day count the explanation shows: `Math.floor` of `IntentPart.ageDays` (one decimal). */
-const dayShownAt = (at: number, t: number): number => Math.floor(Math.round(ageAt(at, t) * 10) / 10);
 
 /**
  * The earliest whole millisecond after `t` at which some input of the written values may change,
@@ -255,20 +253,12 @@ function nextCandidate(
         );
       }
       if (points !== 0 && isShown(e, points, rule.label)) {
-        // The line shows "N% left after D days" once the share is below 1.
-        const percent = Math.round(share * 100);
-        const age = expires - ((percent - 0.5) / 100) * span;
-        next = Math.min(
-          next,
-          firstChange(after, at + age * DAY_MS, (c) => shareAt(rule, at, c) !== share),
-        );
-        if (share < 1) {
-          const day = dayShownAt(at, t);
+        // The line says "fading from +P" once the share drops below 1, right after `fullDays`.
+        if (share === 1)
           next = Math.min(
             next,
-            firstChange(after, at + (day + 0.95) * DAY_MS, (c) => dayShownAt(at, c) !== day),
+            firstChange(after, at + (full + 0.005 * span) * DAY_MS, (c) => shareAt(rule, at, c) < 1),
           );
-        }
       } else if (iql && share > 0) {
         // An informational signal makes an IQL while its share, to two decimals, is above 0.
         const age = expires - 0.005 * span;

@@ -10,12 +10,23 @@
 import { randomUUID } from 'node:crypto';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import type { Logger } from '../logger.js';
-import type { ContactId, PortalId, Store, WorkItem } from '../store/store.port.js';
+import {
+  companyOfWorkKey,
+  type ContactId,
+  type PortalId,
+  type Store,
+  type WorkItem,
+} from '../store/store.port.js';
 import type { ScoreResult } from './scoring/score-contacts.job.js';
 
 export interface WorkerOptions {
   store: Store;
   score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
+  /**
+   * Fans company work out to the company's contacts (enqueues them). Without it, company work is
+   * parked as dead with a reason.
+   */
+  fanOut?: (portalId: PortalId, companyIds: readonly string[]) => Promise<void>;
   logger: Logger;
   clock?: () => number;
   /** Contacts per batch (≤ 100). */
@@ -48,7 +59,7 @@ export class Worker {
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
   private readonly held = new Set<WorkItem>();
-  private readonly o: Required<Omit<WorkerOptions, 'id'>>;
+  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut'>> & Pick<WorkerOptions, 'fanOut'>;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -118,7 +129,12 @@ export class Worker {
       this.stats.batches++;
       const byPortal = new Map<PortalId, WorkItem[]>();
       for (const item of items) byPortal.set(item.portalId, [...(byPortal.get(item.portalId) ?? []), item]);
-      for (const [portalId, group] of byPortal) await this.process(portalId, group);
+      for (const [portalId, group] of byPortal) {
+        const companies = group.filter((i) => companyOfWorkKey(i.contactId) !== null);
+        const contacts = group.filter((i) => companyOfWorkKey(i.contactId) === null);
+        if (companies.length > 0) await this.fanOut(portalId, companies);
+        if (contacts.length > 0) await this.process(portalId, contacts);
+      }
     } finally {
       for (const item of items) this.held.delete(item);
     }
@@ -150,6 +166,19 @@ export class Worker {
         'HubSpot refused the write: parked as dead',
       );
     }
+  }
+
+  private async fanOut(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    const ids = items.map((i) => companyOfWorkKey(i.contactId)!);
+    try {
+      if (!this.o.fanOut) throw new Error('company work needs a fan-out, and this worker has none');
+      await this.o.fanOut(portalId, ids);
+    } catch (error) {
+      await this.retryOrPark(items, error);
+      return;
+    }
+    await this.o.store.queue.complete(items);
+    this.stats.completed += items.length;
   }
 
   private async retryOrPark(items: readonly WorkItem[], error: unknown): Promise<void> {

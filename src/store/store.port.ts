@@ -37,6 +37,7 @@ export type * from './decisions/decisions.port.js';
 export type * from './events/events.port.js';
 export type * from './models/models.port.js';
 export type * from './queue/queue.port.js';
+export { companyOfWorkKey, companyWorkKey, SCHEDULED_WORK_REASON } from './queue/queue.port.js';
 export type * from './reports/reports.port.js';
 export type * from './routes/routes.port.js';
 export type * from './sla/sla.port.js';

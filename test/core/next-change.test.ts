@@ -284,10 +284,10 @@ describe('nextChangeAt with random variants of a model, against evaluate', () =>
 });
 
 describe('nextChangeAt: worked examples from the seeds', () => {
-  it('when the only signal is a fresh demo request (+30, full for 30 days, gone after 90), then the explanation changes first, at 30.3 days, when "99% left" appears', () => {
+  it('when the only signal is a fresh demo request (+30, full for 30 days, gone after 90), then the explanation changes first, just after 30.3 days, when it starts to say "fading"', () => {
     const contact = idealContact({ signals: [{ type: 'demo_requested', occurredAt: now }] });
     const T = nextChangeAt(contact, fitIntent, now);
-    // The share left drops below 0.995 (shown as 99%) once (90 − age) / 60 < 0.995: age > 30.3 days.
+    // The share left (two decimals) drops below 1 once (90 − age) / 60 < 0.995: age > 30.3 days.
     expect(T).toBe(
       firstInstant(
         now,
@@ -297,9 +297,18 @@ describe('nextChangeAt: worked examples from the seeds', () => {
     );
     expect(Math.abs(T! - (now + 30.3 * DAY))).toBeLessThanOrEqual(1);
     expect(evaluate(contact, fitIntent, T!).explanation[1]).toBe(
-      '+30 Demo requested (2026-11-23, 99% left after 30 days)',
+      '+30 Demo requested (2026-11-23, fading from +30)',
     );
     expect(evaluate(contact, fitIntent, T! - 1).explanation[1]).toBe('+30 Demo requested (2026-11-23)');
+  });
+
+  it('when a demo request fades, then the written values change once per point lost, not once a day', () => {
+    const contact = idealContact({ signals: [{ type: 'demo_requested', occurredAt: now }] });
+    const changes = timeline(contact, fitIntent, now);
+    // Full for 30 days, then 30 points lost over 60 days: one change when it starts to fade and one
+    // per point (the last one is the signal expiring).
+    expect(changes.length).toBeLessThanOrEqual(32);
+    expect(changes.at(-1)).toBeLessThanOrEqual(now + 90 * DAY + 1);
   });
 
   it('when a demo request ages, then its points first drop below 30 one millisecond after 31 days (29.5 rounds up to 30)', () => {

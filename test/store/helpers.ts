@@ -206,6 +206,7 @@ export function evaluation(overrides: Partial<EvaluationRecord> = {}): Evaluatio
     route: null,
     explanation: ['+25 job title matches', '+20 industry matches'],
     evaluatedAt: T0,
+    nextChangeAt: T0 + 86_400_000,
     ...overrides,
   };
 }

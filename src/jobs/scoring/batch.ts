@@ -4,7 +4,7 @@
  * record → notify). Each step reads what earlier steps filled in and adds its own part; nothing
  * else is shared between them.
  */
-import type { Evaluation } from '../../core/evaluate.js';
+import type { ContactInput, Evaluation } from '../../core/evaluate.js';
 import type { QualificationModel } from '../../core/model.js';
 import type { CrmGateway, CrmRecord } from '../../hubspot/crm-gateway.js';
 import type { Logger } from '../../logger.js';
@@ -22,6 +22,7 @@ import type {
   SlaStore,
   SlaTimer,
   SalesDecisionEntry,
+  WorkQueue,
 } from '../../store/store.port.js';
 import type { ActiveModels } from '../active-model.js';
 import type { FeedbackCounters } from '../feedback/feedback-counters.js';
@@ -38,6 +39,7 @@ export interface ScoreDeps {
     sla: SlaStore;
     routes: RouteStore;
     callbacks: CallbackStore;
+    queue: WorkQueue;
   };
   crm: Pick<
     CrmGateway,
@@ -47,6 +49,11 @@ export interface ScoreDeps {
   companies: CompanyCache;
   clock: () => number;
   onScored?: (counts: { scored: number; written: number; unchanged: number }) => void;
+  /**
+   * A value that changed on its own (a signal faded or expired) reached HubSpot `lagMs` after the
+   * moment the core foresaw for it.
+   */
+  onScheduledLag?: (lagMs: number) => void;
   /** Where decisions, recycles, routes and tasks are logged (default: not logged). */
   logger?: Logger;
   /** Counts decisions, recycles, routes and tasks (metrics). */
@@ -86,7 +93,11 @@ export interface Scored {
   /** The properties the evaluation saw: as read, with the sales decisions applied. */
   properties: Properties;
   company: Properties | null;
+  /** What the core was given (properties, company, signals). */
+  input: ContactInput;
   evaluation: Evaluation;
+  /** When the written values next change on their own (the core's next-change time), or null. */
+  nextChangeAt: number | null;
   /** The latest return by sales (before or in this run), for the re-qualification hold. */
   returnedAt: number | null;
 }

@@ -1,10 +1,12 @@
 /**
  * Evaluate: the core's verdict for each contact HubSpot did not refuse, on its properties with the
  * sales decisions applied, its company and its signals; a lead sales returned is held back until
- * a new signal (the core's return hold).
+ * a new signal (the core's return hold). With the verdict comes its future: when the written
+ * values would next change on their own (a signal fading or expiring, a window closing).
  */
 import { evaluate } from '../../core/evaluate.js';
 import { applyReturnHold } from '../../core/feedback.js';
+import { nextChangeAt } from '../../core/next-change.js';
 import type { ScoringBatch } from './batch.js';
 
 export function evaluateContacts(batch: ScoringBatch): void {
@@ -19,10 +21,16 @@ export function evaluateContacts(batch: ScoringBatch): void {
       type: s.type,
       occurredAt: s.occurredAt,
     }));
-    const evaluation = applyReturnHold(
-      evaluate({ id: record.id, properties, company, signals }, model, now),
+    const input = { id: record.id, properties, company, signals };
+    const evaluation = applyReturnHold(evaluate(input, model, now), returnedAt);
+    const nextChange = nextChangeAt(input, model, now, { returnedAt });
+    batch.scored.set(record.id, {
+      properties,
+      company,
+      input,
+      evaluation,
+      nextChangeAt: nextChange,
       returnedAt,
-    );
-    batch.scored.set(record.id, { properties, company, evaluation, returnedAt });
+    });
   }
 }

@@ -50,12 +50,12 @@ export async function recordEvaluations(deps: ScoreDeps, batch: ScoringBatch): P
     })),
   );
   await deps.store.contacts.saveEvaluations(
-    kept.map(([, s]) => toRecord(portalId, s.evaluation, now)),
+    kept.map(([, s]) => ({ ...toRecord(portalId, s.evaluation, now), nextChangeAt: s.nextChangeAt })),
     transitions,
   );
 }
 
-function toRecord(portalId: PortalId, e: Evaluation, now: number): EvaluationRecord {
+function toRecord(portalId: PortalId, e: Evaluation, now: number): Omit<EvaluationRecord, 'nextChangeAt'> {
   return {
     portalId,
     contactId: e.contactId,

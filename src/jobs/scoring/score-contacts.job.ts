@@ -10,6 +10,7 @@
  *   write     one batch update; a refused owner is retried without it
  *   record    snapshots, evaluations, transitions; decisions settled; routes and tasks saved
  *   notify    workflow actions waiting on these contacts are completed
+ *   schedule  each contact queued again for when its written values next change on their own
  *
  * Scoring steps live in this folder; the feedback steps (decisions, routes) in ../feedback.
  */
@@ -28,6 +29,7 @@ import { contactPropertiesFor, loadState } from './load.step.js';
 import { completeWaitingActions } from './notify.step.js';
 import { planWrites } from './plan-writes.step.js';
 import { recordEvaluations } from './record.step.js';
+import { scheduleNextChanges } from './schedule.step.js';
 import { writeChanges } from './write.step.js';
 
 export type { ScoreDeps, ScoreResult } from './batch.js';
@@ -72,6 +74,7 @@ export async function scoreRecords(
   await saveRoutes(deps, batch);
   await completeWaitingActions(deps, batch);
   await forgetMissingContacts(deps, batch);
+  await scheduleNextChanges(deps, batch);
   const result = resultOf(batch);
   deps.onScored?.({
     scored: result.evaluations.size,

@@ -48,6 +48,8 @@ export interface EvaluationRecord {
   route: string | null;
   explanation: string[];
   evaluatedAt: number;
+  /** When the written values next change on their own (the core's next-change time); null: never. */
+  nextChangeAt: number | null;
 }
 
 export type TransitionKind = 'qualification' | 'lifecycle' | 'lead_status' | 'recycle' | 'sales_decision';
@@ -84,6 +86,12 @@ export interface ContactStore {
   snapshotPage(portalId: PortalId, cursor: string | null, limit: number): Promise<Page<ContactSnapshot>>;
   /** The last snapshots of these contacts. */
   snapshotsOf(portalId: PortalId, contactIds: readonly ContactId[]): Promise<Map<ContactId, ContactSnapshot>>;
+  /**
+   * The contacts whose last snapshot names one of these companies as theirs
+   * (`associatedcompanyid`), by company: who to rescore when HubSpot can no longer list a
+   * company's contacts (it was deleted or merged away). Reads the portal's snapshots: for rare events.
+   */
+  contactsOfCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<Map<string, ContactId[]>>;
 
   // Evaluations and transitions
   /** Stores the latest evaluations and the transitions they caused, in one transaction. */

@@ -52,6 +52,7 @@ export function toEvaluation(row: Selectable<EvaluationsTable>): EvaluationRecor
     route: row.route,
     explanation: json(ExplanationJson, row.explanation, 'explanation'),
     evaluatedAt: Number(row.evaluated_at),
+    nextChangeAt: row.next_change_at === null ? null : Number(row.next_change_at),
   };
 }
 
@@ -96,6 +97,7 @@ export function evaluationRow(e: EvaluationRecord): Insertable<EvaluationsTable>
     route: e.route,
     explanation: JSON.stringify(e.explanation),
     evaluated_at: e.evaluatedAt,
+    next_change_at: e.nextChangeAt,
   };
 }
 

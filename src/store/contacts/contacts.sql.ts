@@ -3,7 +3,7 @@
  * transitions; and `insertTransitions`, which the aggregates that record transitions (events,
  * decisions) call inside their own transactions.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EnqueueRequest } from '../queue/queue.port.js';
 import { enqueueWork } from '../queue/queue.sql.js';
 import type { Database } from '../schema.js';
@@ -126,6 +126,29 @@ export class SqlContactStore implements ContactStore {
     return byContact(this.ctx, 'contactSnapshots', 'contact_snapshots', portalId, contactIds, toSnapshot);
   }
 
+  contactsOfCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<Map<string, ContactId[]>> {
+    return this.ctx.read('contactsOfCompanies', async () => {
+      const out = new Map<string, ContactId[]>(companyIds.map((id) => [id, []]));
+      if (companyIds.length === 0) return out;
+      // Snapshot properties are JSON text on both databases.
+      const companyOf =
+        this.ctx.kind === 'postgres'
+          ? sql<string | null>`(properties::jsonb ->> 'associatedcompanyid')`
+          : sql<string | null>`json_extract(properties, '$.associatedcompanyid')`;
+      for (const part of chunks([...new Set(companyIds)])) {
+        const rows = await this.ctx.db
+          .selectFrom('contact_snapshots')
+          .select(['contact_id', companyOf.as('company_id')])
+          .where('portal_id', '=', portalId)
+          .where(companyOf, 'in', part)
+          .orderBy('contact_id')
+          .execute();
+        for (const row of rows) if (row.company_id !== null) out.get(row.company_id)?.push(row.contact_id);
+      }
+      return out;
+    });
+  }
+
   saveEvaluations(
     evaluations: readonly EvaluationRecord[],
     transitions: readonly TransitionRecord[],
@@ -143,6 +166,7 @@ export class SqlContactStore implements ContactStore {
         'route',
         'explanation',
         'evaluated_at',
+        'next_change_at',
       ]);
       await upsert(trx, 'evaluations', rows, ['portal_id', 'contact_id'], update);
       await insertTransitions(trx, transitions);

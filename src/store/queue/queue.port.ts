@@ -26,7 +26,14 @@ export interface EnqueueRequest {
   dueAt?: number;
 }
 
+/**
+ * The reason of scheduled rescoring: work queued for the moment a contact's written values next
+ * change on their own. Until it is due it is not a backlog, so `stats()` leaves it out of `pending`.
+ */
+export const SCHEDULED_WORK_REASON = 'scheduled';
+
 export interface QueueStats {
+  /** Work due now or being retried (scheduled work not yet due is not counted). */
   pending: number;
   claimed: number;
   dead: number;
@@ -60,7 +67,27 @@ export interface WorkQueue {
   /** Hands claimed items back untouched (graceful shutdown): they are due again at once. */
   release(items: readonly WorkItem[]): Promise<void>;
   stats(): Promise<QueueStats>;
+  /** Scheduled work not yet due: how many contacts, and when the next is due (null: none). */
+  scheduled(): Promise<{ count: number; nextDueAt: number | null }>;
   deadLetters(portalId?: PortalId): Promise<DeadLetter[]>;
   /** Moves a dead letter back into the queue; false when there is no such dead letter. */
   replayDeadLetter(id: string, now: number): Promise<boolean>;
+}
+
+/**
+ * Work for a company (its contacts are to be rescored: a fit property or the company itself
+ * changed) rides on the same queue, with the same leases, retries and coalescing, keyed
+ * `company:<id>` in place of a contact id. Contact ids from HubSpot are numeric, so the keys never
+ * collide.
+ */
+const COMPANY_WORK_PREFIX = 'company:';
+
+/** The queue key of a company's fan-out work. */
+export function companyWorkKey(companyId: string): string {
+  return `${COMPANY_WORK_PREFIX}${companyId}`;
+}
+
+/** The company id of a company work key, or null for a contact's work. */
+export function companyOfWorkKey(key: string): string | null {
+  return key.startsWith(COMPANY_WORK_PREFIX) ? key.slice(COMPANY_WORK_PREFIX.length) : null;
 }

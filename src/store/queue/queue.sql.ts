@@ -42,7 +42,14 @@ import type { Database } from '../schema.js';
 import type { SqlContext } from '../sql/context.js';
 import { chunks, selectWhere, upsert } from '../sql/queries.js';
 import type { PortalId } from '../store.port.js';
-import type { DeadLetter, EnqueueRequest, QueueStats, WorkItem, WorkQueue } from './queue.port.js';
+import {
+  SCHEDULED_WORK_REASON,
+  type DeadLetter,
+  type EnqueueRequest,
+  type QueueStats,
+  type WorkItem,
+  type WorkQueue,
+} from './queue.port.js';
 
 /** Rows per statement of the queue's own writes. */
 const CHUNK = 300;
@@ -248,12 +255,22 @@ export class SqlWorkQueue implements WorkQueue {
     });
   }
 
-  /** Counts of pending and claimed rows and of dead letters. */
+  /** Counts of pending and claimed rows and of dead letters; scheduled rows not yet due are left out. */
   stats(): Promise<QueueStats> {
+    const now = this.ctx.now();
     return this.ctx.read('queueStats', async () => {
       const rows = await this.ctx.db
         .selectFrom('work_queue')
         .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+        .where((eb) =>
+          eb.not(
+            eb.and([
+              eb('state', '=', 'pending'),
+              eb('reason', '=', SCHEDULED_WORK_REASON),
+              eb('due_at', '>', now),
+            ]),
+          ),
+        )
         .groupBy('state')
         .execute();
       const dead = await this.ctx.db
@@ -262,6 +279,21 @@ export class SqlWorkQueue implements WorkQueue {
         .executeTakeFirstOrThrow();
       const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
       return { pending: count('pending'), claimed: count('claimed'), dead: Number(dead.n) };
+    });
+  }
+
+  /** Scheduled rows not yet due: their count and the earliest due time. */
+  scheduled(): Promise<{ count: number; nextDueAt: number | null }> {
+    const now = this.ctx.now();
+    return this.ctx.read('scheduled', async () => {
+      const row = await this.ctx.db
+        .selectFrom('work_queue')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('due_at').as('next')])
+        .where('state', '=', 'pending')
+        .where('reason', '=', SCHEDULED_WORK_REASON)
+        .where('due_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.n), nextDueAt: row.next === null ? null : Number(row.next) };
     });
   }
 

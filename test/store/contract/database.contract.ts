@@ -40,7 +40,12 @@ export function databaseContract(fresh: () => TestDatabase): void {
 
     it('when the store was opened, then migrating again applies nothing', async () => {
       expect(await migrate(t.db.url, { schema: t.db.schema })).toEqual([]);
-      expect(MIGRATION_NAMES).toEqual(['0001_initial', '0002_feedback_loop', '0003_routing_and_reports']);
+      expect(MIGRATION_NAMES).toEqual([
+        '0001_initial',
+        '0002_feedback_loop',
+        '0003_routing_and_reports',
+        '0004_next_change',
+      ]);
     });
   });
 }

@@ -175,4 +175,33 @@ export function queueContract(fresh: () => TestDatabase): void {
     expect(await t.store.queue.enqueue(requests)).toBe(2_000);
     expect(await t.store.queue.stats()).toMatchObject({ pending: 2_000 });
   });
+
+  it('when work is scheduled for later, then it is no backlog until due, is claimed then, and a claimed contact keeps its next schedule', async () => {
+    await enqueueOne('later', 'scheduled', T0 + 60_000);
+    await enqueueOne('now', 'webhook');
+
+    expect(await t.store.queue.stats()).toEqual({ pending: 1, claimed: 0, dead: 0 });
+    expect(await t.store.queue.scheduled()).toEqual({ count: 1, nextDueAt: T0 + 60_000 });
+    const [claimed] = await t.store.queue.claim('w1', 10, 30_000, T0);
+    expect(claimed?.contactId).toBe('now');
+
+    // Scored while claimed: its next change is scheduled; completing keeps it for then.
+    await enqueueOne('now', 'scheduled', T0 + 120_000);
+    await t.store.queue.complete([claimed!]);
+    expect(await t.store.queue.scheduled()).toEqual({ count: 2, nextDueAt: T0 + 60_000 });
+    expect(await t.store.queue.claim('w1', 10, 30_000, T0 + 59_999)).toEqual([]);
+
+    t.now = T0 + 60_000;
+    expect(await t.store.queue.stats()).toEqual({ pending: 1, claimed: 0, dead: 0 });
+    const due = await t.store.queue.claim('w1', 10, 30_000, T0 + 60_000);
+    expect(due.map((i) => [i.contactId, i.reason])).toEqual([['later', 'scheduled']]);
+  });
+
+  it('when a contact scheduled for later gets an event, then it is due at once (the earliest time wins)', async () => {
+    await enqueueOne('c1', 'scheduled', T0 + 60_000);
+    await enqueueOne('c1', 'webhook');
+
+    expect(await t.store.queue.scheduled()).toEqual({ count: 0, nextDueAt: null });
+    expect((await t.store.queue.claim('w1', 10, 30_000, T0)).map((i) => i.reason)).toEqual(['webhook']);
+  });
 }
