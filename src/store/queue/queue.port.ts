@@ -67,6 +67,8 @@ export interface WorkQueue {
   /** Hands claimed items back untouched (graceful shutdown): they are due again at once. */
   release(items: readonly WorkItem[]): Promise<void>;
   stats(): Promise<QueueStats>;
+  /** How many items a claim at `now` would find, counted up to `limit` (a cheap look before claiming). */
+  dueCount(now: number, limit: number): Promise<number>;
   /** Scheduled work not yet due: how many contacts, and when the next is due (null: none). */
   scheduled(): Promise<{ count: number; nextDueAt: number | null }>;
   deadLetters(portalId?: PortalId): Promise<DeadLetter[]>;

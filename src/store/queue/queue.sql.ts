@@ -282,6 +282,16 @@ export class SqlWorkQueue implements WorkQueue {
     });
   }
 
+  dueCount(now: number, limit: number): Promise<number> {
+    return this.ctx.read('dueCount', async () => {
+      const result = await sql<{ n: number | string }>`
+        select count(*) as n from (select 1 from work_queue where due_at <= ${now} limit ${limit}) as due`.execute(
+        this.ctx.db,
+      );
+      return Number(result.rows[0]?.n ?? 0);
+    });
+  }
+
   /** Scheduled rows not yet due: their count and the earliest due time. */
   scheduled(): Promise<{ count: number; nextDueAt: number | null }> {
     const now = this.ctx.now();
