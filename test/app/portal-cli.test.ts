@@ -76,6 +76,31 @@ describe('portal commands', () => {
     expect(again.lines.at(-1)).toMatch(/: 0 written, 0 refused by HubSpot$/);
   });
 
+  it('rescore --stale lists nothing after a rescore, and names a contact whose new signal was not scored yet', async () => {
+    stack = await startStack({ contacts: 20 });
+    useStackEnv(stack);
+    expect(await runCli(['rescore', '--all', '--portal', stack.portalId], capture())).toBe(0);
+    const clean = capture();
+    expect(await runCli(['rescore', '--stale', '--portal', stack.portalId], clean)).toBe(0);
+    expect(clean.lines.at(-1)).toBe(`0 stale contacts in portal ${stack.portalId}`);
+
+    const [snapshot] = (await stack.service.store.contacts.snapshotPage(stack.portalId, null, 1)).items;
+    await stack.service.store.contacts.recordSignal({
+      portalId: stack.portalId,
+      contactId: snapshot!.contactId,
+      type: 'trial_started',
+      occurredAt: Date.now() - 60_000,
+      source: 'test',
+      idempotencyKey: 'stale-1',
+      recordedAt: Date.now(),
+    });
+    const stale = capture();
+    expect(await runCli(['rescore', '--stale', '--portal', stack.portalId], stale)).toBe(1);
+    expect(stale.lines).toHaveLength(2);
+    expect(stale.lines[0]).toMatch(new RegExp(`^${snapshot!.contactId}\tintent \\d+ → \\d+`));
+    expect(stale.lines[1]).toBe(`1 stale contact in portal ${stack.portalId}`);
+  });
+
   it('dead-letters lists parked work with its reason, and --replay queues it again', async () => {
     stack = await startStack({ contacts: 1 });
     useStackEnv(stack);
