@@ -168,6 +168,74 @@ describe('routing a new MQL', () => {
   });
 });
 
+describe('MQL state rules', () => {
+  it('when an MQL falls below the bar before sales answers, then it reads nurture, keeps its stage and lead status, and its acceptance timer is cancelled, not breached; crossing the bar again routes it afresh', async () => {
+    stack = await startFeedbackStack();
+    const id = await makeContact(stack, {
+      name: 'Fleur Fade',
+      signals: { trial_started: 1, pricing_page_viewed: 1 },
+    });
+    await stack.service.worker.drain();
+    expect(contact(stack, id)).toMatchObject({ lq_qualification: 'mql', hs_lead_status: 'NEW' });
+
+    // 70 days later both signals have faded far below the bar; the scheduled rescore is due.
+    stack.clock.advance(70 * 24 * HOUR);
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id)).toMatchObject({
+      lq_qualification: 'nurture',
+      lifecyclestage: 'marketingqualifiedlead',
+      hs_lead_status: 'NEW',
+    });
+    const [timer] = await stack.service.store.sla.timersOf(stack.portalId, [id]);
+    expect(timer).toMatchObject({ kind: 'acceptance', outcome: 'cancelled' });
+    expect(await stack.service.store.sla.claimBreaches(stack.clock.now(), 10, 60_000)).toEqual([]);
+
+    await recordSignals(stack, id, { trial_started: 1, demo_requested: 1 });
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id).lq_qualification).toBe('mql');
+    expect(tasksOf(stack, id)).toHaveLength(2);
+    const [again] = await stack.service.store.sla.timersOf(stack.portalId, [id]);
+    expect(again).toMatchObject({ kind: 'acceptance', closedAt: null });
+  });
+
+  it('when contacts were MQLs before the app was installed, then their first scoring routes them, with a task and an acceptance timer', async () => {
+    stack = await startFeedbackStack();
+    const id = await makeContact(stack, {
+      name: 'Oud Mql',
+      signals: NEW_BUSINESS_INTENT,
+      properties: { lifecyclestage: 'marketingqualifiedlead', hs_lead_status: 'OPEN' },
+    });
+
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id)).toMatchObject({ lq_qualification: 'mql', lq_route: 'new-business' });
+    expect(tasksOf(stack, id)).toHaveLength(1);
+    expect(await stack.service.store.sla.timersOf(stack.portalId, [id])).toMatchObject([
+      { kind: 'acceptance', closedAt: null },
+    ]);
+  });
+
+  it('when sales returns an existing customer routed on the installed-base route, then it reads nurture until a new signal, though its stage stays customer', async () => {
+    stack = await startFeedbackStack();
+    const id = await makeContact(stack, {
+      name: 'Klaas Klant',
+      signals: { pricing_page_viewed: 5 },
+      properties: { lifecyclestage: 'customer' },
+      company: { lifecyclestage: 'customer', hubspot_owner_id: OWNERS.eva },
+    });
+    await stack.service.worker.drain();
+    expect(contact(stack, id).lq_qualification).toBe('mql');
+
+    expect((await decide(stack, id, { decision: 'return', reason: 'no_budget' })).status).toBe(200);
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id)).toMatchObject({ lifecyclestage: 'customer', lq_qualification: 'nurture' });
+    expect(contact(stack, id).lq_explanation).toContain('returned by sales');
+  });
+});
+
 describe('sales decisions from the workflow action', () => {
   it('when sales accepts an MQL, then it becomes SQL, the acceptance timer is met and the follow-up timer runs; a retry changes nothing', async () => {
     stack = await startFeedbackStack();

@@ -8,7 +8,8 @@
  *   route     new MQLs get an owner, a task and an acceptance timer
  *   plan      only the values that differ from HubSpot's
  *   write     one batch update; a refused owner is retried without it
- *   record    snapshots, evaluations, transitions; decisions settled; routes and tasks saved
+ *   record    snapshots, evaluations, transitions; decisions settled; routes and tasks saved;
+ *             hand-overs of MQLs that fell below the bar withdrawn
  *   notify    workflow actions waiting on these contacts are completed
  *   schedule  each contact queued again for when its written values next change on their own
  *
@@ -22,7 +23,12 @@ import {
   restoreClearedStages,
   settleSalesDecisions,
 } from '../feedback/decisions.step.js';
-import { keepWrittenRoutes, routeNewMqls, saveRoutes } from '../feedback/route.step.js';
+import {
+  keepWrittenRoutes,
+  routeNewMqls,
+  saveRoutes,
+  withdrawLapsedHandOvers,
+} from '../feedback/route.step.js';
 import { resultOf, type ScoreDeps, type ScoreResult, type ScoringBatch } from './batch.js';
 import { evaluateContacts } from './evaluate.step.js';
 import { contactPropertiesFor, loadState } from './load.step.js';
@@ -72,6 +78,7 @@ export async function scoreRecords(
   await recordEvaluations(deps, batch);
   await settleSalesDecisions(deps, batch);
   await saveRoutes(deps, batch);
+  await withdrawLapsedHandOvers(deps, batch);
   await completeWaitingActions(deps, batch);
   await forgetMissingContacts(deps, batch);
   await scheduleNextChanges(deps, batch);
