@@ -1,16 +1,20 @@
 /**
- * Regenerates the contact subscriptions of the HubSpot app's webhooks component from one or more
- * qualification models, so HubSpot tells the service about every change that can move a score:
- * contact creation, deletion, merge and restore, and a property change for every contact property
- * a model reads. The app's own `lq_*` properties are never subscribed to (that would loop).
+ * Regenerates the contact and company subscriptions of the HubSpot app's webhooks component from
+ * one or more qualification models, so HubSpot tells the service about every change that can move
+ * a score: contact creation, deletion, merge and restore, and a property change for every contact
+ * property a model reads; and, when a model reads company properties, a change of a contact's
+ * company associations, company deletion and merge, and a property change for every company
+ * property a model reads (the service fans those out to the company's contacts). The app's own
+ * `lq_*` properties are never subscribed to (that would loop).
  *
  *   npx tsx scripts/hubspot-app-subscriptions.ts [--model <preset name | model.json>]... [--check]
  *
  * Without --model, every preset the product ships is used (a portal may publish any of them).
  * Several --model flags subscribe to the union of what the models read (e.g. the model in force
  * and the one about to be published). --check
- * writes nothing and exits 1 when the file is out of date. Subscriptions to other object types and
- * the legacy and hub-event lists are kept as they are.
+ * writes nothing and exits 1 when the file is out of date. The contact and company entries of
+ * `crmObjects` are the script's; subscriptions to other object types and the legacy and hub-event
+ * lists are kept as they are.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -53,19 +57,35 @@ export const CONTACT_EVENTS = [
   'object.restore',
 ] as const;
 
+/** Company events the service fans out to the company's contacts. */
+export const COMPANY_EVENTS = ['object.deletion', 'object.merge'] as const;
+
+/** The object types whose `crmObjects` entries this script writes. */
+const GENERATED_OBJECT_TYPES: ReadonlySet<string> = new Set(['contact', 'company']);
+
 /** HubSpot refuses property-change subscriptions to these (webhooks doc). */
 export const UNSUBSCRIBABLE_PROPERTIES: ReadonlySet<string> = new Set([
   'hs_lastmodifieddate',
   'num_unique_conversion_events',
 ]);
 
-/** The contact properties whose changes the models depend on, sorted, without the app's own. */
-export function contactPropertiesToWatch(models: readonly QualificationModel[]): string[] {
+/** The properties of one object whose changes the models depend on, sorted, without the app's own. */
+function propertiesToWatch(models: readonly QualificationModel[], object: 'contact' | 'company'): string[] {
   const names = new Set<string>();
   for (const model of models)
-    for (const name of propertiesRead(model).contact)
+    for (const name of propertiesRead(model)[object])
       if (!isOwnProperty(name) && !UNSUBSCRIBABLE_PROPERTIES.has(name)) names.add(name);
   return [...names].sort();
+}
+
+/** The contact properties whose changes the models depend on, sorted, without the app's own. */
+export function contactPropertiesToWatch(models: readonly QualificationModel[]): string[] {
+  return propertiesToWatch(models, 'contact');
+}
+
+/** The company properties whose changes the models depend on (fit read from the company), sorted. */
+export function companyPropertiesToWatch(models: readonly QualificationModel[]): string[] {
+  return propertiesToWatch(models, 'company');
 }
 
 /** The contact entries of `crmObjects`: the lifecycle events, then one property change per property. */
@@ -81,6 +101,25 @@ export function contactSubscriptions(properties: readonly string[]): CrmObjectSu
   ];
 }
 
+/**
+ * The company entries of `crmObjects`, none when the models read no company property: a contact's
+ * company associations changing (the contact's company is another one now), company deletion and
+ * merge, then one property change per property.
+ */
+export function companySubscriptions(properties: readonly string[]): CrmObjectSubscription[] {
+  if (properties.length === 0) return [];
+  return [
+    { subscriptionType: 'object.associationChange', objectType: 'contact', active: true },
+    ...COMPANY_EVENTS.map((subscriptionType) => ({ subscriptionType, objectType: 'company', active: true })),
+    ...properties.map((propertyName) => ({
+      subscriptionType: 'object.propertyChange',
+      objectType: 'company',
+      propertyName,
+      active: true,
+    })),
+  ];
+}
+
 function asWebhooksMeta(value: unknown, file: string): WebhooksMeta {
   const meta = value as Partial<WebhooksMeta> | null;
   if (meta?.type !== 'webhooks' || typeof meta.config?.subscriptions !== 'object')
@@ -88,27 +127,37 @@ function asWebhooksMeta(value: unknown, file: string): WebhooksMeta {
   return meta as WebhooksMeta;
 }
 
-/** The webhooks component with its contact subscriptions replaced; everything else kept. */
-export function withContactSubscriptions(
+/** The webhooks component with its contact and company subscriptions replaced; everything else kept. */
+export function withModelSubscriptions(
   meta: WebhooksMeta,
-  contact: readonly CrmObjectSubscription[],
+  generated: readonly CrmObjectSubscription[],
 ): WebhooksMeta {
-  const others = (meta.config.subscriptions.crmObjects ?? []).filter((s) => s.objectType !== 'contact');
+  const others = (meta.config.subscriptions.crmObjects ?? []).filter(
+    (s) => !GENERATED_OBJECT_TYPES.has(s.objectType),
+  );
   return {
     ...meta,
     config: {
       ...meta.config,
-      subscriptions: { ...meta.config.subscriptions, crmObjects: [...contact, ...others] },
+      subscriptions: { ...meta.config.subscriptions, crmObjects: [...generated, ...others] },
     },
   };
 }
 
-function watchedProperties(meta: WebhooksMeta): Set<string> {
+function watchedProperties(meta: WebhooksMeta, objectType: 'contact' | 'company'): Set<string> {
   return new Set(
     (meta.config.subscriptions.crmObjects ?? [])
-      .filter((s) => s.objectType === 'contact' && s.subscriptionType === 'object.propertyChange')
+      .filter((s) => s.objectType === objectType && s.subscriptionType === 'object.propertyChange')
       .map((s) => s.propertyName ?? ''),
   );
+}
+
+/** `; added a, b; removed c` for the properties of one object that the run adds and removes. */
+function changes(before: ReadonlySet<string>, after: readonly string[], what = ''): string {
+  const added = after.filter((p) => !before.has(p));
+  const removed = [...before].filter((p) => !after.includes(p));
+  const list = (names: string[]) => names.map((name) => `${what}${name}`).join(', ');
+  return `${added.length ? `; added ${list(added)}` : ''}${removed.length ? `; removed ${list(removed)}` : ''}`;
 }
 
 export async function webhooksFile(projectDir: string): Promise<string> {
@@ -156,13 +205,18 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const file = await webhooksFile(projectDir);
     const current = asWebhooksMeta(await readJson(file), file);
     const properties = contactPropertiesToWatch(models);
-    const next = withContactSubscriptions(current, contactSubscriptions(properties));
+    const companyProperties = companyPropertiesToWatch(models);
+    const next = withModelSubscriptions(current, [
+      ...contactSubscriptions(properties),
+      ...companySubscriptions(companyProperties),
+    ]);
 
-    const before = watchedProperties(current);
-    const added = properties.filter((p) => !before.has(p));
-    const removed = [...before].filter((p) => !properties.includes(p));
     const content = await formatJson(file, next);
-    const summary = `${properties.length} contact properties from ${refs.join(', ')}${added.length ? `; added ${added.join(', ')}` : ''}${removed.length ? `; removed ${removed.join(', ')}` : ''}`;
+    const summary =
+      `${properties.length} contact properties from ${refs.join(', ')}` +
+      changes(watchedProperties(current, 'contact'), properties) +
+      `; ${companyProperties.length} company properties` +
+      changes(watchedProperties(current, 'company'), companyProperties, 'company.');
 
     if (args.check) {
       const upToDate = (await readFile(file, 'utf8')) === content;

@@ -12,6 +12,7 @@ import { createApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
+import { fanOutCompanies } from './jobs/company-fanout.js';
 import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
 import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback/feedback-scheduler.js';
 import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/scoring/score-contacts.job.js';
@@ -113,6 +114,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     logger: logger.child({ component: 'worker' }),
     clock,
     batchSize: config.WORKER_BATCH_SIZE,
+    fanOut: async (portalId, companyIds) => {
+      const companies = scoreDeps.companies;
+      const fanOutLogger = logger.child({ component: 'company-fanout' });
+      await fanOutCompanies(
+        { store, crm, companies, budget, clock, logger: fanOutLogger },
+        portalId,
+        companyIds,
+      );
+    },
     ...options.worker,
   });
   const scheduler = new FeedbackScheduler({
@@ -159,7 +169,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clientSecret: config.HUBSPOT_CLIENT_SECRET,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     clock,
-    webhooks: { store, models, clock, appId: config.HUBSPOT_APP_ID },
+    webhooks: {
+      store,
+      models,
+      clock,
+      appId: config.HUBSPOT_APP_ID,
+      forgetCompany: (id) => scoreDeps.companies.delete(id),
+    },
     actions: { store, models, score, wakeWorker, logger, clock, syncTimeoutMs: options.syncTimeoutMs },
     hubspotReady: async () => {
       try {

@@ -79,6 +79,9 @@ interface ApiErrorLike {
 
 const BATCH_LIMIT = 100;
 
+/** Ids per associations batch read (v3 and v4): HubSpot's limit since February 2025 (hubspot.md §9). */
+export const ASSOCIATION_BATCH_LIMIT = 1000;
+
 /** HubSpot-defined association type id of task → contact (HubSpot's tasks guide and association type list). */
 export const TASK_TO_CONTACT_ASSOCIATION = 204;
 
@@ -159,6 +162,40 @@ export class CrmGateway {
     }
     const found = new Set(records.map((r) => r.id));
     return { records, missing: ids.filter((id) => !found.has(id)) };
+  }
+
+  /**
+   * The contacts associated with each company (associations v4 batch read, ≤1,000 companies a
+   * call). A company whose contacts run past HubSpot's page is read on with its `after` cursor in
+   * later calls (the cursors of several companies share a call). Companies HubSpot answers with
+   * an error in its 207 (no associations; a deleted or merged-away company) have no contacts.
+   */
+  async companyContacts(companyIds: readonly string[]): Promise<Map<string, string[]>> {
+    const contacts = new Map<string, Set<string>>(companyIds.map((id) => [id, new Set()]));
+    const seen = new Set<string>();
+    let inputs: { id: string; after?: string }[] = [...contacts.keys()].map((id) => ({ id }));
+    while (inputs.length > 0) {
+      const next: { id: string; after: string }[] = [];
+      for (const part of chunk(inputs, ASSOCIATION_BATCH_LIMIT)) {
+        const response = await this.call('associations.batch.read', () =>
+          this.client.crm.associations.v4.batchApi.getPage('companies', 'contacts', { inputs: part }),
+        );
+        for (const result of response.results) {
+          const companyId = String(result._from.id);
+          const set = contacts.get(companyId) ?? new Set<string>();
+          contacts.set(companyId, set);
+          for (const to of result.to) set.add(String(to.toObjectId));
+          const after = result.paging?.next?.after;
+          // A cursor seen before would loop: HubSpot's cursors move on, so stop rather than spin.
+          if (after && !seen.has(`${companyId}:${after}`)) {
+            seen.add(`${companyId}:${after}`);
+            next.push({ id: companyId, after });
+          }
+        }
+      }
+      inputs = next;
+    }
+    return new Map([...contacts].map(([id, set]) => [id, [...set]]));
   }
 
   /**

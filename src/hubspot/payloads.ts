@@ -13,30 +13,48 @@ const id = z
 
 /**
  * One webhook event. Unknown fields are kept (HubSpot adds fields over time); the fields we rely
- * on are required. Field names are HubSpot's.
+ * on are required. Field names are HubSpot's. Association events name their two ends
+ * (`fromObjectId`, `toObjectId`); a captured one came without `objectId`, so the "from" end
+ * stands in for it there.
  */
-export const WebhookEventSchema = z.looseObject({
-  eventId: id,
-  subscriptionId: id,
-  portalId: id,
-  appId: id,
-  occurredAt: z.number({ error: 'must be epoch milliseconds' }).int().nonnegative(),
-  subscriptionType: z
-    .string()
-    .regex(/^[a-z_]+\.[a-zA-Z_]+$/, { error: 'must look like contact.propertyChange' }),
-  attemptNumber: z.number().int().nonnegative(),
-  objectId: id,
-  objectTypeId: z.string().optional(),
-  propertyName: z.string().optional(),
-  propertyValue: z.string().nullable().optional(),
-  changeSource: z.string().optional(),
-  sourceId: z.string().nullable().optional(),
-  changeFlag: z.string().optional(),
-  // Merge events.
-  primaryObjectId: id.optional(),
-  mergedObjectIds: z.array(id).optional(),
-  newObjectId: id.optional(),
-});
+export const WebhookEventSchema = z.preprocess(
+  (raw) =>
+    typeof raw === 'object' && raw !== null && !('objectId' in raw) && 'fromObjectId' in raw
+      ? { ...raw, objectId: raw.fromObjectId }
+      : raw,
+  z.looseObject({
+    eventId: id,
+    subscriptionId: id,
+    portalId: id,
+    appId: id,
+    occurredAt: z.number({ error: 'must be epoch milliseconds' }).int().nonnegative(),
+    subscriptionType: z
+      .string()
+      .regex(/^[a-z_]+\.[a-zA-Z_]+$/, { error: 'must look like contact.propertyChange' }),
+    attemptNumber: z.number().int().nonnegative(),
+    objectId: id,
+    objectTypeId: z.string().optional(),
+    propertyName: z.string().optional(),
+    propertyValue: z.string().nullable().optional(),
+    changeSource: z.string().optional(),
+    sourceId: z.string().nullable().optional(),
+    changeFlag: z.string().optional(),
+    // Merge events.
+    primaryObjectId: id.optional(),
+    mergedObjectIds: z.array(id).optional(),
+    newObjectId: id.optional(),
+    // Association events: legacy `associationType` (`CONTACT_TO_COMPANY`); generic object type ids.
+    associationType: z.string().optional(),
+    fromObjectId: id.optional(),
+    toObjectId: id.optional(),
+    fromObjectTypeId: z.string().optional(),
+    toObjectTypeId: z.string().optional(),
+    associationTypeId: id.optional(),
+    associationCategory: z.string().optional(),
+    associationRemoved: z.boolean().optional(),
+    isPrimaryAssociation: z.boolean().optional(),
+  }),
+);
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
 /** HubSpot delivers "under 100" events per request; accept up to 100 and refuse more. */
@@ -47,12 +65,43 @@ export const WebhookBatchSchema = z
   .min(1, { error: 'the batch is empty' })
   .max(MAX_EVENTS_PER_BATCH, { error: `a batch holds at most ${MAX_EVENTS_PER_BATCH} events` });
 
+/** HubSpot's object type ids (generic format) of the objects the service follows. */
+const OBJECT_TYPE_IDS = { contact: '0-1', company: '0-2' } as const;
+
+/** Is this an event about an object of `type`, in either format (`contact.*`, or `object.*` with its type id)? */
+function isEventOf(event: WebhookEvent, type: keyof typeof OBJECT_TYPE_IDS): boolean {
+  return (
+    event.subscriptionType.startsWith(`${type}.`) ||
+    (event.subscriptionType.startsWith('object.') && event.objectTypeId === OBJECT_TYPE_IDS[type])
+  );
+}
+
 /** Is this a contact event, in either format? (`contact.*`, or `object.*` with objectTypeId 0-1.) */
 export function isContactEvent(event: WebhookEvent): boolean {
-  return (
-    event.subscriptionType.startsWith('contact.') ||
-    (event.subscriptionType.startsWith('object.') && event.objectTypeId === '0-1')
-  );
+  return isEventOf(event, 'contact');
+}
+
+/** Is this a company event, in either format? (`company.*`, or `object.*` with objectTypeId 0-2.) */
+export function isCompanyEvent(event: WebhookEvent): boolean {
+  return isEventOf(event, 'company');
+}
+
+/**
+ * The contact of a contact↔company association change (either direction, either format), or null
+ * for any other association. Legacy events say `associationType: CONTACT_TO_COMPANY` (or
+ * `COMPANY_TO_CONTACT`); generic ones give the two ends' object type ids.
+ */
+export function contactOfCompanyAssociation(event: WebhookEvent): string | null {
+  if (eventKind(event) !== 'associationChange') return null;
+  const { fromObjectId, toObjectId } = event;
+  if (fromObjectId === undefined || toObjectId === undefined) return null;
+  const { contact, company } = OBJECT_TYPE_IDS;
+  const type = event.associationType?.toUpperCase() ?? '';
+  if (type.startsWith('CONTACT_TO_COMPANY')) return fromObjectId;
+  if (type.startsWith('COMPANY_TO_CONTACT')) return toObjectId;
+  if (event.fromObjectTypeId === contact && event.toObjectTypeId === company) return fromObjectId;
+  if (event.fromObjectTypeId === company && event.toObjectTypeId === contact) return toObjectId;
+  return null;
 }
 
 /** The event's kind without its format prefix: `propertyChange`, `creation`, `deletion`, `merge`, … */

@@ -6,6 +6,11 @@
  * (HubSpot echoes them with the app as `sourceId`), never enqueue a rescore. Anything else our
  * write touches converges anyway: a rescore finds nothing to change and writes nothing.
  *
+ * Company changes reach the contacts: a change to a company property the model reads, a company's
+ * deletion or merge queues the company's fan-out work (`company:<id>`, coalesced per company; see
+ * company-fanout.ts) with the event, and forgets the company's cached properties; a contact's
+ * company association changing (added or removed, either direction) queues the contact.
+ *
  * The feedback loop listens too, to changes people make (never to the app's own writes): a lead
  * status the model maps to a decision is that decision (recorded as pending with the event, applied
  * by the worker); a lead status that shows contact meets the follow-up SLA; a lifecycle stage a
@@ -15,19 +20,28 @@
 import { FOLLOW_UP_LEAD_STATUSES, higherStage, isSalesStage } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
 import { propertiesRead } from '../core/properties.js';
-import { eventKind, isContactEvent, type WebhookEvent } from '../hubspot/payloads.js';
+import {
+  contactOfCompanyAssociation,
+  eventKind,
+  isCompanyEvent,
+  isContactEvent,
+  type WebhookEvent,
+} from '../hubspot/payloads.js';
 import { isOwnProperty } from '../hubspot/write-back.js';
-import type {
-  AcceptEventsResult,
-  ContactId,
-  SalesDecisionRequest,
-  ContactStore,
-  EventStore,
-  SlaStore,
-  TransitionRecord,
-  WebhookEventRecord,
+import {
+  companyWorkKey,
+  type AcceptEventsResult,
+  type ContactId,
+  type SalesDecisionRequest,
+  type ContactStore,
+  type EnqueueRequest,
+  type EventStore,
+  type SlaStore,
+  type TransitionRecord,
+  type WebhookEventRecord,
 } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
+import { COMPANY_CHANGE_REASON } from './company-fanout.js';
 
 export interface AcceptWebhooksDeps {
   store: { events: EventStore; contacts: ContactStore; sla: SlaStore };
@@ -35,31 +49,90 @@ export interface AcceptWebhooksDeps {
   clock: () => number;
   /** This app's id: events whose `sourceId` names it are echoes of our own writes. */
   appId?: string;
+  /** Forgets a company's cached properties (this instance's cache) when it changed. */
+  forgetCompany?: (companyId: string) => void;
 }
 
-export type IgnoreReason = 'own_property' | 'own_write' | 'not_a_model_property' | 'not_a_contact' | 'kind';
+export type IgnoreReason =
+  | 'own_property'
+  | 'own_write'
+  | 'not_a_model_property'
+  | 'not_a_contact'
+  | 'not_a_company_association'
+  | 'kind';
 
 export interface AcceptWebhooksResult extends AcceptEventsResult {
   ignored: Partial<Record<IgnoreReason, number>>;
 }
 
-/** Why an event does not need a rescore, or null when it does (with the contact to rescore). */
-export function triage(
-  event: WebhookEvent,
-  modelProperties: ReadonlySet<string>,
-  appId?: string,
-): { contactId: string } | IgnoreReason {
-  if (!isContactEvent(event)) return 'not_a_contact';
+/** The properties a model reads, per object, as sets. */
+export interface ModelProperties {
+  contact: ReadonlySet<string>;
+  company: ReadonlySet<string>;
+}
+
+/**
+ * What an event calls for: a contact to rescore, companies whose contacts to rescore (fan-out), or
+ * why it needs nothing.
+ */
+export type Triage = { contactId: string } | { companyIds: string[] } | IgnoreReason;
+
+/** Is this event an echo of the app's own write? (HubSpot names the app as its `sourceId`.) */
+function isOwnWrite(event: WebhookEvent, appId?: string): boolean {
+  return !!appId && !!event.sourceId && (event.sourceId === appId || event.sourceId === `appId:${appId}`);
+}
+
+/** What the event calls for; see {@link Triage}. */
+export function triage(event: WebhookEvent, modelProperties: ModelProperties, appId?: string): Triage {
   const kind = eventKind(event);
+  if (kind === 'associationChange') {
+    const contactId = contactOfCompanyAssociation(event);
+    if (contactId === null) return 'not_a_company_association';
+    if (isOwnWrite(event, appId)) return 'own_write';
+    // A model that reads nothing of companies does not care which company a contact has.
+    if (modelProperties.company.size === 0) return 'not_a_model_property';
+    return { contactId };
+  }
+  if (isCompanyEvent(event)) return triageCompany(event, kind, modelProperties.company, appId);
+  if (!isContactEvent(event)) return 'not_a_contact';
   if (kind === 'creation' || kind === 'restore') return { contactId: event.objectId };
   if (kind === 'merge') return { contactId: event.primaryObjectId ?? event.newObjectId ?? event.objectId };
   if (kind !== 'propertyChange') return 'kind';
   const property = event.propertyName ?? '';
   if (isOwnProperty(property)) return 'own_property';
-  if (appId && event.sourceId && (event.sourceId === appId || event.sourceId === `appId:${appId}`))
-    return 'own_write';
-  if (!modelProperties.has(property)) return 'not_a_model_property';
+  if (isOwnWrite(event, appId)) return 'own_write';
+  if (!modelProperties.contact.has(property)) return 'not_a_model_property';
   return { contactId: event.objectId };
+}
+
+/**
+ * A company event: a change to a property the model reads, a deletion, a restore or a merge fans
+ * out to the company's contacts. A merge fans out from every company it names: the one that
+ * remains lists all the contacts now; the ones merged away are found through the snapshots.
+ */
+function triageCompany(
+  event: WebhookEvent,
+  kind: string,
+  companyProperties: ReadonlySet<string>,
+  appId?: string,
+): Triage {
+  if (companyProperties.size === 0) return 'not_a_model_property';
+  if (kind === 'deletion' || kind === 'restore') return { companyIds: [event.objectId] };
+  if (kind === 'merge') {
+    const named = [
+      event.newObjectId,
+      event.primaryObjectId,
+      event.objectId,
+      ...(event.mergedObjectIds ?? []),
+    ];
+    return { companyIds: [...new Set(named.filter((id): id is string => id !== undefined))] };
+  }
+  if (kind !== 'propertyChange') return 'kind';
+  const property = event.propertyName ?? '';
+  if (isOwnProperty(property)) return 'own_property';
+  if (isOwnWrite(event, appId)) return 'own_write';
+  if (!companyProperties.has(property)) return 'not_a_model_property';
+  return { companyIds: [event.objectId] };
 }
 
 /** Change sources of API writes: without the app id, such a change may be the app's own. */
@@ -121,15 +194,19 @@ export async function acceptWebhooks(
   const now = deps.clock();
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const records: WebhookEventRecord[] = [];
-  const propertiesByPortal = new Map<string, Set<string>>();
+  const propertiesByPortal = new Map<string, ModelProperties>();
   const stages = await lifecycleTransitions(deps, events);
   const followUps: WebhookEvent[] = [];
+  /** Companies that changed, and the fan-out work of the ones a merge named besides the first. */
+  const changedCompanies = new Set<string>();
+  const moreWork: EnqueueRequest[] = [];
 
   for (const [i, event] of events.entries()) {
     const { model } = await deps.models.get(event.portalId);
     let properties = propertiesByPortal.get(event.portalId);
     if (!properties) {
-      properties = new Set(propertiesRead(model).contact);
+      const read = propertiesRead(model);
+      properties = { contact: new Set(read.contact), company: new Set(read.company) };
       propertiesByPortal.set(event.portalId, properties);
     }
     let decision = triage(event, properties, deps.appId);
@@ -138,6 +215,23 @@ export async function acceptWebhooks(
     // A decision is applied by the worker with the contact as it is then: queue the contact.
     if (salesDecision && typeof decision === 'string') decision = { contactId: event.objectId };
     if (typeof decision === 'string') ignored[decision] = (ignored[decision] ?? 0) + 1;
+    let enqueue: EnqueueRequest | null = null;
+    if (typeof decision !== 'string' && 'contactId' in decision)
+      enqueue = {
+        portalId: event.portalId,
+        contactId: decision.contactId,
+        reason: salesDecision ? 'sales-decision' : 'webhook',
+      };
+    if (typeof decision !== 'string' && 'companyIds' in decision) {
+      const [first, ...others] = decision.companyIds.map((id) => ({
+        portalId: event.portalId,
+        contactId: companyWorkKey(id),
+        reason: COMPANY_CHANGE_REASON,
+      }));
+      enqueue = first ?? null;
+      moreWork.push(...others);
+      for (const id of decision.companyIds) changedCompanies.add(id);
+    }
     if (property === 'hs_lead_status' && FOLLOW_UP_LEAD_STATUSES.includes(event.propertyValue ?? ''))
       followUps.push(event);
     const transition = stages.get(event);
@@ -155,19 +249,13 @@ export async function acceptWebhooks(
       attemptNumber: event.attemptNumber,
       raw: JSON.stringify(rawEvents[i] ?? event),
       receivedAt: now,
-      enqueue:
-        typeof decision === 'string'
-          ? null
-          : {
-              portalId: event.portalId,
-              contactId: decision.contactId,
-              reason: salesDecision ? 'sales-decision' : 'webhook',
-            },
+      enqueue,
       decision: salesDecision,
       transitions: transition ? [transition] : [],
     });
   }
-  const result = await deps.store.events.accept(records);
+  const result = await deps.store.events.accept(records, moreWork);
+  for (const id of changedCompanies) deps.forgetCompany?.(id);
   // A person showed contact after acceptance: the follow-up SLA is met (if it runs and is not late).
   for (const e of followUps) await deps.store.sla.meet(e.portalId, e.objectId, 'follow_up', e.occurredAt);
   return { ...result, ignored };

@@ -36,6 +36,8 @@ export interface SandboxContext {
   listPageLimit: number;
   /** Inputs per v4 association batch read. */
   associationBatchLimit: number;
+  /** Associated records returned per input of one v4 batch read; more come with `paging.next.after`. */
+  associationPageLimit: number;
   /** How API writes by a token are attributed in webhook events. */
   writeSource: (token: string) => WriteSource;
   /** Hidden from search until this many ms after creation (HubSpot indexes "after a few moments"). */

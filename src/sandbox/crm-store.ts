@@ -63,7 +63,28 @@ export type CrmChange =
       propertyValue: string;
       occurredAt: number;
       source: WriteSource;
+    }
+  | {
+      /** One side of an association added or removed (HubSpot reports each side as its own event). */
+      kind: 'associationChange';
+      /** The "from" side. */
+      objectType: ObjectType;
+      objectId: string;
+      toObjectType: ObjectType;
+      toObjectId: string;
+      /** The HubSpot-defined type id, seen from the "from" side (1: contact → its primary company). */
+      associationTypeId: number;
+      removed: boolean;
+      primary: boolean;
+      occurredAt: number;
+      source: WriteSource;
     };
+
+/**
+ * Object types whose association changes are reported: HubSpot's `*.associationChange`
+ * subscriptions cover contacts, companies, deals, tickets, line items and products; tasks have none.
+ */
+const ASSOCIATION_EVENT_TYPES: ReadonlySet<ObjectType> = new Set(['contacts', 'companies']);
 
 /** What to do with a write that moves `lifecyclestage` backward. */
 export type LifecycleBackwardPolicy = 'refuse' | 'ignore';
@@ -443,12 +464,14 @@ export class CrmStore {
     this.order.get(type)?.push(Number(id));
     if (type === 'contacts' && object.properties.email)
       this.emails.set(object.properties.email.toLowerCase(), id);
-    for (const link of links) this.link(type, id, link.to, link.toId, link.typeId);
+    const added = links.filter((link) => this.link(type, id, link.to, link.toId, link.typeId));
 
     this.emit({ kind: 'creation', objectType: type, objectId: id, occurredAt: now, source });
     for (const [name, value] of Object.entries(values)) {
       if (value !== null) this.emitProperty(type, id, name, value, now, source);
     }
+    for (const link of added)
+      this.emitAssociation(type, id, link.to, link.toId, link.typeId, false, now, source);
     return object;
   }
 
@@ -520,13 +543,46 @@ export class CrmStore {
     object.archived = true;
     object.archivedAt = now;
     this.archived.get(type)?.set(id, object);
+    // A deleted record is associated with nothing any more (a contact loses it as its company).
+    for (const [toType, targets] of this.links.get(associationKey(type, id)) ?? [])
+      for (const toId of [...targets.keys()]) this.unlink(type, id, toType, toId);
+    this.links.delete(associationKey(type, id));
     this.emit({ kind: 'deletion', objectType: type, objectId: id, occurredAt: now, source });
     return true;
   }
 
-  /** Associates two existing objects with a HubSpot-defined type id (both directions are stored). */
-  associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, typeId: number): void {
-    this.link(fromType, fromId, toType, toId, typeId);
+  /**
+   * Associates two existing objects with a HubSpot-defined type id (both directions are stored)
+   * and reports the change, one event per side, unless they were already associated so.
+   */
+  associate(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    typeId: number,
+    source: WriteSource = { changeSource: 'CRM_UI' },
+  ): void {
+    if (this.link(fromType, fromId, toType, toId, typeId))
+      this.emitAssociation(fromType, fromId, toType, toId, typeId, false, this.now(), source);
+  }
+
+  /**
+   * Removes every association between two objects (both directions) and reports it, one event per
+   * side. A contact whose primary company this was has no `associatedcompanyid` any more.
+   */
+  dissociate(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    source: WriteSource = { changeSource: 'CRM_UI' },
+  ): boolean {
+    const typeIds = this.unlink(fromType, fromId, toType, toId);
+    if (typeIds.length === 0) return false;
+    const primary = typeIds.find((id) => findAssociationType(fromType, id)?.label === 'Primary');
+    this.emitAssociation(fromType, fromId, toType, toId, primary ?? typeIds[0]!, true, this.now(), source);
+    return true;
   }
 
   /** Adds a property group; throws 409 when the name exists. */
@@ -692,11 +748,19 @@ export class CrmStore {
     return resolved;
   }
 
-  private link(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, typeId: number): void {
+  /** Stores an association (and what it implies); false when it was there already. */
+  private link(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    typeId: number,
+  ): boolean {
     const definition = ASSOCIATION_TYPES.find(
       (t) => t.from === fromType && t.to === toType && t.typeId === typeId,
     );
     if (!definition) throw new Error(`no association type ${typeId} from ${fromType} to ${toType}`);
+    let added = false;
     const add = (aType: ObjectType, aId: string, bType: ObjectType, bId: string, id: number): void => {
       const key = associationKey(aType, aId);
       let byType = this.links.get(key);
@@ -714,6 +778,7 @@ export class CrmStore {
         ids = new Set();
         targets.set(bId, ids);
       }
+      if (!ids.has(id)) added = true;
       ids.add(id);
     };
     // A primary contact-company association is also an unlabeled one, as in HubSpot.
@@ -730,6 +795,23 @@ export class CrmStore {
       const contact = this.map('contacts').get(contactId);
       if (contact) contact.properties.associatedcompanyid = companyId;
     }
+    return added;
+  }
+
+  /** Removes every association between two objects, both directions; returns the type ids removed (from → to). */
+  private unlink(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): number[] {
+    const forward = this.links.get(associationKey(fromType, fromId))?.get(toType);
+    const typeIds = [...(forward?.get(toId) ?? [])].sort((a, b) => a - b);
+    forward?.delete(toId);
+    this.links.get(associationKey(toType, toId))?.get(fromType)?.delete(fromId);
+    const wasPrimary = typeIds.some((id) => findAssociationType(fromType, id)?.label === 'Primary');
+    if (wasPrimary) {
+      const [contactId, companyId] = fromType === 'contacts' ? [fromId, toId] : [toId, fromId];
+      const contact = this.map('contacts').get(contactId);
+      if (contact?.properties.associatedcompanyid === companyId)
+        delete contact.properties.associatedcompanyid;
+    }
+    return typeIds;
   }
 
   private apply(object: StoredObject, values: Record<string, string | null>, source: WriteSource): void {
@@ -781,6 +863,45 @@ export class CrmStore {
       occurredAt,
       source,
     });
+  }
+
+  /** Reports an association change as HubSpot does: one event for each side. */
+  private emitAssociation(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    typeId: number,
+    removed: boolean,
+    occurredAt: number,
+    source: WriteSource,
+  ): void {
+    if (!ASSOCIATION_EVENT_TYPES.has(fromType) || !ASSOCIATION_EVENT_TYPES.has(toType)) return;
+    const definition = findAssociationType(fromType, typeId);
+    const primary = definition?.label === 'Primary';
+    const sides = [
+      { objectType: fromType, objectId: fromId, toObjectType: toType, toObjectId: toId, typeId },
+      {
+        objectType: toType,
+        objectId: toId,
+        toObjectType: fromType,
+        toObjectId: fromId,
+        typeId: definition?.inverseTypeId ?? typeId,
+      },
+    ];
+    for (const side of sides)
+      this.emit({
+        kind: 'associationChange',
+        objectType: side.objectType,
+        objectId: side.objectId,
+        toObjectType: side.toObjectType,
+        toObjectId: side.toObjectId,
+        associationTypeId: side.typeId,
+        removed,
+        primary,
+        occurredAt,
+        source,
+      });
   }
 
   private emit(change: CrmChange): void {

@@ -52,6 +52,8 @@ export interface EchoWritesOptions {
   objectTypes?: readonly ObjectType[];
   /** Also queue creation and deletion events (default true). */
   lifecycleEvents?: boolean;
+  /** Also queue association changes between contacts and companies, one per side (default true). */
+  associationEvents?: boolean;
 }
 
 /** Options of {@link createSandbox}. All are optional. */
@@ -81,6 +83,8 @@ export interface SandboxOptions {
   listPageLimit?: number;
   /** Inputs per v4 association batch read (default 1000). */
   associationBatchLimit?: number;
+  /** Associated records per input and call of the v4 batch read before it pages (default 500). */
+  associationPageLimit?: number;
   /** Queue webhook events for accepted changes (default off). `true` uses the defaults. */
   echoWrites?: boolean | EchoWritesOptions;
   /** Default target of {@link Sandbox.flushWebhooks}. */
@@ -187,7 +191,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   store.onChange((change) => {
     if (!echo) return;
     if (!(echo.objectTypes ?? DEFAULT_ECHO_TYPES).includes(change.objectType)) return;
-    if (change.kind !== 'propertyChange' && echo.lifecycleEvents === false) return;
+    if (change.kind === 'associationChange') {
+      if (echo.associationEvents === false) return;
+    } else if (change.kind !== 'propertyChange' && echo.lifecycleEvents === false) return;
     if (change.kind === 'propertyChange' && echo.properties && !echo.properties.includes(change.propertyName))
       return;
     queue.push(events.fromChange(change, echo.format ?? 'legacy'));
@@ -211,6 +217,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     batchLimit: options.batchLimit ?? 100,
     listPageLimit: options.listPageLimit ?? 100,
     associationBatchLimit: options.associationBatchLimit ?? 1000,
+    associationPageLimit: options.associationPageLimit ?? 500,
     writeSource,
     searchIndexLagMs: options.searchIndexLagMs ?? 0,
   };

@@ -1,9 +1,16 @@
 /**
  * Webhook events with HubSpot's field names (hubspot.md §2.1), in the legacy
  * (`contact.propertyChange`) and generic (`object.propertyChange` + `objectTypeId`) formats.
+ *
+ * Association changes: legacy events (`contact.associationChange`) carry `associationType`
+ * (`CONTACT_TO_COMPANY`), `fromObjectId`, `toObjectId`, `associationRemoved` and
+ * `isPrimaryAssociation` (HubSpot's changelog "New subscription types for webhooks"); generic ones
+ * (`object.associationChange`) name the ends' object type ids and the association type id and
+ * category instead, and, as HubSpot's generic-webhooks changelog lists `objectTypeId` only for the
+ * other event kinds, carry none. Both carry `objectId` (the "from" end), as most samples do.
  */
 import type { CrmChange } from './crm-store.js';
-import { OBJECT_TYPE_IDS, type ObjectType, SINGULAR } from './object-types.js';
+import { OBJECT_TYPE_IDS, type ObjectType, SINGULAR, UPPER_NAME } from './object-types.js';
 
 /** One webhook event as HubSpot sends it inside the JSON array of a delivery. */
 export interface WebhookEvent {
@@ -26,6 +33,15 @@ export interface WebhookEvent {
   mergedObjectIds?: number[];
   newObjectId?: number;
   numberOfPropertiesMoved?: number;
+  associationType?: string;
+  fromObjectId?: number;
+  toObjectId?: number;
+  fromObjectTypeId?: string;
+  toObjectTypeId?: string;
+  associationTypeId?: number;
+  associationCategory?: string;
+  associationRemoved?: boolean;
+  isPrimaryAssociation?: boolean;
 }
 
 /** `legacy`: `contact.propertyChange`; `generic`: `object.propertyChange` with `objectTypeId`. */
@@ -61,6 +77,18 @@ export interface EventFactory {
       mergedObjectIds: number[];
       newObjectId: number;
       numberOfPropertiesMoved?: number;
+    },
+  ): WebhookEvent;
+  /** One side of an association added or removed (HubSpot sends one event per side). */
+  associationChange(
+    input: Omit<Common, 'objectId'> & {
+      fromObjectId: number | string;
+      toObjectType: ObjectType;
+      toObjectId: number | string;
+      /** The HubSpot-defined association type id from the "from" side (default 1: contact → primary company). */
+      associationTypeId?: number;
+      removed?: boolean;
+      primary?: boolean;
     },
   ): WebhookEvent;
   /** The event HubSpot would send for an accepted store change. */
@@ -100,7 +128,9 @@ export function createEventFactory(options: EventFactoryOptions): EventFactory {
     return event;
   };
 
-  const source = (input: Common): Pick<WebhookEvent, 'changeSource' | 'sourceId'> => ({
+  const source = (
+    input: Pick<Common, 'changeSource' | 'sourceId'>,
+  ): Pick<WebhookEvent, 'changeSource' | 'sourceId'> => ({
     changeSource: input.changeSource ?? 'CRM_UI',
     ...(input.sourceId !== undefined ? { sourceId: input.sourceId } : {}),
   });
@@ -124,6 +154,33 @@ export function createEventFactory(options: EventFactoryOptions): EventFactory {
       newObjectId: input.newObjectId,
       numberOfPropertiesMoved: input.numberOfPropertiesMoved ?? 0,
     }),
+    associationChange: (input) => {
+      const fromType = input.objectType ?? 'contacts';
+      const generic = (input.format ?? 'legacy') === 'generic';
+      const event: WebhookEvent = {
+        ...base({ ...input, objectType: fromType, objectId: input.fromObjectId }, 'associationChange'),
+        ...source(input),
+      };
+      if (generic) {
+        // Distinct subscriptions per object type, as the project declares them.
+        event.subscriptionId = subscriptionId(
+          `object.associationChange:${SINGULAR[fromType]}`,
+          'object.associationChange',
+        );
+        delete event.objectTypeId;
+        event.fromObjectTypeId = OBJECT_TYPE_IDS[fromType];
+        event.toObjectTypeId = OBJECT_TYPE_IDS[input.toObjectType];
+        event.associationTypeId = input.associationTypeId ?? 1;
+        event.associationCategory = 'HUBSPOT_DEFINED';
+      } else {
+        event.associationType = `${UPPER_NAME[fromType]}_TO_${UPPER_NAME[input.toObjectType]}`;
+      }
+      event.fromObjectId = Number(input.fromObjectId);
+      event.toObjectId = Number(input.toObjectId);
+      event.associationRemoved = input.removed ?? false;
+      event.isPrimaryAssociation = input.primary ?? false;
+      return event;
+    },
     fromChange: (change, format) => {
       const common: Common = {
         objectType: change.objectType,
@@ -135,6 +192,16 @@ export function createEventFactory(options: EventFactoryOptions): EventFactory {
       };
       if (change.kind === 'creation') return factory.creation(common);
       if (change.kind === 'deletion') return factory.deletion(common);
+      if (change.kind === 'associationChange')
+        return factory.associationChange({
+          ...common,
+          fromObjectId: change.objectId,
+          toObjectType: change.toObjectType,
+          toObjectId: change.toObjectId,
+          associationTypeId: change.associationTypeId,
+          removed: change.removed,
+          primary: change.primary,
+        });
       return factory.propertyChange({
         ...common,
         propertyName: change.propertyName,

@@ -6,13 +6,16 @@
  *   core     evaluate vs JSON.parse on 100,000 contacts (target: ratio ≤ 1.0)
  *   service  against the sandbox: HubSpot calls for 10,000 webhook events over 1,000 contacts
  *            (vs the naive 2 per event), full rescore under a small rate limit (target ≥ 0.9 of
- *            what the limit allows), settings preview over 100,000 stored contacts (< 15 s)
+ *            what the limit allows), a company change fanned out to its 1,000 contacts (< 30 s;
+ *            ⌈n/100⌉ reads + ⌈n/100⌉ writes + the association reads), settings preview over
+ *            100,000 stored contacts (< 15 s)
  *   store    queue drain jobs/s with 1 and 2 workers on PostgreSQL (TEST_DATABASE_URL)
  */
 import { parseArgs } from 'node:util';
 import { coreBenchmark } from './core-bench.js';
 import {
   burstBenchmark,
+  companyFanoutBenchmark,
   decayRescoreBenchmark,
   liveBurstBenchmark,
   previewBenchmark,
@@ -84,6 +87,17 @@ if (sections.has('service')) {
   );
   say(
     `  ${rescore.rescore_contacts_per_second} contacts/s in ${rescore.rescore_seconds} s (${rescore.rescore_calls} calls); the limit allows ${rescore.rescore_allowed_contacts_per_second}/s → ratio ${rescore.rescore_ratio_to_allowed} (target ≥ 0.9)`,
+  );
+  const fanout = await companyFanoutBenchmark();
+  Object.assign(figures, fanout);
+  say(
+    `company fan-out: a company of ${fanout.company_fanout_contacts} MQLs moves to a disqualifying industry (one signed company.propertyChange)`,
+  );
+  say(
+    `  ${fanout.company_fanout_seconds} s until every contact was rewritten (target < 30 s); HubSpot calls ${fanout.company_fanout_calls} = ${fanout.company_fanout_association_reads} association reads + ${fanout.company_fanout_company_reads} company read + ${fanout.company_fanout_contact_reads} contact reads + ${fanout.company_fanout_writes} writes (bound ${fanout.company_fanout_call_bound}, plus the company read)`,
+  );
+  say(
+    `  another contact's event, arriving during the fan-out, was written after ${fanout.company_fanout_other_work_ms} ms (${fanout.company_fanout_done_before_other_work} of the company's contacts done by then)`,
   );
   const preview = await previewBenchmark();
   Object.assign(figures, preview);

@@ -1,13 +1,14 @@
 /**
  * Service benchmarks against the HubSpot sandbox (see run.ts): HubSpot calls for a webhook burst,
- * full-portal rescore throughput under a rate limit, and the settings preview over many stored
- * contacts. Each returns plain figures.
+ * full-portal rescore throughput under a rate limit, a company change fanned out to its contacts,
+ * and the settings preview over many stored contacts. Each returns plain figures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { evaluate, loadPreset, PRESETS } from '../../src/core/index.js';
+import type { QualificationModelInput } from '../../src/core/model.js';
 import { rescoreAll } from '../../src/jobs/rescore-all.js';
 import { previewDraft } from '../../src/jobs/model-settings.js';
 import { createLogger } from '../../src/logger.js';
@@ -279,6 +280,106 @@ export async function rescoreBenchmark(contacts = 3_000, rateLimit = 60) {
       rescore_contacts_per_second: Math.round(achieved * 10) / 10,
       rescore_allowed_contacts_per_second: Math.round(allowed * 10) / 10,
       rescore_ratio_to_allowed: Math.round((achieved / allowed) * 100) / 100,
+    };
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * A company of `contacts` MQLs (industrial preset) moves to a disqualifying industry and its signed
+ * `company.propertyChange` webhook is delivered to a running worker: seconds until every contact
+ * is rewritten, and the HubSpot calls it took (association reads, company reads, contact reads
+ * and writes) against the bound ⌈n/100⌉ reads + ⌈n/100⌉ writes + the association reads.
+ * Meanwhile one unrelated contact's event arrives: how long it waited shows the fan-out does not
+ * hold other work back.
+ */
+export async function companyFanoutBenchmark(contacts = 1_000) {
+  const s = await stack(0, 190);
+  try {
+    const { state } = s.sandbox;
+    const portalId = String(s.sandbox.portalId);
+    const { store, models, worker } = s.service;
+    const model = loadPreset('seed-industrial') as QualificationModelInput;
+    const draft = await store.models.saveDraft(portalId, model, 'bench', Date.now());
+    await store.models.publish(portalId, draft.version, { publishedBy: 'bench' }, Date.now());
+    models.invalidate(portalId);
+    const person = { changeSource: 'CRM_UI', sourceId: 'userId:1' };
+    const company = (name: string) =>
+      state.create('companies', { name, industry: 'FOOD_PRODUCTION', numberofemployees: '400' }, person).id;
+    const contact = async (companyId: string, i: number) => {
+      const { id } = state.create(
+        'contacts',
+        { email: `pm${i}.${companyId}@bench.example`, jobtitle: 'Plant Manager', lifecyclestage: 'lead' },
+        person,
+      );
+      state.associate('contacts', id, 'companies', companyId, 1);
+      const now = Date.now();
+      const signal = { type: 'demo_requested', occurredAt: now - 3_600_000, source: 'bench' };
+      await store.contacts.recordSignal(
+        { portalId, contactId: id, ...signal, idempotencyKey: `bench-${id}`, recordedAt: now },
+        { portalId, contactId: id, reason: 'signal' },
+      );
+      return id;
+    };
+    const big = company('Fanout Foods BV');
+    const ids: string[] = [];
+    for (let i = 0; i < contacts; i++) ids.push(await contact(big, i));
+    const other = await contact(company('Other Foods BV'), 0);
+    await worker.drain();
+    const qualification = (id: string) => state.get('contacts', id)?.properties.lq_qualification;
+    const waitFor = async (check: () => boolean) => {
+      while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const deliver = (events: Parameters<typeof s.sandbox.sender.deliver>[0]) =>
+      s.sandbox.sender.deliver(events, {
+        targetUrl: `${s.url}/hubspot/webhooks`,
+        signedUrl: `${PUBLIC}/hubspot/webhooks`,
+        clientSecret: SECRET,
+      });
+
+    s.sandbox.reset();
+    state.update('companies', big, { industry: 'RETAIL' }, person);
+    state.update('contacts', other, { jobtitle: 'Intern' }, person);
+    worker.start();
+    const t0 = Date.now();
+    await deliver([
+      s.sandbox.events.propertyChange({
+        objectType: 'companies',
+        objectId: big,
+        propertyName: 'industry',
+        propertyValue: 'RETAIL',
+        format: 'generic',
+      }),
+    ]);
+    await waitFor(() => qualification(ids[0]!) === 'disqualified');
+    const t1 = Date.now();
+    await deliver([
+      s.sandbox.events.propertyChange({ objectId: other, propertyName: 'jobtitle', propertyValue: 'Intern' }),
+    ]);
+    await waitFor(() => qualification(other) !== 'mql');
+    const otherMs = Date.now() - t1;
+    const doneBeforeOther = ids.filter((id) => qualification(id) === 'disqualified').length;
+    await waitFor(() => ids.every((id) => qualification(id) === 'disqualified'));
+    const seconds = (Date.now() - t0) / 1000;
+
+    const count = (endpoint: string) => s.sandbox.stats.count(endpoint);
+    // Less the unrelated contact's own read and write (its company is cached).
+    const reads = count('contacts.batch.read') - 1;
+    const writes = count('contacts.batch.update') - 1;
+    const companyReads = count('companies.batch.read');
+    const associationReads = count('associations.v4.batch.read');
+    return {
+      company_fanout_contacts: contacts,
+      company_fanout_seconds: Math.round(seconds * 100) / 100,
+      company_fanout_calls: reads + writes + companyReads + associationReads,
+      company_fanout_association_reads: associationReads,
+      company_fanout_company_reads: companyReads,
+      company_fanout_contact_reads: reads,
+      company_fanout_writes: writes,
+      company_fanout_call_bound: 2 * Math.ceil(contacts / 100) + associationReads,
+      company_fanout_other_work_ms: otherMs,
+      company_fanout_done_before_other_work: doneBeforeOther,
     };
   } finally {
     await s.close();

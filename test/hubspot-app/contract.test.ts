@@ -228,6 +228,26 @@ describe('webhooks follow the qualification model', () => {
         expect(watched.has(property), property).toBe(true);
   });
 
+  it('when any shipped preset reads a company property, then its change, company deletion and merge, and contact association changes are subscribed to', async () => {
+    const crmObjects = await subscriptions();
+
+    for (const name of Object.keys(PRESETS) as PresetName[])
+      for (const propertyName of propertiesRead(loadPreset(name)).company)
+        expect(crmObjects, propertyName).toContainEqual({
+          subscriptionType: 'object.propertyChange',
+          objectType: 'company',
+          propertyName,
+          active: true,
+        });
+    for (const subscriptionType of ['object.deletion', 'object.merge'])
+      expect(crmObjects).toContainEqual({ subscriptionType, objectType: 'company', active: true });
+    expect(crmObjects).toContainEqual({
+      subscriptionType: 'object.associationChange',
+      objectType: 'contact',
+      active: true,
+    });
+  });
+
   it('when a contact is created, deleted or merged, then HubSpot tells the service (2025.2 object format)', async () => {
     const crmObjects = await subscriptions();
 

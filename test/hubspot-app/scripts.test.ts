@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRESET, loadPreset, parseModel, type QualificationModel } from '../../src/core/index.js';
 import { checkProject, main as configure, parseBaseUrl } from '../../scripts/hubspot-app-configure.js';
 import {
+  companyPropertiesToWatch,
+  companySubscriptions,
   contactPropertiesToWatch,
   contactSubscriptions,
   main as subscriptions,
@@ -72,6 +74,69 @@ describe('hubspot-app-subscriptions', () => {
         active: true,
       },
     ]);
+  });
+
+  it('when a model reads company properties, then those are watched on the company, without the app’s own', () => {
+    const watched = companyPropertiesToWatch([modelReading('company.domain', 'company.lq_fit_score')]);
+
+    expect(watched).toContain('domain');
+    expect(watched).toEqual(expect.arrayContaining(['industry', 'numberofemployees']));
+    expect(watched).not.toContain('lq_fit_score');
+    expect(watched).toEqual([...watched].sort());
+  });
+
+  it('when company subscriptions are built, then contact association changes, company deletion and merge come first, then one property change each', () => {
+    expect(companySubscriptions(['industry'])).toEqual([
+      { subscriptionType: 'object.associationChange', objectType: 'contact', active: true },
+      { subscriptionType: 'object.deletion', objectType: 'company', active: true },
+      { subscriptionType: 'object.merge', objectType: 'company', active: true },
+      {
+        subscriptionType: 'object.propertyChange',
+        objectType: 'company',
+        propertyName: 'industry',
+        active: true,
+      },
+    ]);
+  });
+
+  it('when no model reads a company property, then nothing about companies is subscribed to', () => {
+    const model = structuredClone(loadPreset(DEFAULT_PRESET));
+    model.fit.criteria = model.fit.criteria.filter(
+      (c) =>
+        !(typeof c.property === 'string' ? [c.property] : c.property).some((p) => p.startsWith('company.')),
+    );
+    model.disqualifiers = [];
+    model.thresholds.installedBase = null;
+    const parsed = parseModel(model);
+    if (!parsed.success) throw new Error(JSON.stringify(parsed.problems));
+
+    expect(companyPropertiesToWatch([parsed.model])).toEqual([]);
+    expect(companySubscriptions([])).toEqual([]);
+  });
+
+  it('when run with a model file that reads a new company property, then the company gains its subscription', async () => {
+    const { projectDir, sourceDir } = await copyProject();
+    const modelFile = path.join(projectDir, 'model.json');
+    await writeFile(modelFile, JSON.stringify(modelReading('company.annualrevenue')));
+    const { io, out } = captureIo();
+
+    expect(await subscriptions(['--model', modelFile, '--project', projectDir], io)).toBe(0);
+
+    const after = await readComponent(FILES.webhooks, sourceDir);
+    expect(after.config.subscriptions.crmObjects).toContainEqual({
+      subscriptionType: 'object.propertyChange',
+      objectType: 'company',
+      propertyName: 'annualrevenue',
+      active: true,
+    });
+    expect(after.config.subscriptions.crmObjects).toContainEqual({
+      subscriptionType: 'object.associationChange',
+      objectType: 'contact',
+      active: true,
+    });
+    expect(out.join('\n')).toContain('added company.annualrevenue');
+    // `name` is read only by the industrial preset, which this run did not name.
+    expect(out.join('\n')).toContain('removed company.name');
   });
 
   it('when run with a model file that reads a new property, then the webhooks file gains it and keeps everything else', async () => {

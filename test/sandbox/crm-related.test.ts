@@ -84,6 +84,74 @@ describe('companies and the contact→company association', () => {
     });
   });
 
+  it('when a company has more contacts than a page, then each input pages on its own with after', async () => {
+    sandbox = await startSandbox({ associationPageLimit: 2 });
+    const { contactId, companyId } = contactAtCompany(sandbox);
+    const others = ['b', 'c', 'd', 'e'].map((x) => {
+      const contact = sandbox.state.create('contacts', { email: `${x}@acme.example` }, source);
+      sandbox.state.associate('contacts', contact.id, 'companies', companyId, 279);
+      return contact.id;
+    });
+    const small = sandbox.state.create('companies', { name: 'Small BV' }, source);
+    sandbox.state.associate('companies', small.id, 'contacts', contactId, 280);
+    const batch = sdk(sandbox).crm.associations.v4.batchApi;
+
+    const first = await batch.getPage('companies', 'contacts', {
+      inputs: [{ id: companyId }, { id: small.id }],
+    });
+    const [big, one] = first.results;
+    expect(big?.to.map((t) => String(t.toObjectId))).toEqual([contactId, others[0]]);
+    expect(big?.paging?.next?.after).toEqual(expect.any(String));
+    expect(one).toMatchObject({ _from: { id: small.id }, to: [{ toObjectId: Number(contactId) }] });
+    expect(one?.paging).toBeUndefined();
+
+    const ids: string[] = big!.to.map((t) => String(t.toObjectId));
+    let after = big?.paging?.next?.after;
+    while (after) {
+      const page = await batch.getPage('companies', 'contacts', { inputs: [{ id: companyId, after }] });
+      ids.push(...page.results[0]!.to.map((t) => String(t.toObjectId)));
+      after = page.results[0]?.paging?.next?.after;
+    }
+    expect(ids).toEqual([contactId, ...others]);
+  });
+
+  it('when a batch read asks for more than 1,000 ids, then it is refused', async () => {
+    sandbox = await startSandbox();
+    const inputs = Array.from({ length: 1001 }, (_, i) => ({ id: String(5_000_001 + i) }));
+    const response = await call(sandbox, 'POST', '/crm/v4/associations/companies/contacts/batch/read', {
+      inputs,
+    });
+    expect(response.status).toBe(400);
+    const ok = await call(sandbox, 'POST', '/crm/v4/associations/companies/contacts/batch/read', {
+      inputs: inputs.slice(0, 1000),
+    });
+    expect(ok.status).toBe(207);
+  });
+
+  it('when a company is deleted, then it has no associations left and its contacts no associatedcompanyid', async () => {
+    sandbox = await startSandbox();
+    const { contactId, companyId } = contactAtCompany(sandbox);
+    sandbox.state.archive('companies', companyId, source);
+    expect(sandbox.state.get('contacts', contactId)?.properties.associatedcompanyid).toBeUndefined();
+    expect(sandbox.state.associations('contacts', contactId, 'companies')).toEqual([]);
+    const result = await sdk(sandbox).crm.associations.v4.batchApi.getPage('companies', 'contacts', {
+      inputs: [{ id: companyId }],
+    });
+    expect(result.results).toEqual([]);
+    expect('errors' in result && result.errors?.[0]).toMatchObject({
+      subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+    });
+  });
+
+  it('when a contact is dissociated from its primary company, then both sides lose it', async () => {
+    sandbox = await startSandbox();
+    const { contactId, companyId } = contactAtCompany(sandbox);
+    expect(sandbox.state.dissociate('contacts', contactId, 'companies', companyId)).toBe(true);
+    expect(sandbox.state.dissociate('contacts', contactId, 'companies', companyId)).toBe(false);
+    expect(sandbox.state.associations('companies', companyId, 'contacts')).toEqual([]);
+    expect(sandbox.state.get('contacts', contactId)?.properties.associatedcompanyid).toBeUndefined();
+  });
+
   it('when companies are batch-read for fit properties, then industry and employee count come back', async () => {
     sandbox = await startSandbox();
     const { companyId } = contactAtCompany(sandbox);

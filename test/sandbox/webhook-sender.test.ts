@@ -229,6 +229,77 @@ describe('echo of the app’s own writes', () => {
   });
 });
 
+describe('association changes', () => {
+  it('when a contact is associated with a company, then one event per side is queued, as HubSpot sends them', async () => {
+    sandbox = await startSandbox({ echoWrites: true, outbound: noWait });
+    const [id = ''] = addContacts(sandbox, 1);
+    const company = sandbox.state.create('companies', { name: 'Acme BV' }, { changeSource: 'CRM_UI' });
+    sandbox.reset();
+
+    sandbox.state.associate('contacts', id, 'companies', company.id, 1, {
+      changeSource: 'CRM_UI',
+      sourceId: 'userId:7',
+    });
+    sandbox.state.associate('contacts', id, 'companies', company.id, 1); // already so: no event
+
+    expect(sandbox.queuedEvents()).toEqual([
+      expect.objectContaining({
+        subscriptionType: 'contact.associationChange',
+        objectId: Number(id),
+        associationType: 'CONTACT_TO_COMPANY',
+        fromObjectId: Number(id),
+        toObjectId: Number(company.id),
+        associationRemoved: false,
+        isPrimaryAssociation: true,
+        changeSource: 'CRM_UI',
+        sourceId: 'userId:7',
+      }),
+      expect.objectContaining({
+        subscriptionType: 'company.associationChange',
+        associationType: 'COMPANY_TO_CONTACT',
+        fromObjectId: Number(company.id),
+        toObjectId: Number(id),
+      }),
+    ]);
+  });
+
+  it('when the generic format is chosen, then association events name the object type ids and the type id, and no objectTypeId', async () => {
+    sandbox = await startSandbox({
+      echoWrites: { format: 'generic', objectTypes: ['contacts'] },
+      outbound: noWait,
+    });
+    const [id = ''] = addContacts(sandbox, 1);
+    const company = sandbox.state.create('companies', { name: 'Acme BV' }, { changeSource: 'CRM_UI' });
+    sandbox.state.associate('contacts', id, 'companies', company.id, 1);
+    sandbox.reset();
+
+    sandbox.state.dissociate('contacts', id, 'companies', company.id);
+
+    const [event] = sandbox.queuedEvents();
+    expect(sandbox.queuedEvents()).toHaveLength(1);
+    expect(event).toMatchObject({
+      subscriptionType: 'object.associationChange',
+      fromObjectTypeId: '0-1',
+      toObjectTypeId: '0-2',
+      associationTypeId: 1,
+      associationCategory: 'HUBSPOT_DEFINED',
+      associationRemoved: true,
+      isPrimaryAssociation: true,
+    });
+    expect(event).not.toHaveProperty('objectTypeId');
+    expect(event).not.toHaveProperty('associationType');
+  });
+
+  it('when association events are switched off, then none is queued', async () => {
+    sandbox = await startSandbox({ echoWrites: { associationEvents: false }, outbound: noWait });
+    const [id = ''] = addContacts(sandbox, 1);
+    const company = sandbox.state.create('companies', { name: 'Acme BV' }, { changeSource: 'CRM_UI' });
+    sandbox.reset();
+    sandbox.state.associate('contacts', id, 'companies', company.id, 1);
+    expect(sandbox.queuedEvents()).toEqual([]);
+  });
+});
+
 describe('event builders', () => {
   it('when a merge event is built, then it carries HubSpot merge fields', async () => {
     sandbox = await startSandbox();

@@ -1,5 +1,12 @@
 /**
- * Association reads (v4): one object's associations to a type, and the batch read.
+ * Association reads (v4): one object's associations to a type, and the batch read. The batch read
+ * takes at most `associationBatchLimit` inputs (HubSpot: 1,000), pages each input's associations
+ * on its own (`paging.next.after` in the result; the next call sends `{ id, after }`), and answers
+ * 207 with an error per input that has no associations (including a deleted object).
+ *
+ * How many associations HubSpot returns per input before it pages is not documented (v3 paged at
+ * 100 since 2021; one report of v4 saw more than 600 in one result): `associationPageLimit`,
+ * default 500.
  */
 import { Router } from 'express';
 import type { SandboxContext } from '../context.js';
@@ -55,9 +62,17 @@ export function associationRoutes(ctx: SandboxContext): Router {
       }
       const results: Record<string, unknown>[] = [];
       const errors: Record<string, unknown>[] = [];
-      for (const input of inputs as { id?: unknown }[]) {
+      const pageLimit = ctx.associationPageLimit;
+      for (const input of inputs as { id?: unknown; after?: unknown }[]) {
         const id = String(input?.id ?? '');
-        const to = toV4(ctx, fromType, id, toType);
+        const after = input?.after === undefined ? undefined : String(input.after);
+        if (after !== undefined && !/^\d+$/.test(after))
+          throw validationError(
+            `Invalid input JSON: "after" of ${id} is not a paging cursor this API returned.`,
+          );
+        const offset = Number(after ?? 0);
+        const all = toV4(ctx, fromType, id, toType);
+        const to = all.slice(offset, offset + pageLimit);
         if (to.length === 0) {
           errors.push({
             status: 'error',
@@ -72,7 +87,13 @@ export function associationRoutes(ctx: SandboxContext): Router {
           });
           continue;
         }
-        results.push({ from: { id }, to });
+        const next = offset + pageLimit;
+        // HubSpot: "The 'paging' field will only be present if there are more pages".
+        results.push({
+          from: { id },
+          to,
+          ...(next < all.length ? { paging: { next: { after: String(next) } } } : {}),
+        });
       }
       const completedAt = iso();
       if (errors.length === 0) res.json({ status: 'COMPLETE', results, startedAt, completedAt });

@@ -108,6 +108,36 @@ export function contactsContract(fresh: () => TestDatabase): void {
       expect(snapshots.get('c1')?.properties).toEqual({ lifecyclestage: 'lead' });
     });
 
+    it('when contacts are looked up by the company of their last snapshot, then each company gets its own, of its portal only', async () => {
+      const snap = (portalId: string, contactId: string, associatedcompanyid: string | null) => ({
+        portalId,
+        contactId,
+        properties: { associatedcompanyid, jobtitle: 'CTO' },
+        company: null,
+        readAt: T0,
+      });
+      await t.store.contacts.saveSnapshots([
+        snap('p1', 'c2', '500'),
+        snap('p1', 'c1', '500'),
+        snap('p1', 'c3', '600'),
+        snap('p1', 'c4', null),
+        snap('p2', 'c9', '500'),
+      ]);
+      // c3 moved to another company since: its latest snapshot counts.
+      await t.store.contacts.saveSnapshots([snap('p1', 'c3', '700')]);
+
+      const byCompany = await t.store.contacts.contactsOfCompanies('p1', ['500', '600', '800']);
+
+      expect(byCompany).toEqual(
+        new Map([
+          ['500', ['c1', 'c2']],
+          ['600', []],
+          ['800', []],
+        ]),
+      );
+      expect(await t.store.contacts.contactsOfCompanies('p1', [])).toEqual(new Map());
+    });
+
     it('when evaluations are saved, then the latest per contact is returned and their transitions are kept in order', async () => {
       await t.store.contacts.saveEvaluations(
         [
