@@ -42,7 +42,7 @@ describe('cli score', () => {
     ).toEqual([
       ['101', 100, 70, 'mql', 'marketingqualifiedlead', 'NEW'],
       ['102', 50, 20, 'disqualified', 'lead', 'UNQUALIFIED'],
-      ['104', 75, 10, 'iql', 'lead', null],
+      ['104', 100, 10, 'iql', 'lead', null],
     ]);
     expect(rows[1].disqualification).toEqual({
       id: 'free_email',
@@ -89,7 +89,7 @@ describe('cli score', () => {
     );
     const io = capture();
     expect(await runCli(['score', '--model', 'seed-fit-intent', '--input', path], io)).toBe(1);
-    expect(io.stderr[0]).toMatch(/:1: \$\.signals\[0\]\.occurredAt must be an ISO-8601 date-time/);
+    expect(io.stderr[0]).toMatch(/:1: \$\.signals\[0\]\.occurredAt must be an ISO-8601 date or date-time/);
   });
 
   it('when --now is not a date, then it is a usage error', async () => {
@@ -116,7 +116,9 @@ describe('cli explain, validate-model, models, export-model', () => {
     ).toBe(0);
     const text = io.stdout.join('\n');
     expect(text).toContain('IQL, information only (not for sales): intent 10 ≤ 50');
-    expect(text).toContain('0 Company size: 1000+ (wanted 25–1000)  (company.numberofemployees)');
+    expect(text).toContain(
+      '+25 Company size: 1000+ (at least 1000, within 25–1000)  (company.numberofemployees)',
+    );
     expect(text).toContain('Lifecycle: subscriber → lead');
   });
 
