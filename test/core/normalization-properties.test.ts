@@ -8,6 +8,7 @@ import {
   type ContactInput,
   evaluate,
   loadPreset,
+  MAX_EXPLANATION_LINES,
   modelIndex,
   type PresetName,
   type SignalInput,
@@ -15,7 +16,7 @@ import {
   UNKNOWN_VALUES,
   VALUE_KINDS,
 } from '../../src/core/index.js';
-import { NOW } from './helpers.js';
+import { explainedPoints, NOW } from './helpers.js';
 
 const presets: PresetName[] = ['seed-fit-intent', 'seed-industrial'];
 const normalizer = modelIndex(loadPreset('seed-industrial')).normalizer;
@@ -185,6 +186,21 @@ describe.each(presets)('with the %s preset', (name) => {
         expect(after.intent.parts).toEqual(before.intent.parts.map((p) => ({ ...p })));
         expect(after.qualification).toBe(before.qualification);
         expect(after.explanation).toEqual(before.explanation);
+      }),
+    );
+  });
+
+  it('on messy values the explanation still has at most 8 lines whose points add up to the scores', () => {
+    fc.assert(
+      fc.property(withSignals, messyValue, messyValue, messyValue, (contact, a, b, c) => {
+        const messy = {
+          ...contact,
+          properties: { ...contact.properties, jobtitle: a, country: b },
+          company: { ...contact.company, industry: c, numberofemployees: a },
+        };
+        const e = evaluate(messy, model, NOW);
+        expect(e.explanation.length).toBeLessThanOrEqual(MAX_EXPLANATION_LINES);
+        expect(explainedPoints(e.explanation)).toBe(e.fit.raw + e.intent.raw);
       }),
     );
   });
