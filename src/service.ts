@@ -12,9 +12,9 @@ import { createApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
-import type { FeedbackCounters } from './jobs/feedback-counters.js';
-import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback-scheduler.js';
-import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/score-contacts.job.js';
+import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
+import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback/feedback-scheduler.js';
+import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/scoring/score-contacts.job.js';
 import { setupPortal } from './jobs/setup.js';
 import { Worker, type WorkerOptions } from './jobs/worker.js';
 import { createLogger, type Logger, safeDatabaseUrl } from './logger.js';
@@ -100,6 +100,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     logger: logger.child({ component: 'feedback' }),
     counters,
+    onScheduledLag: (lagMs) => metrics.scheduledRescoreLag.observe(lagMs / 1000),
     onScored: ({ written, unchanged }) => {
       metrics.contactsScored.inc({ outcome: 'written' }, written);
       metrics.contactsScored.inc({ outcome: 'unchanged' }, unchanged);
@@ -125,11 +126,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   metrics.addGauge({
     name: 'lq_queue_depth',
-    help: 'Work items by state (pending, claimed) and dead letters.',
+    help: 'Work items by state (pending, scheduled for later, claimed) and dead letters.',
     read: async () => {
-      const q = await store.queueStats();
+      const [q, scheduled] = await Promise.all([store.queue.stats(), store.queue.scheduled()]);
       return [
         { labels: { state: 'pending' }, value: q.pending },
+        { labels: { state: 'scheduled' }, value: scheduled.count },
         { labels: { state: 'claimed' }, value: q.claimed },
         { labels: { state: 'dead' }, value: q.dead },
       ];

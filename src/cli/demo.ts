@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
   // Let the worker finish; HubSpot echoes our writes back as webhooks; deliver those too.
   for (let round = 0; round < 600; round++) {
-    const queue = await service.store.queueStats();
+    const queue = await service.store.queue.stats();
     const echoes = sandbox.queuedEvents().length;
     if (queue.pending + queue.claimed === 0 && echoes === 0) break;
     if (echoes > 0)
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   // Sales works the MQLs: accepts some, returns others with a reason (the Sales decision action).
   const mqlIds = [
     ...(
-      await service.store.latestEvaluations(
+      await service.store.contacts.latestEvaluations(
         String(sandbox.portalId),
         data.contacts.map((c) => c.id),
       )
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     );
   }
   for (let round = 0; round < 100; round++) {
-    const queue = await service.store.queueStats();
+    const queue = await service.store.queue.stats();
     if (queue.pending + queue.claimed === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
 
   // Report.
   const ids = data.contacts.map((c) => c.id);
-  const evaluations = await service.store.latestEvaluations(String(sandbox.portalId), ids);
+  const evaluations = await service.store.contacts.latestEvaluations(String(sandbox.portalId), ids);
   const byQualification: Record<string, number> = { mql: 0, iql: 0, nurture: 0, disqualified: 0 };
   const reasons = new Map<string, number>();
   for (const e of evaluations.values()) {
@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     (n, type) => n + received.get({ type }),
     0,
   );
-  const queue = await service.store.queueStats();
+  const queue = await service.store.queue.stats();
 
   line();
   line(`A day of traffic in ${((Date.now() - started) / 1000).toFixed(1)} s:`);

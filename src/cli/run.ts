@@ -31,6 +31,9 @@ With the service's environment (see .env.example):
   setup [--portal <id>]   Create the app's contact properties; check the portal's stages and statuses.
   rescore --all --portal <id>
                           Rescore every contact of the portal, with progress and ETA.
+  rescore --stale --portal <id>
+                          List contacts whose written values differ from what the model says now
+                          (from the store; should be empty: scheduled rescoring keeps them true).
   dead-letters [--replay <id> | --replay-all]
                           List work HubSpot refused or that kept failing; queue it again.
   report --portal <id> [--from <date>] [--to <date>] [--format table|csv|json]
@@ -52,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       id: { type: 'string' },
       full: { type: 'boolean' },
       all: { type: 'boolean' },
+      stale: { type: 'boolean' },
       portal: { type: 'string' },
       replay: { type: 'string' },
       'replay-all': { type: 'boolean' },
@@ -90,7 +94,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'setup':
       return setupCommand(io, values.portal);
     case 'rescore':
-      return rescoreCommand({ all: values.all, portal: values.portal }, io);
+      return rescoreCommand({ all: values.all, stale: values.stale, portal: values.portal }, io);
     case 'dead-letters':
       return deadLettersCommand({ replay: values.replay, replayAll: values['replay-all'] }, io);
     case 'report':

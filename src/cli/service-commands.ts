@@ -4,6 +4,8 @@
  */
 import { loadConfig, ConfigError } from '../config.js';
 import { rescoreAll } from '../jobs/rescore-all.js';
+import { staleContacts } from '../jobs/stale-contacts.js';
+import { ActiveModels } from '../jobs/active-model.js';
 import { setupPortal } from '../jobs/setup.js';
 import { createLogger, safeDatabaseUrl } from '../logger.js';
 import { createService, type Service } from '../service.js';
@@ -67,12 +69,16 @@ function formatDuration(ms: number): string {
 }
 
 export async function rescoreCommand(
-  options: { all?: boolean; portal?: string },
+  options: { all?: boolean; stale?: boolean; portal?: string },
   io: CliIo & { progress?: (line: string) => void },
 ): Promise<number> {
-  if (!options.all) throw new CliError('rescore: pass --all to rescore every contact of the portal');
   if (!options.portal)
     throw new CliError('rescore: --portal <HubSpot portal id> is required (evaluations are kept per portal)');
+  if (options.stale) return staleCommand(options.portal, io);
+  if (!options.all)
+    throw new CliError(
+      'rescore: pass --all to rescore every contact of the portal, or --stale to list stale ones',
+    );
   const portalId = options.portal;
   return withService(io, async (service) => {
     const total = await service.crm.countContacts().catch(() => null);
@@ -99,16 +105,36 @@ export async function rescoreCommand(
   });
 }
 
+/**
+ * `rescore --stale`: contacts whose written values differ from what the core says now, from the
+ * store alone (no HubSpot call). Exit code 1 when there are any.
+ */
+async function staleCommand(portalId: string, io: CliIo): Promise<number> {
+  const store = await openStore({ databaseUrl: process.env.DATABASE_URL || undefined });
+  try {
+    const stale = await staleContacts(
+      { store, models: new ActiveModels(store) },
+      portalId,
+      io.now().getTime(),
+    );
+    for (const s of stale) io.out(`${s.contactId}\t${s.differences.join('; ')}`);
+    io.err(`${stale.length} stale contact${stale.length === 1 ? '' : 's'} in portal ${portalId}`);
+    return stale.length > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
 export async function deadLettersCommand(
   options: { replay?: string; replayAll?: boolean },
   io: CliIo,
 ): Promise<number> {
   return withService(io, async (service) => {
-    const letters = await service.store.deadLetters();
+    const letters = await service.store.queue.deadLetters();
     if (options.replay || options.replayAll) {
       const ids = options.replayAll ? letters.map((l) => l.id) : [options.replay!];
       let replayed = 0;
-      for (const id of ids) if (await service.store.replayDeadLetter(id, Date.now())) replayed++;
+      for (const id of ids) if (await service.store.queue.replayDeadLetter(id, Date.now())) replayed++;
       if (!options.replayAll && replayed === 0)
         throw new CliError(`dead-letters: no dead letter ${options.replay}`, 1);
       io.out(

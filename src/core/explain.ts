@@ -153,8 +153,9 @@ function ordinal(n: number): string {
 
 function describeIntent(part: IntentPart): string {
   let notes = part.occurredAt.slice(0, 10);
-  if (part.decayFactor < 1)
-    notes += `, ${Math.round(part.decayFactor * 100)}% left after ${Math.floor(part.ageDays)} days`;
+  // "fading from +30", not "83% left after 40 days": the text then changes only when the points
+  // do, so ageing costs a HubSpot write per point lost, not one per day (see next-change.ts).
+  if (part.decayFactor < 1) notes += `, fading from ${signed(part.basePoints)}`;
   if (part.occurrence > 1) notes += `, ${ordinal(part.occurrence)} time`;
   return `${signed(part.points)} ${part.label} (${notes})`;
 }

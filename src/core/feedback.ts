@@ -178,10 +178,11 @@ export function heldByReturn(e: Evaluation, returnedAt: number | null): boolean 
 /**
  * The evaluation with a held return applied: a proposed move to MQL becomes "stays", the lead
  * status stays too (no `NEW` for a lead that is not handed over), and the contact reads as nurture,
- * with a verdict line that says why, so the contact record, workflows and the rep agree.
+ * with a verdict line that says why, so the contact record, workflows and the rep agree. This holds
+ * whatever the stage: an existing customer returned on the installed-base route is no MQL either.
  */
 export function applyReturnHold(e: Evaluation, returnedAt: number | null): Evaluation {
-  if (!(e.lifecycle.changed && e.lifecycle.proposed === MQL) || !heldByReturn(e, returnedAt)) return e;
+  if (!heldByReturn(e, returnedAt)) return e;
   const day = new Date(returnedAt ?? 0).toISOString().slice(0, 10);
   const verdict = `Not MQL: returned by sales on ${day}; it needs a new signal first (${e.explanation[0] ?? ''})`;
   const lifecycle = {

@@ -33,3 +33,4 @@ export * from './properties.js';
 export * from './preview.js';
 export * from './funnel.js';
 export { cutText, SHOWN_VALUE_CHARS, wordForm } from './text.js';
+export * from './next-change.js';

@@ -39,6 +39,41 @@ export class Counter {
   }
 }
 
+/** A histogram without labels: cumulative buckets, sum and count, as Prometheus expects. */
+export class Histogram {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: readonly number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    this.buckets.forEach((upper, i) => {
+      if (value <= upper) this.counts[i]!++;
+    });
+  }
+
+  /** Observations so far. */
+  get observations(): number {
+    return this.count;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.buckets.forEach((upper, i) => lines.push(`${this.name}_bucket{le="${upper}"} ${this.counts[i]}`));
+    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`);
+    lines.push(`${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    return lines.join('\n');
+  }
+}
+
 export interface GaugeSource {
   name: string;
   help: string;
@@ -85,6 +120,11 @@ export class Metrics {
     'lq_sla_breaches_total',
     'SLA breaches, by kind (acceptance, follow_up).',
   );
+  readonly scheduledRescoreLag = new Histogram(
+    'lq_scheduled_rescore_lag_seconds',
+    'From the moment a written value changes on its own (a signal fades or expires) to its write in HubSpot.',
+    [0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+  );
   private readonly gauges: GaugeSource[] = [];
 
   addGauge(source: GaugeSource): void {
@@ -105,6 +145,7 @@ export class Metrics {
       this.routed,
       this.tasksCreated,
       this.slaBreaches,
+      this.scheduledRescoreLag,
     ].map((c) => c.render());
     for (const gauge of this.gauges) {
       const lines = [`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`];

@@ -21,14 +21,16 @@ import type {
   AcceptEventsResult,
   ContactId,
   SalesDecisionRequest,
-  Store,
+  ContactStore,
+  EventStore,
+  SlaStore,
   TransitionRecord,
   WebhookEventRecord,
 } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
 
 export interface AcceptWebhooksDeps {
-  store: Pick<Store, 'acceptEvents' | 'latestEvaluations' | 'contactSnapshots' | 'meetSlaTimer'>;
+  store: { events: EventStore; contacts: ContactStore; sla: SlaStore };
   models: ActiveModels;
   clock: () => number;
   /** This app's id: events whose `sourceId` names it are echoes of our own writes. */
@@ -165,9 +167,9 @@ export async function acceptWebhooks(
       transitions: transition ? [transition] : [],
     });
   }
-  const result = await deps.store.acceptEvents(records);
+  const result = await deps.store.events.accept(records);
   // A person showed contact after acceptance: the follow-up SLA is met (if it runs and is not late).
-  for (const e of followUps) await deps.store.meetSlaTimer(e.portalId, e.objectId, 'follow_up', e.occurredAt);
+  for (const e of followUps) await deps.store.sla.meet(e.portalId, e.objectId, 'follow_up', e.occurredAt);
   return { ...result, ignored };
 }
 
@@ -188,8 +190,8 @@ async function lifecycleTransitions(
     const ids = [...new Set(list.map((e) => e.objectId))];
     const [{ model }, evaluations, snapshots] = await Promise.all([
       deps.models.get(portalId),
-      deps.store.latestEvaluations(portalId, ids),
-      deps.store.contactSnapshots(portalId, ids),
+      deps.store.contacts.latestEvaluations(portalId, ids),
+      deps.store.contacts.snapshotsOf(portalId, ids),
     ]);
     const known = new Map<ContactId, { stage: string | null; highWater: string | null }>();
     for (const id of ids) {

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
 import { parseModel, type QualificationModel } from '../core/model.js';
-import type { PortalId, Store } from '../store/store.port.js';
+import type { ModelStore, PortalId } from '../store/store.port.js';
 
 export interface ActiveModel {
   model: QualificationModel;
@@ -18,7 +18,7 @@ export class ActiveModels {
   private readonly fallback = loadPreset(DEFAULT_PRESET);
 
   constructor(
-    private readonly store: Pick<Store, 'publishedModel'>,
+    private readonly store: { models: ModelStore },
     private readonly ttlMs = 5_000,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -27,7 +27,7 @@ export class ActiveModels {
     const hit = this.cache.get(portalId);
     const now = this.clock();
     if (hit && hit.until > now) return hit.value;
-    const record = await this.store.publishedModel(portalId);
+    const record = await this.store.models.published(portalId);
     let value: ActiveModel = { model: this.fallback, storedVersion: null };
     if (record) {
       const parsed = parseModel(record.model);

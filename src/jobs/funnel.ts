@@ -5,14 +5,14 @@
 import { type Economics, type FunnelReport, funnelReport } from '../core/funnel.js';
 import { parseModel } from '../core/model.js';
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
-import type { PortalId, Store } from '../store/store.port.js';
+import type { ContactStore, DecisionStore, ModelStore, PortalId, SlaStore } from '../store/store.port.js';
 
 /** The period a funnel covers when none is given: the last 28 days. */
 export const DEFAULT_FUNNEL_DAYS = 28;
 
 /** The funnel of the MQLs of [from, to); what became of them is read up to now, not only up to `to`. */
 export async function funnelFromStore(
-  store: Pick<Store, 'transitions' | 'salesDecisions' | 'slaTimers' | 'publishedModel'>,
+  store: { contacts: ContactStore; decisions: DecisionStore; sla: SlaStore; models: ModelStore },
   portalId: PortalId,
   from: number,
   to: number,
@@ -22,10 +22,10 @@ export async function funnelFromStore(
   // What became of the period's MQLs is read up to now, not only up to `to`.
   const until = Math.max(to, now) + 1;
   const [transitions, decisions, timers, published] = await Promise.all([
-    store.transitions(portalId, from, until),
-    store.salesDecisions(portalId, from, until),
-    store.slaTimers(portalId, from, until),
-    store.publishedModel(portalId),
+    store.contacts.transitions(portalId, from, until),
+    store.decisions.applied(portalId, from, until),
+    store.sla.startedBetween(portalId, from, until),
+    store.models.published(portalId),
   ]);
   const parsed = published ? parseModel(published.model) : null;
   const model = parsed?.success ? parsed.model : loadPreset(DEFAULT_PRESET);

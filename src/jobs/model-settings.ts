@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import { writtenValues } from '../hubspot/write-back.js';
 import type { ContactSnapshot, ModelVersionRecord, PortalId, Store } from '../store/store.port.js';
 import { type ActiveModels, withStoredVersion } from './active-model.js';
-import { signalHorizonDays } from './score-contacts.job.js';
+import { signalHorizonDays } from './scoring/score-contacts.job.js';
 import { DAY_MS } from '../core/intent.js';
 
 const PAGE = 1000;
@@ -58,7 +58,7 @@ export function requireValidModel(input: unknown): QualificationModel {
 }
 
 export async function activeModel(deps: SettingsDeps, portalId: PortalId) {
-  const record = await deps.store.publishedModel(portalId);
+  const record = await deps.store.models.published(portalId);
   const { model, storedVersion } = await deps.models.get(portalId);
   return {
     active: {
@@ -79,7 +79,7 @@ export async function listVersions(
   deps: SettingsDeps,
   portalId: PortalId,
 ): Promise<{ versions: VersionSummary[] }> {
-  const versions = await deps.store.modelVersions(portalId);
+  const versions = await deps.store.models.versions(portalId);
   return { versions: versions.map(summary).sort((a, b) => b.version - a.version) };
 }
 
@@ -90,7 +90,12 @@ export async function saveDraft(
   by: string,
 ): Promise<VersionSummary> {
   const model = requireValidModel(input);
-  const record = await deps.store.saveDraft(portalId, model as QualificationModelInput, by, deps.clock());
+  const record = await deps.store.models.saveDraft(
+    portalId,
+    model as QualificationModelInput,
+    by,
+    deps.clock(),
+  );
   return summary(record);
 }
 
@@ -104,8 +109,8 @@ async function forEachStoredContact(
   const since = deps.clock() - horizonDays * DAY_MS;
   let cursor: string | null = null;
   do {
-    const page = await deps.store.snapshots(portalId, cursor, PAGE);
-    const signals = await deps.store.signalsFor(
+    const page = await deps.store.contacts.snapshotPage(portalId, cursor, PAGE);
+    const signals = await deps.store.contacts.signalsFor(
       portalId,
       page.items.map((s) => s.contactId),
       since,
@@ -113,7 +118,11 @@ async function forEachStoredContact(
     for (const snapshot of page.items)
       visit(
         snapshot,
-        (signals.get(snapshot.contactId) ?? []).map((s) => ({ type: s.type, occurredAt: s.occurredAt })),
+        (signals.get(snapshot.contactId) ?? []).map((s) => ({
+          type: s.type,
+          occurredAt: s.occurredAt,
+          sourceId: s.idempotencyKey,
+        })),
       );
     cursor = page.next;
   } while (cursor);
@@ -149,7 +158,7 @@ export async function publishVersion(
   portalId: PortalId,
   request: { version: number; publishedBy: string; agreedBy?: string | null; note?: string | null },
 ): Promise<VersionSummary & { rescoreEnqueued: number }> {
-  const target = await deps.store.modelVersion(portalId, request.version);
+  const target = await deps.store.models.version(portalId, request.version);
   if (!target)
     throw new AppError('not_found', `Model version ${request.version} does not exist.`, [
       { path: '$.version', message: 'no such version' },
@@ -174,7 +183,7 @@ export async function publishVersion(
     if (JSON.stringify(before) !== JSON.stringify(after)) affected.push(snapshot.contactId);
   });
 
-  const published = await deps.store.publish(
+  const published = await deps.store.models.publish(
     portalId,
     request.version,
     { publishedBy: request.publishedBy, agreedBy: request.agreedBy ?? null, note: request.note ?? null },
@@ -182,7 +191,7 @@ export async function publishVersion(
   );
   deps.models.invalidate(portalId);
   for (let i = 0; i < affected.length; i += PAGE)
-    await deps.store.enqueue(
+    await deps.store.queue.enqueue(
       affected.slice(i, i + PAGE).map((contactId) => ({ portalId, contactId, reason: 'model-published' })),
     );
   if (affected.length > 0) deps.wakeWorker();

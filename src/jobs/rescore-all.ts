@@ -5,7 +5,7 @@
  */
 import type { CrmGateway } from '../hubspot/crm-gateway.js';
 import type { PortalId } from '../store/store.port.js';
-import { contactPropertiesFor, type ScoreDeps, scoreRecords } from './score-contacts.job.js';
+import { contactPropertiesFor, type ScoreDeps, scoreRecords } from './scoring/score-contacts.job.js';
 
 export interface RescoreProgress {
   listed: number;

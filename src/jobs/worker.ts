@@ -10,12 +10,23 @@
 import { randomUUID } from 'node:crypto';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import type { Logger } from '../logger.js';
-import type { ContactId, PortalId, Store, WorkItem } from '../store/store.port.js';
-import type { ScoreResult } from './score-contacts.job.js';
+import {
+  companyOfWorkKey,
+  type ContactId,
+  type PortalId,
+  type Store,
+  type WorkItem,
+} from '../store/store.port.js';
+import type { ScoreResult } from './scoring/score-contacts.job.js';
 
 export interface WorkerOptions {
   store: Store;
   score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
+  /**
+   * Fans company work out to the company's contacts (enqueues them). Without it, company work is
+   * parked as dead with a reason.
+   */
+  fanOut?: (portalId: PortalId, companyIds: readonly string[]) => Promise<void>;
   logger: Logger;
   clock?: () => number;
   /** Contacts per batch (≤ 100). */
@@ -29,6 +40,12 @@ export interface WorkerOptions {
   maxBackoffMs?: number;
   /** Idle wait between polls of an empty queue (an enqueue in this process wakes the worker at once). */
   pollMs?: number;
+  /**
+   * When fewer than a batch of items are due, how long to wait (real time) for more before taking
+   * them: HubSpot sends a burst as one request after another, and a batch taken too early costs an
+   * extra read and write. Work due for longer than this is taken at once. 0 turns it off.
+   */
+  fillWaitMs?: number;
   /** Batches processed at the same time (overlaps one batch's reads with another's writes). */
   concurrency?: number;
   id?: string;
@@ -48,7 +65,9 @@ export class Worker {
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
   private readonly held = new Set<WorkItem>();
-  private readonly o: Required<Omit<WorkerOptions, 'id'>>;
+  /** Since when (performance.now()) a partial batch has been waiting to fill; null: none waits. */
+  private fillingSince: number | null = null;
+  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut'>> & Pick<WorkerOptions, 'fanOut'>;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -60,6 +79,7 @@ export class Worker {
       baseBackoffMs: 1_000,
       maxBackoffMs: 10 * 60_000,
       pollMs: 500,
+      fillWaitMs: 300,
       concurrency: 2,
       ...options,
     };
@@ -89,7 +109,7 @@ export class Worker {
     clearTimeout(timer);
     if (timedOut && this.held.size > 0) {
       this.o.logger.warn({ items: this.held.size }, 'worker stop deadline passed: handing claimed work back');
-      await this.o.store.release([...this.held]);
+      await this.o.store.queue.release([...this.held]);
       this.held.clear();
     }
   }
@@ -111,14 +131,19 @@ export class Worker {
 
   /** Claims and processes one batch; returns how many items it claimed. */
   async runOnce(): Promise<number> {
-    const items = await this.o.store.claim(this.id, this.o.batchSize, this.o.leaseMs, this.o.clock());
+    const items = await this.o.store.queue.claim(this.id, this.o.batchSize, this.o.leaseMs, this.o.clock());
     if (items.length === 0) return 0;
     for (const item of items) this.held.add(item);
     try {
       this.stats.batches++;
       const byPortal = new Map<PortalId, WorkItem[]>();
       for (const item of items) byPortal.set(item.portalId, [...(byPortal.get(item.portalId) ?? []), item]);
-      for (const [portalId, group] of byPortal) await this.process(portalId, group);
+      for (const [portalId, group] of byPortal) {
+        const companies = group.filter((i) => companyOfWorkKey(i.contactId) !== null);
+        const contacts = group.filter((i) => companyOfWorkKey(i.contactId) === null);
+        if (companies.length > 0) await this.fanOut(portalId, companies);
+        if (contacts.length > 0) await this.process(portalId, contacts);
+      }
     } finally {
       for (const item of items) this.held.delete(item);
     }
@@ -138,18 +163,31 @@ export class Worker {
     }
     const rejected = new Map(result.rejected.map((r) => [r.id, r.message]));
     const done = items.filter((i) => !rejected.has(i.contactId));
-    await this.o.store.complete(done);
+    await this.o.store.queue.complete(done);
     this.stats.completed += done.length;
     for (const item of items) {
       const message = rejected.get(item.contactId);
       if (message === undefined) continue;
-      await this.o.store.fail(item, message, null, this.o.clock());
+      await this.o.store.queue.fail(item, message, null, this.o.clock());
       this.stats.dead++;
       this.o.logger.warn(
         { portalId, contactId: item.contactId, error: message },
         'HubSpot refused the write: parked as dead',
       );
     }
+  }
+
+  private async fanOut(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    const ids = items.map((i) => companyOfWorkKey(i.contactId)!);
+    try {
+      if (!this.o.fanOut) throw new Error('company work needs a fan-out, and this worker has none');
+      await this.o.fanOut(portalId, ids);
+    } catch (error) {
+      await this.retryOrPark(items, error);
+      return;
+    }
+    await this.o.store.queue.complete(items);
+    this.stats.completed += items.length;
   }
 
   private async retryOrPark(items: readonly WorkItem[], error: unknown): Promise<void> {
@@ -159,7 +197,7 @@ export class Worker {
     for (const item of items) {
       const attempts = item.attempts + 1;
       if (!transient || attempts >= this.o.maxAttempts) {
-        await this.o.store.fail(
+        await this.o.store.queue.fail(
           item,
           `${message} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`,
           null,
@@ -171,7 +209,7 @@ export class Worker {
       const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** item.attempts);
       const retryAfter =
         error instanceof HubSpotError && error.retryAfterMs !== null ? error.retryAfterMs : 0;
-      await this.o.store.fail(item, message, now + Math.max(backoff, retryAfter), now);
+      await this.o.store.queue.fail(item, message, now + Math.max(backoff, retryAfter), now);
       this.stats.retried++;
     }
     this.o.logger.warn(
@@ -184,6 +222,12 @@ export class Worker {
     while (this.running) {
       let n: number;
       try {
+        const wait = await this.fillWait();
+        if (wait > 0) {
+          // Not woken by each enqueue: a look per webhook request would slow the burst down.
+          await this.idle(wait, false);
+          continue;
+        }
         n = await this.runOnce();
       } catch (error) {
         // The store itself failed (disk full, connection lost): back off and try again.
@@ -195,7 +239,23 @@ export class Worker {
     }
   }
 
-  private idle(ms: number): Promise<void> {
+  /** How long to wait for a fuller batch before claiming (0: claim now). */
+  private async fillWait(): Promise<number> {
+    if (this.o.fillWaitMs <= 0) return 0;
+    const due = await this.o.store.queue.dueCount(this.o.clock(), this.o.batchSize);
+    if (due === 0 || due >= this.o.batchSize) {
+      this.fillingSince = null;
+      return 0;
+    }
+    const now = performance.now();
+    this.fillingSince ??= now;
+    const left = this.fillingSince + this.o.fillWaitMs - now;
+    if (left > 0) return Math.ceil(left);
+    this.fillingSince = null;
+    return 0;
+  }
+
+  private idle(ms: number, wakeable = true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -203,7 +263,7 @@ export class Worker {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      if (wakeable) this.sleepers.add(done);
     });
   }
 }

@@ -14,16 +14,20 @@ import {
 } from '../hubspot/payloads.js';
 import { qualifyOutputFields } from '../hubspot/write-back.js';
 import type { Logger } from '../logger.js';
-import type { ContactId, PortalId, Store } from '../store/store.port.js';
+import type {
+  CallbackStore,
+  ContactId,
+  ContactStore,
+  DecisionStore,
+  PortalId,
+  WorkQueue,
+} from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
-import type { ScoreResult } from './score-contacts.job.js';
-import { asDecisionOutcome, type DecisionOutcome, salesDecisionOutputs } from './sales-decisions.js';
+import type { ScoreResult } from './scoring/score-contacts.job.js';
+import { asDecisionOutcome, type DecisionOutcome, salesDecisionOutputs } from './feedback/sales-decisions.js';
 
 export interface ActionDeps {
-  store: Pick<
-    Store,
-    'recordSignal' | 'addPendingCallback' | 'enqueue' | 'requestSalesDecision' | 'salesDecision'
-  >;
+  store: { contacts: ContactStore; callbacks: CallbackStore; queue: WorkQueue; decisions: DecisionStore };
   models: ActiveModels;
   score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
   /** Called after work was enqueued in this process. */
@@ -79,7 +83,7 @@ async function scoreOrBlock(
     scoring.catch((late: unknown) =>
       deps.logger.debug({ err: late, action }, 'late action result discarded'),
     );
-    await deps.store.addPendingCallback({
+    await deps.store.callbacks.add({
       callbackId: execution.callbackId,
       portalId,
       contactId,
@@ -87,7 +91,7 @@ async function scoreOrBlock(
       createdAt: deps.clock(),
       completedAt: null,
     });
-    await deps.store.enqueue([
+    await deps.store.queue.enqueue([
       { portalId, contactId, reason: action === 'qualify' ? 'workflow-action' : action },
     ]);
     deps.wakeWorker();
@@ -158,7 +162,7 @@ export async function recordIntentSignal(
       { path: '$.inputFields.occurred_at', message: 'must not be in the future' },
     ]);
 
-  const { created } = await deps.store.recordSignal(
+  const { created } = await deps.store.contacts.recordSignal(
     {
       portalId,
       contactId,
@@ -234,11 +238,11 @@ export async function salesDecision(deps: ActionDeps, execution: ActionExecution
   }
 
   const key = `callback:${execution.callbackId}`;
-  const existing = await deps.store.salesDecision(portalId, key);
+  const existing = await deps.store.decisions.get(portalId, key);
   const settled = existing && existing.status !== 'pending' ? asDecisionOutcome(existing.outcome) : null;
   if (settled) return { outputFields: { ...salesDecisionOutputs(settled), hs_execution_state: 'SUCCESS' } };
   if (!existing)
-    await deps.store.requestSalesDecision({
+    await deps.store.decisions.request({
       portalId,
       contactId,
       decision: input.decision,

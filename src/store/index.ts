@@ -9,7 +9,7 @@
 import type { StoreLogger } from './backend.js';
 import { runMigrations } from './migrate.js';
 import { openBackend, type OpenStoreConfig } from './open.js';
-import { SqlStore } from './sql-store.js';
+import { SqlStore } from './sql/sql-store.js';
 import type { Store } from './store.port.js';
 
 export * from './store.port.js';

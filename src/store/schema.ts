@@ -85,6 +85,8 @@ export interface EvaluationsTable {
   /** JSON array of strings. */
   explanation: string;
   evaluated_at: number;
+  /** 0004: when the written values next change on their own; null: never (or not known). */
+  next_change_at: number | null;
 }
 
 export interface TransitionsTable {

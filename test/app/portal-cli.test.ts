@@ -76,13 +76,38 @@ describe('portal commands', () => {
     expect(again.lines.at(-1)).toMatch(/: 0 written, 0 refused by HubSpot$/);
   });
 
+  it('rescore --stale lists nothing after a rescore, and names a contact whose new signal was not scored yet', async () => {
+    stack = await startStack({ contacts: 20 });
+    useStackEnv(stack);
+    expect(await runCli(['rescore', '--all', '--portal', stack.portalId], capture())).toBe(0);
+    const clean = capture();
+    expect(await runCli(['rescore', '--stale', '--portal', stack.portalId], clean)).toBe(0);
+    expect(clean.lines.at(-1)).toBe(`0 stale contacts in portal ${stack.portalId}`);
+
+    const [snapshot] = (await stack.service.store.contacts.snapshotPage(stack.portalId, null, 1)).items;
+    await stack.service.store.contacts.recordSignal({
+      portalId: stack.portalId,
+      contactId: snapshot!.contactId,
+      type: 'trial_started',
+      occurredAt: Date.now() - 60_000,
+      source: 'test',
+      idempotencyKey: 'stale-1',
+      recordedAt: Date.now(),
+    });
+    const stale = capture();
+    expect(await runCli(['rescore', '--stale', '--portal', stack.portalId], stale)).toBe(1);
+    expect(stale.lines).toHaveLength(2);
+    expect(stale.lines[0]).toMatch(new RegExp(`^${snapshot!.contactId}\tintent \\d+ → \\d+`));
+    expect(stale.lines[1]).toBe(`1 stale contact in portal ${stack.portalId}`);
+  });
+
   it('dead-letters lists parked work with its reason, and --replay queues it again', async () => {
     stack = await startStack({ contacts: 1 });
     useStackEnv(stack);
     const store = stack.service.store;
-    await store.enqueue([{ portalId: stack.portalId, contactId: '999', reason: 'webhook' }]);
-    const [item] = await store.claim('w', 1, 60_000, Date.now());
-    await store.fail(
+    await store.queue.enqueue([{ portalId: stack.portalId, contactId: '999', reason: 'webhook' }]);
+    const [item] = await store.queue.claim('w', 1, 60_000, Date.now());
+    await store.queue.fail(
       item!,
       'contacts.batch.update: HubSpot refused the request (400: Property values were not valid)',
       null,
@@ -98,7 +123,7 @@ describe('portal commands', () => {
 
     const replay = capture();
     expect(await runCli(['dead-letters', '--replay', id!], replay)).toBe(0);
-    expect(await store.queueStats()).toMatchObject({ pending: 1, dead: 0 });
+    expect(await store.queue.stats()).toMatchObject({ pending: 1, dead: 0 });
   });
 
   it('migrate reports the database is up to date once migrated', async () => {

@@ -14,7 +14,7 @@ describe('when the store cannot write (disk full, connection lost)', () => {
     stack = await startStack({ contacts: 2 });
     // The store's own tests show a full disk or a lost connection surfaces as this error.
     const store = stack.service.store;
-    store.acceptEvents = () =>
+    store.events.accept = () =>
       Promise.reject(
         new StoreUnavailableError(
           'SQLite is unavailable: disk full (SQLITE_FULL); acceptEvents was not done',

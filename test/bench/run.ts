@@ -11,7 +11,13 @@
  */
 import { parseArgs } from 'node:util';
 import { coreBenchmark } from './core-bench.js';
-import { burstBenchmark, previewBenchmark, rescoreBenchmark } from './service-bench.js';
+import {
+  burstBenchmark,
+  decayRescoreBenchmark,
+  liveBurstBenchmark,
+  previewBenchmark,
+  rescoreBenchmark,
+} from './service-bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +59,23 @@ if (sections.has('service')) {
   say(`  naive             ${burst.burst_naive_calls} calls (a read and a write per event)`);
   say(
     `  time              ${burst.burst_webhooks_accepted_ms} ms to accept all batches, ${burst.burst_seconds} s until every contact was written`,
+  );
+  const live = await liveBurstBenchmark();
+  Object.assign(figures, live);
+  say(`the same burst as HubSpot sends it (one request after another) to a running worker`);
+  say(
+    `  HubSpot calls     ${live.burst_live_hubspot_calls} = ${live.burst_live_contact_reads} contact reads + ${live.burst_live_company_reads} company reads + ${live.burst_live_writes} writes; bound ${live.burst_live_call_bound} → ratio ${live.burst_live_ratio_to_bound} (target ≤ 1.2)`,
+  );
+  say(
+    `  time              ${live.burst_live_webhooks_accepted_ms} ms to accept all batches, ${live.burst_live_seconds} s until the queue was empty`,
+  );
+  const decay = await decayRescoreBenchmark();
+  Object.assign(figures, decay);
+  say(
+    `scheduled rescoring: ${decay.decay_rescore_contacts} MQLs whose signals fade below the bar at staggered moments, no events`,
+  );
+  say(
+    `  ${decay.decay_rescore_changed} of ${decay.decay_rescore_were_mql} rewritten; lag from the moment to HubSpot: p50 ${decay.decay_rescore_lag_p50_ms} ms, p95 ${decay.decay_rescore_lag_p95_ms} ms, max ${decay.decay_rescore_lag_max_ms} ms (target p95 ≤ 10 s)`,
   );
   const rescore = await rescoreBenchmark();
   Object.assign(figures, rescore);

@@ -25,7 +25,7 @@ import {
   SalesDecisionInputSchema,
 } from '../../src/hubspot/payloads.js';
 import { isOwnProperty, LQ_PROPERTIES, qualifyOutputFields } from '../../src/hubspot/write-back.js';
-import { salesDecisionOutputs } from '../../src/jobs/sales-decisions.js';
+import { salesDecisionOutputs } from '../../src/jobs/feedback/sales-decisions.js';
 import { checkProject } from '../../scripts/hubspot-app-configure.js';
 import { main as subscriptionsMain } from '../../scripts/hubspot-app-subscriptions.js';
 import { captureIo, FILES, PROJECT_DIR, readComponent, SOURCE_DIR } from './helpers.js';

@@ -19,7 +19,7 @@ describe('workflow action: Qualify contact', () => {
     const execution = await stack.execute(ACTIONS.qualify.path, { contactId: id });
     expect(execution.status).toBe(200);
     expect(execution.state).toBe('SUCCESS');
-    const stored = (await stack.service.store.latestEvaluations(stack.portalId, [id])).get(id)!;
+    const stored = (await stack.service.store.contacts.latestEvaluations(stack.portalId, [id])).get(id)!;
     expect(execution.outputFields).toEqual({
       hs_execution_state: 'SUCCESS',
       fit_score: stored.fitScore,
@@ -92,7 +92,7 @@ describe('workflow action: Record intent signal', () => {
       signal_type: 'demo_requested',
       duplicate: true,
     });
-    const signals = await stack.service.store.signalsFor(stack.portalId, [id], 0);
+    const signals = await stack.service.store.contacts.signalsFor(stack.portalId, [id], 0);
     expect(signals.get(id)).toHaveLength(1);
     await stack.service.worker.drain();
     const explanation = stack.sandbox.state.get('contacts', id)!.properties.lq_explanation ?? '';
@@ -134,7 +134,7 @@ describe('workflow action: Record intent signal', () => {
         error: 'invalid_input',
         problems: [{ path, message }],
       });
-      expect((await stack.service.store.queueStats()).pending).toBe(0);
+      expect((await stack.service.store.queue.stats()).pending).toBe(0);
     },
   );
 

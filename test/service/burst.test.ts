@@ -44,7 +44,7 @@ describe('a burst of 10,000 webhook events over 1,000 contacts', () => {
     expect(report.failed).toBe(0);
     await stack.service.worker.drain();
 
-    const stored = await stack.service.store.latestEvaluations(stack.portalId, ids);
+    const stored = await stack.service.store.contacts.latestEvaluations(stack.portalId, ids);
     expect(stored.size).toBe(1000);
     for (const id of ids)
       expect(stack.sandbox.state.get('contacts', id)!.properties.lq_qualification).toBe(
@@ -97,11 +97,11 @@ describe('a burst of 10,000 webhook events over 1,000 contacts', () => {
     await stack.deliver(burst(stack.sandbox, ids, 3_000));
     await stack.service.worker.drain();
     // Retried work is due again after its backoff: keep draining until the queue is empty.
-    for (let i = 0; i < 200 && (await stack.service.store.queueStats()).pending > 0; i++) {
+    for (let i = 0; i < 200 && (await stack.service.store.queue.stats()).pending > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       await stack.service.worker.drain();
     }
-    expect(await stack.service.store.queueStats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
+    expect(await stack.service.store.queue.stats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
     expect(stack.sandbox.stats.snapshot().byStatus['429']).toBeGreaterThan(0);
     // Same scores, qualifications and stages (explanations carry dates, which match on the same day).
     expect(finalState(stack.sandbox, ids)).toEqual(expected);

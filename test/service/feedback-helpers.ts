@@ -70,8 +70,8 @@ export async function publishRouting(
   } as QualificationModelInput;
   if (feedback) model.feedback = feedback;
   const now = Date.now();
-  const draft = await store.saveDraft(stack.portalId, model, 'marketing-ops', now);
-  await store.publish(
+  const draft = await store.models.saveDraft(stack.portalId, model, 'marketing-ops', now);
+  await store.models.publish(
     stack.portalId,
     draft.version,
     { publishedBy: 'marketing-ops', agreedBy: 'sales' },
@@ -129,7 +129,7 @@ export async function recordSignals(
 ): Promise<void> {
   const now = stack.clock.now();
   for (const [type, hoursAgo] of Object.entries(signals))
-    await stack.service.store.recordSignal(
+    await stack.service.store.contacts.recordSignal(
       {
         portalId: stack.portalId,
         contactId,

@@ -63,11 +63,11 @@ describe('routing a new MQL', () => {
     // One batch create for the three tasks.
     expect(stack.calls('tasks.batch.create')).toBe(1);
 
-    const timers = await stack.service.store.slaTimersFor(stack.portalId, ids);
+    const timers = await stack.service.store.sla.timersOf(stack.portalId, ids);
     expect(timers.map((t) => [t.kind, t.dueAt, t.closedAt])).toEqual(
       ids.map(() => ['acceptance', now + 48 * HOUR, null]),
     );
-    const lifecycle = (await stack.service.store.transitions(stack.portalId, now, now + 1)).filter(
+    const lifecycle = (await stack.service.store.contacts.transitions(stack.portalId, now, now + 1)).filter(
       (t) => t.kind === 'lifecycle' && t.contactId === ids[0],
     );
     expect(lifecycle).toMatchObject([
@@ -115,7 +115,7 @@ describe('routing a new MQL', () => {
     expect(tasksOf(stack, demo)).toMatchObject([
       { hubspot_owner_id: OWNERS.david, hs_timestamp: iso(now + 24 * HOUR) },
     ]);
-    const routes = await stack.service.store.routesFor(stack.portalId, [customer, demo]);
+    const routes = await stack.service.store.routes.routesOf(stack.portalId, [customer, demo]);
     expect(routes.get(customer)).toMatchObject({ ownerSource: 'account-owner', followUpSlaHours: 4 });
     expect(routes.get(demo)).toMatchObject({ ownerSource: 'contact-owner' });
   });
@@ -130,11 +130,11 @@ describe('routing a new MQL', () => {
     expect(contact(stack, id).hubspot_owner_id).toBeUndefined();
     expect(tasksOf(stack, id)).toEqual([]);
     expect(stack.calls('tasks.batch.create')).toBe(0);
-    expect((await stack.service.store.routesFor(stack.portalId, [id])).get(id)).toMatchObject({
+    expect((await stack.service.store.routes.routesOf(stack.portalId, [id])).get(id)).toMatchObject({
       ownerId: null,
       ownerSource: 'none',
     });
-    expect(await stack.service.store.slaTimersFor(stack.portalId, [id])).toHaveLength(1);
+    expect(await stack.service.store.sla.timersOf(stack.portalId, [id])).toHaveLength(1);
   });
 
   it('when 150 contacts become MQLs at once, then routing rides on the scoring write and adds one task batch per 100', async () => {
@@ -168,6 +168,74 @@ describe('routing a new MQL', () => {
   });
 });
 
+describe('MQL state rules', () => {
+  it('when an MQL falls below the bar before sales answers, then it reads nurture, keeps its stage and lead status, and its acceptance timer is cancelled, not breached; crossing the bar again routes it afresh', async () => {
+    stack = await startFeedbackStack();
+    const id = await makeContact(stack, {
+      name: 'Fleur Fade',
+      signals: { trial_started: 1, pricing_page_viewed: 1 },
+    });
+    await stack.service.worker.drain();
+    expect(contact(stack, id)).toMatchObject({ lq_qualification: 'mql', hs_lead_status: 'NEW' });
+
+    // 70 days later both signals have faded far below the bar; the scheduled rescore is due.
+    stack.clock.advance(70 * 24 * HOUR);
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id)).toMatchObject({
+      lq_qualification: 'nurture',
+      lifecyclestage: 'marketingqualifiedlead',
+      hs_lead_status: 'NEW',
+    });
+    const [timer] = await stack.service.store.sla.timersOf(stack.portalId, [id]);
+    expect(timer).toMatchObject({ kind: 'acceptance', outcome: 'cancelled' });
+    expect(await stack.service.store.sla.claimBreaches(stack.clock.now(), 10, 60_000)).toEqual([]);
+
+    await recordSignals(stack, id, { trial_started: 1, demo_requested: 1 });
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id).lq_qualification).toBe('mql');
+    expect(tasksOf(stack, id)).toHaveLength(2);
+    const [again] = await stack.service.store.sla.timersOf(stack.portalId, [id]);
+    expect(again).toMatchObject({ kind: 'acceptance', closedAt: null });
+  });
+
+  it('when contacts were MQLs before the app was installed, then their first scoring routes them, with a task and an acceptance timer', async () => {
+    stack = await startFeedbackStack();
+    const id = await makeContact(stack, {
+      name: 'Oud Mql',
+      signals: NEW_BUSINESS_INTENT,
+      properties: { lifecyclestage: 'marketingqualifiedlead', hs_lead_status: 'OPEN' },
+    });
+
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id)).toMatchObject({ lq_qualification: 'mql', lq_route: 'new-business' });
+    expect(tasksOf(stack, id)).toHaveLength(1);
+    expect(await stack.service.store.sla.timersOf(stack.portalId, [id])).toMatchObject([
+      { kind: 'acceptance', closedAt: null },
+    ]);
+  });
+
+  it('when sales returns an existing customer routed on the installed-base route, then it reads nurture until a new signal, though its stage stays customer', async () => {
+    stack = await startFeedbackStack();
+    const id = await makeContact(stack, {
+      name: 'Klaas Klant',
+      signals: { pricing_page_viewed: 5 },
+      properties: { lifecyclestage: 'customer' },
+      company: { lifecyclestage: 'customer', hubspot_owner_id: OWNERS.eva },
+    });
+    await stack.service.worker.drain();
+    expect(contact(stack, id).lq_qualification).toBe('mql');
+
+    expect((await decide(stack, id, { decision: 'return', reason: 'no_budget' })).status).toBe(200);
+    await stack.service.worker.drain();
+
+    expect(contact(stack, id)).toMatchObject({ lifecyclestage: 'customer', lq_qualification: 'nurture' });
+    expect(contact(stack, id).lq_explanation).toContain('returned by sales');
+  });
+});
+
 describe('sales decisions from the workflow action', () => {
   it('when sales accepts an MQL, then it becomes SQL, the acceptance timer is met and the follow-up timer runs; a retry changes nothing', async () => {
     stack = await startFeedbackStack();
@@ -194,12 +262,16 @@ describe('sales decisions from the workflow action', () => {
       lq_sales_decision: 'accepted',
       lq_highest_stage: 'salesqualifiedlead',
     });
-    const timers = await stack.service.store.slaTimersFor(stack.portalId, [id]);
+    const timers = await stack.service.store.sla.timersOf(stack.portalId, [id]);
     expect(timers.map((t) => [t.kind, t.outcome, t.dueAt])).toEqual([
       ['acceptance', 'met', decidedAt - 3 * HOUR + 48 * HOUR],
       ['follow_up', null, decidedAt + 24 * HOUR],
     ]);
-    const transitions = await stack.service.store.transitions(stack.portalId, decidedAt, decidedAt + 1);
+    const transitions = await stack.service.store.contacts.transitions(
+      stack.portalId,
+      decidedAt,
+      decidedAt + 1,
+    );
     expect(transitions.map((t) => [t.kind, t.from, t.to, t.cause])).toEqual([
       ['sales_decision', 'marketingqualifiedlead', 'accept', 'sales:accept'],
       ['lifecycle', 'marketingqualifiedlead', 'salesqualifiedlead', 'sales:accept'],
@@ -209,9 +281,9 @@ describe('sales decisions from the workflow action', () => {
       owner: OWNERS.anna,
       reason: null,
     });
-    expect(await stack.service.store.salesDecisions(stack.portalId, decidedAt, decidedAt + 1)).toHaveLength(
-      1,
-    );
+    expect(
+      await stack.service.store.decisions.applied(stack.portalId, decidedAt, decidedAt + 1),
+    ).toHaveLength(1);
   });
 
   it('when sales returns an MQL for wrong timing, then it is recycled (stage cleared, then lead), gets BAD_TIMING and the remind-me track, and the high-water mark stays MQL', async () => {
@@ -243,7 +315,11 @@ describe('sales decisions from the workflow action', () => {
     // HubSpot's order: the stage is cleared in one request, then set back in the next.
     expect(stack.sandbox.queuedEvents().map((e) => e.propertyValue)).toEqual(['', 'lead']);
     expect(stack.calls('contacts.batch.update')).toBe(2);
-    const transitions = await stack.service.store.transitions(stack.portalId, decidedAt, decidedAt + 1);
+    const transitions = await stack.service.store.contacts.transitions(
+      stack.portalId,
+      decidedAt,
+      decidedAt + 1,
+    );
     expect(transitions.map((t) => [t.kind, t.from, t.to])).toEqual([
       ['qualification', 'mql', 'nurture'],
       ['sales_decision', 'marketingqualifiedlead', 'return'],
@@ -255,7 +331,7 @@ describe('sales decisions from the workflow action', () => {
       track: 'remind_me',
       highWater: 'marketingqualifiedlead',
     });
-    expect((await stack.service.store.slaTimersFor(stack.portalId, [id]))[0]?.outcome).toBe('met');
+    expect((await stack.service.store.sla.timersOf(stack.portalId, [id]))[0]?.outcome).toBe('met');
   });
 
   it('when a returned lead is scored again with nothing new, then it stays recycled; a new signal makes it an MQL again, routed afresh', async () => {
@@ -266,7 +342,7 @@ describe('sales decisions from the workflow action', () => {
     expect(contact(stack, id)).toMatchObject({ lifecyclestage: 'lead', lq_renurture_track: 'roi' });
 
     stack.clock.advance(HOUR);
-    await stack.service.store.enqueue([{ portalId: stack.portalId, contactId: id, reason: 'test' }]);
+    await stack.service.store.queue.enqueue([{ portalId: stack.portalId, contactId: id, reason: 'test' }]);
     await stack.service.worker.drain();
     expect(contact(stack, id)).toMatchObject({ lifecyclestage: 'lead', lq_qualification: 'nurture' });
 
@@ -305,9 +381,9 @@ describe('sales decisions from the workflow action', () => {
       renurture_track: '',
       explanation: 'accepted: MQL → SQL',
     });
-    expect(await stack.service.store.salesDecisions(stack.portalId, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(
-      1,
-    );
+    expect(
+      await stack.service.store.decisions.applied(stack.portalId, 0, Number.MAX_SAFE_INTEGER),
+    ).toHaveLength(1);
   });
 
   it('when sales returns a lead for no interest, then the model’s negative signal is added and its intent drops', async () => {
@@ -317,7 +393,7 @@ describe('sales decisions from the workflow action', () => {
 
     await decide(stack, id, { decision: 'return', reason: 'no_interest', note: 'Bought a competitor' });
 
-    const signals = (await stack.service.store.signalsFor(stack.portalId, [id], 0)).get(id)!;
+    const signals = (await stack.service.store.contacts.signalsFor(stack.portalId, [id], 0)).get(id)!;
     expect(signals.map((s) => [s.type, s.source])).toContainEqual(['sales_no_interest', 'sales-decision']);
     expect(contact(stack, id)).toMatchObject({
       lq_intent_score: '10',
@@ -342,7 +418,9 @@ describe('sales decisions from the workflow action', () => {
       explanation: 'the contact is at "lead", not an MQL awaiting a decision: nothing changes',
     });
     expect(contact(stack, id).lq_sales_decision).toBeUndefined();
-    expect(await stack.service.store.salesDecisions(stack.portalId, 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    expect(await stack.service.store.decisions.applied(stack.portalId, 0, Number.MAX_SAFE_INTEGER)).toEqual(
+      [],
+    );
   });
 
   it.each([
@@ -380,7 +458,7 @@ describe('sales decisions from the workflow action', () => {
       error: 'invalid_input',
       problems: [{ path, message }],
     });
-    expect(await stack.service.store.pendingSalesDecisions(stack.portalId, [id])).toEqual([]);
+    expect(await stack.service.store.decisions.pending(stack.portalId, [id])).toEqual([]);
   });
 
   it('serves the model’s lost reasons as the reason options, with what each does', async () => {
@@ -435,7 +513,7 @@ describe('sales decisions from what people set in HubSpot', () => {
       lq_lost_reason: 'wrong_timing',
       lq_renurture_track: 'remind_me',
     });
-    const decisions = await stack.service.store.salesDecisions(stack.portalId, 0, Number.MAX_SAFE_INTEGER);
+    const decisions = await stack.service.store.decisions.applied(stack.portalId, 0, Number.MAX_SAFE_INTEGER);
     expect(decisions).toMatchObject([
       { decision: 'return', reason: 'wrong_timing', decidedBy: 'hubspot:CRM_UI:userId:9000001' },
     ]);
@@ -450,16 +528,18 @@ describe('sales decisions from what people set in HubSpot', () => {
     expect(echoes.map((e) => `${e.propertyName}=${e.propertyValue}`)).toEqual(
       expect.arrayContaining(['hs_lead_status=NEW', 'hs_lead_status=UNQUALIFIED', 'lifecyclestage=lead']),
     );
-    const before = await stack.service.store.transitions(stack.portalId, 0, Number.MAX_SAFE_INTEGER);
+    const before = await stack.service.store.contacts.transitions(stack.portalId, 0, Number.MAX_SAFE_INTEGER);
 
     await stack.deliver([...echoes]);
     await stack.service.worker.drain();
 
-    expect(await stack.service.store.pendingSalesDecisions(stack.portalId, [id])).toEqual([]);
-    expect(await stack.service.store.salesDecisions(stack.portalId, 0, Number.MAX_SAFE_INTEGER)).toHaveLength(
-      1,
-    );
-    expect(await stack.service.store.transitions(stack.portalId, 0, Number.MAX_SAFE_INTEGER)).toEqual(before);
+    expect(await stack.service.store.decisions.pending(stack.portalId, [id])).toEqual([]);
+    expect(
+      await stack.service.store.decisions.applied(stack.portalId, 0, Number.MAX_SAFE_INTEGER),
+    ).toHaveLength(1);
+    expect(
+      await stack.service.store.contacts.transitions(stack.portalId, 0, Number.MAX_SAFE_INTEGER),
+    ).toEqual(before);
   });
 
   it('when a person moves a contact on to opportunity, then the funnel gets a lifecycle transition caused by HubSpot, with the high-water mark', async () => {
@@ -478,7 +558,7 @@ describe('sales decisions from what people set in HubSpot', () => {
       }),
     ]);
 
-    const transitions = await stack.service.store.transitions(stack.portalId, at, at + 1);
+    const transitions = await stack.service.store.contacts.transitions(stack.portalId, at, at + 1);
     expect(transitions).toMatchObject([
       {
         kind: 'lifecycle',
@@ -510,7 +590,7 @@ describe('sales decisions from what people set in HubSpot', () => {
     ]);
     await stack.service.worker.drain();
 
-    const timers = await stack.service.store.slaTimersFor(stack.portalId, [id]);
+    const timers = await stack.service.store.sla.timersOf(stack.portalId, [id]);
     expect(timers.map((t) => [t.kind, t.outcome])).toEqual([
       ['acceptance', 'met'],
       ['follow_up', null],

@@ -65,7 +65,7 @@ describe('SLA timers', () => {
       },
     ]);
     expect(escalations(stack, id)[0]!.hs_task_body).toContain(`to owner ${OWNERS.anna}`);
-    expect((await stack.service.store.slaTimersFor(stack.portalId, [id]))[0]).toMatchObject({
+    expect((await stack.service.store.sla.timersOf(stack.portalId, [id]))[0]).toMatchObject({
       outcome: 'breached',
       closedAt: breachedAt,
     });
@@ -103,7 +103,7 @@ describe('SLA timers', () => {
     expect(escalations(stack, late)[0]?.hs_task_subject).toBe(
       'SLA breached: Laat Bellen not followed up within 24 h',
     );
-    const timers = await stack.service.store.slaTimersFor(stack.portalId, [onTime]);
+    const timers = await stack.service.store.sla.timersOf(stack.portalId, [onTime]);
     expect(timers.map((t) => [t.kind, t.outcome])).toEqual([
       ['acceptance', 'met'],
       ['follow_up', 'met'],
@@ -180,7 +180,7 @@ describe('the weekly returned-leads report', () => {
 
     expect(round).toMatchObject({ reports: 1 });
     expect(again).toMatchObject({ reports: 0 });
-    const [stored] = await stack.service.store.weeklyReports(stack.portalId);
+    const [stored] = await stack.service.store.reports.weekly(stack.portalId);
     expect(stored).toMatchObject({
       weekStart: monday,
       weekEnd: monday + 7 * DAY,
@@ -229,6 +229,6 @@ describe('the weekly returned-leads report', () => {
 
     expect(await restarted.scheduler.runOnce()).toMatchObject({ reports: 0 });
     expect(stack.sandbox.state.count('tasks')).toBe(tasks);
-    expect(await restarted.store.weeklyReports(stack.portalId)).toHaveLength(1);
+    expect(await restarted.store.reports.weekly(stack.portalId)).toHaveLength(1);
   });
 });

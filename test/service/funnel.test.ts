@@ -19,7 +19,7 @@ async function seedHistory(s: Stack) {
   for (let i = 0; i < 10; i++) {
     const contactId = `f${i}`;
     const at = t0 + i * 60_000;
-    await store.recordTransitions([
+    await store.contacts.recordTransitions([
       {
         portalId: s.portalId,
         contactId,
@@ -33,7 +33,7 @@ async function seedHistory(s: Stack) {
       },
     ]);
     if (i < 3)
-      await store.recordSalesDecision({
+      await store.decisions.record({
         portalId: s.portalId,
         contactId,
         decision: 'accept',
@@ -44,7 +44,7 @@ async function seedHistory(s: Stack) {
         idempotencyKey: `d${i}`,
       });
     else if (i < 8)
-      await store.recordSalesDecision({
+      await store.decisions.record({
         portalId: s.portalId,
         contactId,
         decision: 'return',
@@ -55,7 +55,7 @@ async function seedHistory(s: Stack) {
         idempotencyKey: `d${i}`,
       });
   }
-  await store.recordTransitions([
+  await store.contacts.recordTransitions([
     {
       portalId: s.portalId,
       contactId: 'f0',

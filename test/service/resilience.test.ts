@@ -26,7 +26,7 @@ describe('no loops', () => {
     await stack.deliver([...echoes]);
     await stack.service.worker.drain();
     expect(stack.calls('contacts.batch.update')).toBe(writes);
-    expect((await stack.service.store.queueStats()).pending).toBe(0);
+    expect((await stack.service.store.queue.stats()).pending).toBe(0);
   });
 });
 
@@ -43,7 +43,7 @@ describe('restarts', () => {
       const ids = stack.sandbox.data!.contacts.map((c) => c.id);
       await stack.deliver(ids.map((id) => stack!.sandbox.events.creation({ objectId: id })));
       // Claim one batch and "crash" before settling it: the claim is simply never completed.
-      const claimed = await stack.service.store.claim('doomed-worker', 100, 200, Date.now());
+      const claimed = await stack.service.store.queue.claim('doomed-worker', 100, 200, Date.now());
       expect(claimed).toHaveLength(100);
       const sandbox = stack.sandbox;
       await stack.service.close();
@@ -70,8 +70,8 @@ describe('restarts', () => {
         await service.worker.drain(); // 150 free items now
         await new Promise((resolve) => setTimeout(resolve, 250)); // the doomed lease runs out
         await service.worker.drain();
-        expect(await service.store.queueStats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
-        const stored = await service.store.latestEvaluations(String(sandbox.portalId), ids);
+        expect(await service.store.queue.stats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
+        const stored = await service.store.contacts.latestEvaluations(String(sandbox.portalId), ids);
         expect(stored.size).toBe(250);
         for (const id of ids)
           expect(sandbox.state.get('contacts', id)!.properties.lq_qualification).toBe(

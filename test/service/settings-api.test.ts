@@ -53,7 +53,7 @@ async function scoreAll(s: Stack, signalsPerContact = 2) {
   const ids = s.sandbox.data!.contacts.map((c) => c.id);
   for (const [i, id] of ids.entries())
     for (let k = 0; k < signalsPerContact; k++)
-      await s.service.store.recordSignal(
+      await s.service.store.contacts.recordSignal(
         {
           portalId: s.portalId,
           contactId: id,
@@ -108,7 +108,7 @@ describe('settings API', () => {
   it('previews a draft against the stored contacts, publishes it (rescoring what changes), and rolls back', async () => {
     stack = await startStack({ contacts: 60 });
     const ids = await scoreAll(stack);
-    const before = await stack.service.store.latestEvaluations(stack.portalId, ids);
+    const before = await stack.service.store.contacts.latestEvaluations(stack.portalId, ids);
     const mqlBefore = [...before.values()].filter((e) => e.qualification === 'mql').length;
 
     const lower = modelWithIntentBar(20);
@@ -139,7 +139,7 @@ describe('settings API', () => {
     });
     expect(published.json.rescoreEnqueued).toBeGreaterThanOrEqual(preview.json.mqlIn);
     await stack.service.worker.drain();
-    const after = await stack.service.store.latestEvaluations(stack.portalId, ids);
+    const after = await stack.service.store.contacts.latestEvaluations(stack.portalId, ids);
     expect([...after.values()].filter((e) => e.qualification === 'mql').length).toBe(preview.json.after.mql);
     const newMql = preview.json.sample[0].contactId;
     expect(stack.sandbox.state.get('contacts', newMql)!.properties.lq_model_version).toBe(
@@ -160,7 +160,7 @@ describe('settings API', () => {
       [2, 'archived'],
       [1, 'published'],
     ]);
-    const back = await stack.service.store.latestEvaluations(stack.portalId, ids);
+    const back = await stack.service.store.contacts.latestEvaluations(stack.portalId, ids);
     expect([...back.values()].filter((e) => e.qualification === 'mql').length).toBe(preview.json.after.mql);
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { evaluate, loadPreset } from '../../src/core/index.js';
 import { hubSpotSignatureHeaders } from '../../src/hubspot/signature.js';
 import { writtenValues } from '../../src/hubspot/write-back.js';
-import { contactPropertiesFor } from '../../src/jobs/score-contacts.job.js';
+import { contactPropertiesFor } from '../../src/jobs/scoring/score-contacts.job.js';
 import { PUBLIC, SECRET, type Stack, startStack } from './helpers.js';
 
 let stack: Stack | undefined;
@@ -42,7 +42,7 @@ describe('webhook signatures', () => {
     const body = JSON.stringify([stack.sandbox.events.creation({ objectId: id! })]);
     const response = await post(stack, body, signedRequest(body));
     expect(response).toEqual({ status: 200, json: { accepted: 1, duplicates: 0, enqueued: 1 } });
-    expect((await stack.service.store.queueStats()).pending).toBe(1);
+    expect((await stack.service.store.queue.stats()).pending).toBe(1);
   });
 
   it.each([
@@ -91,7 +91,7 @@ describe('webhook signatures', () => {
         error: 'invalid_signature',
         message: expect.stringContaining(code),
       });
-      expect(await stack.service.store.queueStats()).toMatchObject({ pending: 0, claimed: 0 });
+      expect(await stack.service.store.queue.stats()).toMatchObject({ pending: 0, claimed: 0 });
       expect(stack.service.metrics.signatureFailures.get({ reason: code })).toBe(1);
     },
   );
@@ -116,7 +116,7 @@ describe('webhook signatures', () => {
       error: 'invalid_input',
       problems: [{ path: '$[0].occurredAt', message: 'must be epoch milliseconds' }],
     });
-    expect((await stack.service.store.queueStats()).pending).toBe(0);
+    expect((await stack.service.store.queue.stats()).pending).toBe(0);
   });
 
   it('when the body is larger than the limit, then it is refused with 413', async () => {
@@ -140,7 +140,7 @@ describe('webhooks to write-back', () => {
     expect(stack.calls('contacts.batch.update')).toBeLessThanOrEqual(2);
 
     // What HubSpot holds is exactly what the stored evaluation says, and evaluate() agrees.
-    const stored = await stack.service.store.latestEvaluations(stack.portalId, ids);
+    const stored = await stack.service.store.contacts.latestEvaluations(stack.portalId, ids);
     const props = contactPropertiesFor(model);
     for (const id of ids.slice(0, 20)) {
       const record = stack.sandbox.state.get('contacts', id)!;
@@ -200,7 +200,7 @@ describe('webhooks to write-back', () => {
       }),
     ];
     await stack.deliver(events);
-    expect((await stack.service.store.queueStats()).pending).toBe(0);
+    expect((await stack.service.store.queue.stats()).pending).toBe(0);
     expect(stack.service.metrics.eventsIgnored.get({ reason: 'own_property' })).toBe(1);
     expect(stack.service.metrics.eventsIgnored.get({ reason: 'not_a_model_property' })).toBe(1);
     expect(stack.service.metrics.eventsIgnored.get({ reason: 'own_write' })).toBe(1);

@@ -57,12 +57,12 @@ async function processItems(
   items: readonly WorkItem[],
   runs: Map<string, number>,
 ): Promise<void> {
-  await store.saveEvaluations(
+  await store.contacts.saveEvaluations(
     items.map((i) => evaluation({ portalId: i.portalId, contactId: i.contactId })),
     [],
   );
   for (const i of items) runs.set(i.contactId, (runs.get(i.contactId) ?? 0) + 1);
-  await store.complete(items);
+  await store.queue.complete(items);
 }
 
 function crashSuite(fresh: () => TestDatabase): void {
@@ -76,7 +76,9 @@ function crashSuite(fresh: () => TestDatabase): void {
     db = fresh();
     const store = await db.open();
     const contacts = Array.from({ length: JOBS }, (_, i) => `c${i}`);
-    await store.enqueue(contacts.map((contactId) => ({ portalId: 'p1', contactId, reason: 'webhook' })));
+    await store.queue.enqueue(
+      contacts.map((contactId) => ({ portalId: 'p1', contactId, reason: 'webhook' })),
+    );
     const runs = new Map<string, number>();
 
     const beforeChild = Date.now();
@@ -84,7 +86,7 @@ function crashSuite(fresh: () => TestDatabase): void {
     expect(child.items).toHaveLength(CHILD_CLAIMS);
     // While the child's lease runs, its jobs are not handed out again (asked as of a time the lease
     // surely covers, however slowly the child started).
-    const others = await store.claim('parent', JOBS, 30_000, beforeChild);
+    const others = await store.queue.claim('parent', JOBS, 30_000, beforeChild);
     expect(others.map((i) => i.contactId).sort()).toEqual(
       contacts.filter((c) => !child.items.some((i) => i.contactId === c)).sort(),
     );
@@ -92,18 +94,18 @@ function crashSuite(fresh: () => TestDatabase): void {
 
     await child.kill();
     await sleep(LEASE_MS + 50);
-    const reclaimed = await store.claim('parent', JOBS, 30_000, Date.now());
+    const reclaimed = await store.queue.claim('parent', JOBS, 30_000, Date.now());
     // The dead worker's leases are void: completing with them changes nothing.
-    await store.complete(child.items);
-    expect(await store.queueStats()).toMatchObject({ claimed: CHILD_CLAIMS });
+    await store.queue.complete(child.items);
+    expect(await store.queue.stats()).toMatchObject({ claimed: CHILD_CLAIMS });
     await processItems(store, reclaimed, runs);
 
     expect(reclaimed.map((i) => i.contactId).sort()).toEqual(child.items.map((i) => i.contactId).sort());
     expect(reclaimed.every((i) => i.attempts === 1)).toBe(true);
     expect([...runs.keys()].sort()).toEqual([...contacts].sort());
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
-    expect(await store.queueStats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
-    expect((await store.latestEvaluations('p1', contacts)).size).toBe(JOBS);
+    expect(await store.queue.stats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
+    expect((await store.contacts.latestEvaluations('p1', contacts)).size).toBe(JOBS);
   });
 }
 

@@ -30,10 +30,10 @@ const LEASE_MS = 60_000;
 
 async function work(store: Store, workerId: string, claimed: string[]): Promise<void> {
   for (;;) {
-    const items = await store.claim(workerId, BATCH, LEASE_MS, Date.now());
+    const items = await store.queue.claim(workerId, BATCH, LEASE_MS, Date.now());
     if (items.length === 0) return;
     for (const item of items) claimed.push(item.contactId);
-    await store.complete(items);
+    await store.queue.complete(items);
   }
 }
 
@@ -53,7 +53,7 @@ export async function runDrain(options: {
     for (let w = 0; w < workers; w++) {
       stores.push(await openStore({ databaseUrl, schema, eventRetentionDays: 0, poolSize: 2 }));
     }
-    await stores[0]!.enqueue(
+    await stores[0]!.queue.enqueue(
       Array.from({ length: jobs }, (_, i) => ({
         portalId: 'p1',
         contactId: `c${i}`,
@@ -65,7 +65,7 @@ export async function runDrain(options: {
     const started = process.hrtime.bigint();
     await Promise.all(stores.map((store, w) => work(store, `worker-${w}`, claimedByWorker[w]!)));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { jobs, workers, seconds, claimedByWorker, left: await stores[0]!.queueStats() };
+    return { jobs, workers, seconds, claimedByWorker, left: await stores[0]!.queue.stats() };
   } finally {
     await Promise.all(stores.map((s) => s.close()));
     await pgExec(databaseUrl, undefined, [`drop schema if exists "${schema}" cascade`]);

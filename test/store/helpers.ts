@@ -12,6 +12,7 @@ import { seedFitIntent } from '../../src/core/presets/seed-fit-intent.js';
 import {
   openStore,
   type EvaluationRecord,
+  type SalesDecisionRequest,
   type SignalRecord,
   type Store,
   type StoreConfig,
@@ -205,6 +206,7 @@ export function evaluation(overrides: Partial<EvaluationRecord> = {}): Evaluatio
     route: null,
     explanation: ['+25 job title matches', '+20 industry matches'],
     evaluatedAt: T0,
+    nextChangeAt: T0 + 86_400_000,
     ...overrides,
   };
 }
@@ -220,6 +222,23 @@ export function transition(overrides: Partial<TransitionRecord> = {}): Transitio
     at: T0,
     modelVersion: '1',
     cause: 'evaluation',
+    ...overrides,
+  };
+}
+
+/** A sales decision to record as pending (a person set a lead status); fields can be overridden. */
+export function decisionRequest(overrides: Partial<SalesDecisionRequest> = {}): SalesDecisionRequest {
+  return {
+    portalId: 'p1',
+    contactId: 'c1',
+    decision: 'return',
+    reason: 'wrong_timing',
+    note: null,
+    decidedBy: 'hubspot:CRM_UI',
+    decidedAt: T0,
+    idempotencyKey: 'webhook:1',
+    source: 'lead-status',
+    trigger: 'BAD_TIMING',
     ...overrides,
   };
 }

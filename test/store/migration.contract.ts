@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { MIGRATION_NAMES, migrate } from '../../src/store/index.js';
-import { T0, sampleModel, signal, type TestDatabase } from './helpers.js';
+import { T0, evaluation, sampleModel, signal, type TestDatabase } from './helpers.js';
 
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
@@ -51,19 +51,33 @@ export function migrationContract(fresh: () => TestDatabase): void {
        values ('p1', 'c2', 'acceptance', ${T0 - 100}, ${T0 - 50})`,
     ]);
 
-    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0003_routing_and_reports']);
+    expect(await migrate(db.url, { schema: db.schema, target: '0003_routing_and_reports' })).toEqual([
+      '0003_routing_and_reports',
+    ]);
+    await db.exec([
+      `insert into evaluations (portal_id, contact_id, model_version, fit_score, intent_score, qualification,
+         disqualification_id, lifecycle_stage, lead_status, route, explanation, evaluated_at)
+       values ('p1', 'c1', '1', 100, 60, 'mql', null, 'marketingqualifiedlead', null, 'new-business',
+         '["MQL: fit 100 > 60 and intent 60 > 50"]', ${T0})`,
+    ]);
+
+    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0004_next_change']);
 
     const store = await db.open();
-    expect((await store.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
-    expect(await store.claim('w1', 10, 30_000, T0)).toMatchObject([{ contactId: 'c1', reason: 'webhook' }]);
-    expect(await store.publishedModel('p1')).toMatchObject({
+    expect((await store.contacts.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
+    expect(await store.queue.claim('w1', 10, 30_000, T0)).toMatchObject([
+      { contactId: 'c1', reason: 'webhook' },
+    ]);
+    expect(await store.models.published('p1')).toMatchObject({
       version: 1,
       model: sampleModel,
       publishedBy: 'ann',
     });
-    expect(await store.transitions('p1', T0, T0 + 1)).toMatchObject([{ from: 'nurture', to: 'mql' }]);
+    expect(await store.contacts.transitions('p1', T0, T0 + 1)).toMatchObject([
+      { from: 'nurture', to: 'mql' },
+    ]);
     expect(
-      await store.recordSalesDecision({
+      await store.decisions.record({
         portalId: 'p1',
         contactId: 'c1',
         decision: 'accept',
@@ -75,11 +89,19 @@ export function migrationContract(fresh: () => TestDatabase): void {
       }),
     ).toBe(true);
     // Decisions from before 0003 took effect; a timer closed before it owes no escalation.
-    expect((await store.salesDecisions('p1', T0 - 5, T0 + 1)).map((d) => d.idempotencyKey)).toEqual([
+    expect((await store.decisions.applied('p1', T0 - 5, T0 + 1)).map((d) => d.idempotencyKey)).toEqual([
       'k0',
       'k1',
     ]);
-    expect((await store.claimSlaBreaches(T0, 10, 1_000)).map((t) => t.contactId)).toEqual(['c2']);
-    expect(await store.takeRoundRobin('p1', 'new-business', ['70000001'], 1)).toEqual(['70000001']);
+    expect((await store.sla.claimBreaches(T0, 10, 1_000)).map((t) => t.contactId)).toEqual(['c2']);
+    expect(await store.routes.takeRoundRobin('p1', 'new-business', ['70000001'], 1)).toEqual(['70000001']);
+    // An evaluation from before 0004 has no foreseen next change; a new one keeps its own.
+    expect((await store.contacts.latestEvaluations('p1', ['c1'])).get('c1')).toMatchObject({
+      intentScore: 60,
+      qualification: 'mql',
+      nextChangeAt: null,
+    });
+    await store.contacts.saveEvaluations([evaluation({ contactId: 'c1', nextChangeAt: T0 + 5 })], []);
+    expect((await store.contacts.latestEvaluations('p1', ['c1'])).get('c1')?.nextChangeAt).toBe(T0 + 5);
   });
 }

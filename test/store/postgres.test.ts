@@ -58,11 +58,11 @@ describe.skipIf(PG_URL === undefined)(pgSuiteName('PostgreSQL specifics'), () =>
     db = freshPostgres(urlVia(proxy.port));
     const warnings: unknown[] = [];
     const store = await db.open({ logger: { warn: (obj, msg) => warnings.push({ obj, msg }) } });
-    expect((await store.acceptEvents([webhookEvent({ eventId: '1' })], [])).accepted).toBe(1);
+    expect((await store.events.accept([webhookEvent({ eventId: '1' })], [])).accepted).toBe(1);
 
     await proxy.cut();
     const started = Date.now();
-    const failure = await store.acceptEvents([webhookEvent({ eventId: '2' })], []).then(
+    const failure = await store.events.accept([webhookEvent({ eventId: '2' })], []).then(
       () => null,
       (error: unknown) => error,
     );
@@ -81,7 +81,7 @@ describe.skipIf(PG_URL === undefined)(pgSuiteName('PostgreSQL specifics'), () =>
 
     await proxy.restore();
     expect(await store.health()).toEqual({ ok: true });
-    expect(await store.acceptEvents([webhookEvent({ eventId: '2' })], [])).toMatchObject({
+    expect(await store.events.accept([webhookEvent({ eventId: '2' })], [])).toMatchObject({
       accepted: 1,
       duplicates: 0,
     });

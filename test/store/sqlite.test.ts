@@ -70,7 +70,7 @@ describe('SQLite specifics', () => {
     );
     const enqueue = [{ portalId: 'p1', contactId: 'c1', reason: 'webhook' }];
 
-    const failure = await full.acceptEvents(batch, enqueue).then(
+    const failure = await full.events.accept(batch, enqueue).then(
       () => null,
       (error: unknown) => error,
     );
@@ -80,13 +80,13 @@ describe('SQLite specifics', () => {
       'SQLite is unavailable: disk full (SQLITE_FULL); acceptEvents was not done',
     );
     expect(await full.health()).toEqual({ ok: false, problem: 'disk full' });
-    expect(await full.queueStats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
+    expect(await full.queue.stats()).toEqual({ pending: 0, claimed: 0, dead: 0 });
     await full.close();
 
     // Space is freed (no cap): HubSpot's retry of the same batch is accepted whole.
     const roomy = await db.open();
     expect(await roomy.health()).toEqual({ ok: true });
-    expect(await roomy.acceptEvents(batch, enqueue)).toEqual({ accepted: 10, duplicates: 0, enqueued: 1 });
+    expect(await roomy.events.accept(batch, enqueue)).toEqual({ accepted: 10, duplicates: 0, enqueued: 1 });
   });
 
   it('when the database file cannot be opened, then opening fails as unavailable with the path', async () => {

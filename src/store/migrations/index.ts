@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001_initial.js';
 import { feedbackLoop } from './0002_feedback_loop.js';
 import { routingAndReports } from './0003_routing_and_reports.js';
+import { nextChange } from './0004_next_change.js';
 import type { DialectKind } from './dialect-kind.js';
 
 export type { DialectKind } from './dialect-kind.js';
@@ -17,6 +18,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0001_initial': initial(kind),
     '0002_feedback_loop': feedbackLoop(kind),
     '0003_routing_and_reports': routingAndReports(kind),
+    '0004_next_change': nextChange(kind),
   };
 }
 

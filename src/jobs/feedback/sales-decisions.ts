@@ -8,11 +8,11 @@
  *   write  → the recycle's clear goes out first, on its own; the rest rides on the scoring write
  *   record → settle the decision with its transitions and timers, all or nothing
  */
-import { HOUR_MS } from '../core/intent.js';
-import { type DecisionPlan, FOLLOW_UP_LEAD_STATUSES, planSalesDecision } from '../core/feedback.js';
-import type { QualificationModel } from '../core/model.js';
-import type { CrmRecord } from '../hubspot/crm-gateway.js';
-import { decisionValues } from '../hubspot/write-back.js';
+import { HOUR_MS } from '../../core/intent.js';
+import { type DecisionPlan, FOLLOW_UP_LEAD_STATUSES, planSalesDecision } from '../../core/feedback.js';
+import type { QualificationModel } from '../../core/model.js';
+import type { CrmRecord } from '../../hubspot/crm-gateway.js';
+import { decisionValues } from '../../hubspot/write-back.js';
 import type {
   ContactId,
   DecisionSettlement,
@@ -22,7 +22,7 @@ import type {
   SignalRecord,
   SlaTimer,
   TransitionRecord,
-} from '../store/store.port.js';
+} from '../../store/store.port.js';
 
 /** What applying a decision did, as stored with it and answered to the workflow action. */
 export interface DecisionOutcome {

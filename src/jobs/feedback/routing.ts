@@ -4,15 +4,15 @@
  * new-business round robin (kept in the store, so instances and restarts share it); then a HubSpot
  * task for the owner, due within the route's hours, with the explanation, and the acceptance timer.
  */
-import type { Evaluation } from '../core/evaluate.js';
-import { directOwner, type OwnerSource, roundRobinPool } from '../core/feedback.js';
-import type { QualificationModel } from '../core/model.js';
-import { type CrmGateway, HubSpotError, type TaskInput } from '../hubspot/crm-gateway.js';
-import { routingValues } from '../hubspot/write-back.js';
-import type { Logger } from '../logger.js';
-import type { ContactId, PortalId, RouteRecord, SlaTimer, Store } from '../store/store.port.js';
+import type { Evaluation } from '../../core/evaluate.js';
+import { directOwner, type OwnerSource, roundRobinPool } from '../../core/feedback.js';
+import type { QualificationModel } from '../../core/model.js';
+import { type CrmGateway, HubSpotError, type TaskInput } from '../../hubspot/crm-gateway.js';
+import { routingValues } from '../../hubspot/write-back.js';
+import type { Logger } from '../../logger.js';
+import type { ContactId, PortalId, RouteRecord, RouteStore, SlaTimer } from '../../store/store.port.js';
 import type { FeedbackCounters } from './feedback-counters.js';
-import { HOUR_MS } from '../core/intent.js';
+import { HOUR_MS } from '../../core/intent.js';
 
 /** The round robin's pool name in the store. */
 export const NEW_BUSINESS_POOL = 'new-business';
@@ -50,7 +50,7 @@ export function contactLabel(id: string, properties: Readonly<Record<string, str
  * timer are still kept (the owner is left as it is and no task is made).
  */
 export async function planRoutes(
-  store: Pick<Store, 'takeRoundRobin'>,
+  store: { routes: RouteStore },
   portalId: PortalId,
   model: QualificationModel,
   candidates: readonly RoutingCandidate[],
@@ -64,7 +64,7 @@ export async function planRoutes(
       routing,
     ),
   );
-  const turns = await store.takeRoundRobin(
+  const turns = await store.routes.takeRoundRobin(
     portalId,
     NEW_BUSINESS_POOL,
     roundRobinPool(routing),
@@ -139,7 +139,7 @@ export function routeTask(route: RouteRecord): TaskInput {
 export async function createRouteTasks(
   deps: {
     crm: Pick<CrmGateway, 'createTasks'>;
-    store: Pick<Store, 'markRouteTasks'>;
+    store: { routes: RouteStore };
     logger?: Logger | undefined;
     counters?: FeedbackCounters | undefined;
   },
@@ -169,7 +169,7 @@ export async function createRouteTasks(
       'HubSpot refused the route task',
     );
   }
-  await deps.store.markRouteTasks(marks);
+  await deps.store.routes.markTasks(marks);
   deps.counters?.tasks('route', result.created.size);
   return result.created.size;
 }

@@ -12,16 +12,16 @@
  *
  * Timers and reports live in the store: a restart loses none.
  */
-import { weekStart } from '../core/feedback.js';
-import { weeklyReturnedLeadsReport } from '../core/funnel.js';
-import type { QualificationModel } from '../core/model.js';
-import { type CrmGateway, HubSpotError, type TaskInput } from '../hubspot/crm-gateway.js';
-import type { Logger } from '../logger.js';
-import type { PortalId, SlaTimer, Store, WeeklyReportRecord } from '../store/store.port.js';
-import type { ActiveModels } from './active-model.js';
+import { weekStart } from '../../core/feedback.js';
+import { weeklyReturnedLeadsReport } from '../../core/funnel.js';
+import type { QualificationModel } from '../../core/model.js';
+import { type CrmGateway, HubSpotError, type TaskInput } from '../../hubspot/crm-gateway.js';
+import type { Logger } from '../../logger.js';
+import type { PortalId, SlaTimer, Store, WeeklyReportRecord } from '../../store/store.port.js';
+import type { ActiveModels } from '../active-model.js';
 import type { FeedbackCounters } from './feedback-counters.js';
 import { createRouteTasks } from './routing.js';
-import { HOUR_MS } from '../core/intent.js';
+import { HOUR_MS } from '../../core/intent.js';
 
 const DAY_MS = 24 * HOUR_MS;
 const WEEK_MS = 7 * DAY_MS;
@@ -139,7 +139,7 @@ export class FeedbackScheduler {
   /** Breaches due timers and sends their escalations; returns how many. */
   private async breaches(): Promise<{ breaches: number; escalations: number }> {
     const now = this.o.clock();
-    const claimed = await this.o.store.claimSlaBreaches(now, this.o.batchSize, this.o.leaseMs);
+    const claimed = await this.o.store.sla.claimBreaches(now, this.o.batchSize, this.o.leaseMs);
     if (claimed.length === 0) return { breaches: 0, escalations: 0 };
     let escalations = 0;
     const byPortal = new Map<PortalId, SlaTimer[]>();
@@ -167,7 +167,7 @@ export class FeedbackScheduler {
         { portalId, contactId: r.id, error: r.message },
         'SLA breach not written on the contact',
       );
-    const routes = await this.o.store.routesFor(
+    const routes = await this.o.store.routes.routesOf(
       portalId,
       timers.map((t) => t.contactId),
     );
@@ -207,13 +207,13 @@ export class FeedbackScheduler {
         'SLA breached',
       );
     }
-    await this.o.store.markSlaBreachesNotified(timers, now);
+    await this.o.store.sla.markNotified(timers, now);
     return created;
   }
 
   private async owedRouteTasks(): Promise<number> {
     const now = this.o.clock();
-    const routes = await this.o.store.claimRoutesAwaitingTask(
+    const routes = await this.o.store.routes.claimAwaitingTask(
       now - this.o.routeTaskGraceMs,
       now,
       this.o.batchSize,
@@ -228,11 +228,11 @@ export class FeedbackScheduler {
     const to = weekStart(now, this.o.reportWeekday);
     const from = to - WEEK_MS;
     let sent = 0;
-    for (const portalId of await this.o.store.portalsWithSalesDecisions(from, to)) {
+    for (const portalId of await this.o.store.decisions.portalsWithDecisions(from, to)) {
       const week = `${portalId}:${from}`;
       if (this.reported.has(week)) continue;
       const { model } = await this.o.models.get(portalId);
-      const decisions = await this.o.store.salesDecisions(portalId, from, to);
+      const decisions = await this.o.store.decisions.applied(portalId, from, to);
       const report = weeklyReturnedLeadsReport({
         decisions: decisions.map((d) => ({
           contactId: d.contactId,
@@ -245,7 +245,7 @@ export class FeedbackScheduler {
         from,
         to,
       });
-      const claimed = await this.o.store.claimWeeklyReport(
+      const claimed = await this.o.store.reports.claimWeekly(
         {
           portalId,
           weekStart: from,
@@ -261,7 +261,7 @@ export class FeedbackScheduler {
         this.o.leaseMs,
       );
       if (!claimed) {
-        const stored = (await this.o.store.weeklyReports(portalId)).find((r) => r.weekStart === from);
+        const stored = (await this.o.store.reports.weekly(portalId)).find((r) => r.weekStart === from);
         if (stored && stored.deliveredAt !== null) this.reported.add(week);
         continue;
       }
@@ -277,7 +277,7 @@ export class FeedbackScheduler {
         { portalId: report.portalId, week: new Date(report.weekStart).toISOString().slice(0, 10) },
         'weekly returned-leads report kept in the store, not sent: the model names no marketingOwner',
       );
-      await this.o.store.markWeeklyReportDelivered(report.portalId, report.weekStart, now, null);
+      await this.o.store.reports.markDelivered(report.portalId, report.weekStart, now, null);
       this.reported.add(`${report.portalId}:${report.weekStart}`);
       return false;
     }
@@ -303,7 +303,7 @@ export class FeedbackScheduler {
           { portalId: report.portalId, error: rejected[0]!.message },
           'HubSpot refused the weekly report task: kept in the store',
         );
-      await this.o.store.markWeeklyReportDelivered(report.portalId, report.weekStart, now, taskId);
+      await this.o.store.reports.markDelivered(report.portalId, report.weekStart, now, taskId);
       this.reported.add(`${report.portalId}:${report.weekStart}`);
       if (taskId) this.o.counters?.tasks('weekly-report', 1);
       this.o.logger.info(

@@ -2,7 +2,7 @@
  * What the feedback loop counts (the service wires these to Prometheus counters): decisions by kind,
  * reason and outcome, recycles, routes, tasks made in HubSpot, SLA breaches.
  */
-import type { SlaKind } from '../store/store.port.js';
+import type { SlaKind } from '../../store/store.port.js';
 
 export interface FeedbackCounters {
   decision(decision: 'accept' | 'return', reason: string, outcome: 'applied' | 'ignored'): void;

@@ -1,0 +1,98 @@
+/**
+ * The webhook events aggregate's SQL (the {@link EventStore} port): events deduplicated by their
+ * key, and, in the same transaction, the work of each event that was new (its enqueue, decision
+ * and transitions), so an acknowledged event is never lost between the two.
+ */
+import type { Insertable } from 'kysely';
+import type { TransitionRecord } from '../contacts/contacts.port.js';
+import { insertTransitions } from '../contacts/contacts.sql.js';
+import type { SalesDecisionRequest } from '../decisions/decisions.port.js';
+import { insertDecision } from '../decisions/decisions.sql.js';
+import type { EnqueueRequest } from '../queue/queue.port.js';
+import { enqueueWork } from '../queue/queue.sql.js';
+import type { WebhookEventsTable } from '../schema.js';
+import type { SqlContext } from '../sql/context.js';
+import { chunks } from '../sql/queries.js';
+import type { AcceptEventsResult, EventStore, WebhookEventRecord } from './events.port.js';
+
+// prettier-ignore
+/** The dedupe key (the table's primary key): HubSpot's eventId alone is not unique. */
+const KEY = ['portal_id', 'event_id', 'subscription_id', 'object_id', 'occurred_at', 'property_name'] as const;
+
+/** An event's dedupe key as one string. */
+function keyOf(row: Pick<WebhookEventsTable, (typeof KEY)[number]>): string {
+  return KEY.map((column) => String(row[column])).join('\u0000');
+}
+
+/** An event as a `webhook_events` row (no property: `''`, never NULL, as it is part of the key). */
+function toRow(e: WebhookEventRecord): Insertable<WebhookEventsTable> {
+  return {
+    portal_id: e.portalId,
+    event_id: e.eventId,
+    subscription_id: e.subscriptionId,
+    object_id: e.objectId,
+    occurred_at: e.occurredAt,
+    property_name: e.propertyName ?? '',
+    subscription_type: e.subscriptionType,
+    property_value: e.propertyValue,
+    change_source: e.changeSource,
+    source_id: e.sourceId,
+    attempt_number: e.attemptNumber,
+    raw: e.raw,
+    received_at: e.receivedAt,
+  };
+}
+
+/** The {@link EventStore} over SQL. */
+export class SqlEventStore implements EventStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  accept(
+    events: readonly WebhookEventRecord[],
+    enqueue: readonly EnqueueRequest[] = [],
+  ): Promise<AcceptEventsResult> {
+    const now = this.ctx.now();
+    return this.ctx.transact('acceptEvents', async (trx) => {
+      let accepted = 0;
+      const fresh: EnqueueRequest[] = [];
+      const decisions: SalesDecisionRequest[] = [];
+      const transitions: TransitionRecord[] = [];
+      for (const part of chunks(events)) {
+        const rows = part.map(toRow);
+        const inserted = await trx
+          .insertInto('webhook_events')
+          .values(rows)
+          .onConflict((oc) => oc.columns(KEY).doNothing())
+          .returning(KEY)
+          .execute();
+        accepted += inserted.length;
+        // Work rides on new events only: a duplicate delivery was already queued the first time.
+        const insertedKeys = new Set(inserted.map(keyOf));
+        for (const [i, e] of part.entries()) {
+          if (!e.enqueue && !e.decision && !e.transitions?.length) continue;
+          const key = keyOf(rows[i]!);
+          if (!insertedKeys.has(key)) continue;
+          insertedKeys.delete(key); // a copy of the event later in the batch is a duplicate
+          if (e.enqueue) fresh.push(e.enqueue);
+          if (e.decision) decisions.push(e.decision);
+          if (e.transitions) transitions.push(...e.transitions);
+        }
+      }
+      for (const d of decisions) await insertDecision(trx, d, 'pending');
+      await insertTransitions(trx, transitions);
+      const requests = [...enqueue, ...fresh];
+      const enqueued = requests.length > 0 ? await enqueueWork(trx, requests, now) : 0;
+      return { accepted, duplicates: events.length - accepted, enqueued };
+    });
+  }
+
+  prune(before: number): Promise<number> {
+    return this.ctx.run('pruneEvents', async () => {
+      const result = await this.ctx.db
+        .deleteFrom('webhook_events')
+        .where('received_at', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The model aggregate: a portal's qualification model versions. Versions are immutable; at most
+ * one is published; rolling back is publishing an earlier version again.
+ */
+import type { QualificationModelInput } from '../../core/model.js';
+import type { PortalId } from '../store.port.js';
+
+export type ModelStatus = 'draft' | 'published' | 'archived';
+
+export interface ModelVersionRecord {
+  portalId: PortalId;
+  /** Monotonic per portal, starting at 1. */
+  version: number;
+  status: ModelStatus;
+  /** The model as JSON (validated by the core's schema before it is stored). */
+  model: QualificationModelInput;
+  createdBy: string;
+  createdAt: number;
+  publishedBy: string | null;
+  publishedAt: number | null;
+  /** The sales counterpart who agreed to this version, if any. */
+  agreedBy: string | null;
+  note: string | null;
+}
+
+export interface ModelStore {
+  /** Saves a new draft version (the next version number) and returns it. */
+  saveDraft(
+    portalId: PortalId,
+    model: QualificationModelInput,
+    createdBy: string,
+    now: number,
+  ): Promise<ModelVersionRecord>;
+  /**
+   * Publishes a version: it becomes the only published one; the previously published version is
+   * archived. Rolling back is publishing an earlier version again.
+   */
+  publish(
+    portalId: PortalId,
+    version: number,
+    by: { publishedBy: string; agreedBy?: string | null; note?: string | null },
+    now: number,
+  ): Promise<ModelVersionRecord>;
+  /** The published version, or null when the portal has none (the default preset applies). */
+  published(portalId: PortalId): Promise<ModelVersionRecord | null>;
+  /** Every version of a portal, oldest first. */
+  versions(portalId: PortalId): Promise<ModelVersionRecord[]>;
+  version(portalId: PortalId, version: number): Promise<ModelVersionRecord | null>;
+}

@@ -1,0 +1,156 @@
+/**
+ * The query helpers the aggregates' SQL shares: chunking and de-duplicating what is written,
+ * recognising a unique violation, `select *` by column values, a portal's rows for a set of
+ * contacts, a half-open period, and upserts that take the inserted values on conflict.
+ */
+import {
+  sql,
+  type Expression,
+  type FilterObject,
+  type InsertObject,
+  type Insertable,
+  type Kysely,
+  type OnConflictBuilder,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type Selectable,
+  type SqlBool,
+  type Updateable,
+} from 'kysely';
+import type { Database } from '../schema.js';
+import type { ContactId, PortalId } from '../store.port.js';
+import type { SqlContext } from './context.js';
+
+/** Rows per statement (well under SQLite's and PostgreSQL's limits on bound parameters). */
+const CHUNK = 200;
+
+/** `items` in slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One item per key, the last one given (an upsert cannot touch the same row twice in a statement). */
+export function dedupeBy<T>(items: readonly T[], key: (item: T) => readonly string[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(JSON.stringify(key(item)), item);
+  return [...byKey.values()];
+}
+
+/** Whether `error` is a primary-key or unique-constraint violation (PostgreSQL or SQLite). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+type Table = keyof Database & string;
+type Row<T extends Table> = Selectable<Database[T]>;
+/** A `select *` from one table, typed for that table. */
+type RowsQuery<T extends Table> = SelectQueryBuilder<Database, T, Row<T>>;
+/** The tables keyed by portal and contact. */
+type ContactTable = {
+  [T in Table]: Database[T] extends { portal_id: string; contact_id: string } ? T : never;
+}[Table];
+type ContactRow<T extends ContactTable> = Row<T> & { contact_id: ContactId };
+
+/**
+ * `select * from table where …`: a `column = value` (or `is null`) for each entry of `match`, and
+ * each of `conditions`; the query it returns takes more conditions, an order and locks.
+ */
+export function selectWhere<T extends Table>(
+  db: Kysely<Database>,
+  table: T,
+  match: Partial<Row<T>>,
+  ...conditions: Expression<SqlBool>[]
+): RowsQuery<T> {
+  // Kysely cannot check a filter against a table given as a type parameter; `match` is checked above.
+  const query = db
+    .selectFrom(table as Table)
+    .selectAll()
+    .where((eb) => eb.and([eb.and(match as FilterObject<Database, Table>), ...conditions]));
+  return query as unknown as RowsQuery<T>;
+}
+
+/**
+ * A portal's rows of `table` for these contacts (each asked once), a chunk of contacts per query;
+ * `refine` adds conditions and order to each query.
+ */
+export async function rowsOfContacts<T extends ContactTable>(
+  db: Kysely<Database>,
+  table: T,
+  portalId: PortalId,
+  contactIds: readonly ContactId[],
+  refine: (query: RowsQuery<T>) => RowsQuery<T> = (query) => query,
+): Promise<ContactRow<T>[]> {
+  const out: ContactRow<T>[] = [];
+  for (const part of chunks([...new Set(contactIds)])) {
+    const ofPortal = selectWhere(db, table as ContactTable, { portal_id: portalId });
+    const query = ofPortal.where('contact_id', 'in', part) as unknown as RowsQuery<T>;
+    const rows: unknown[] = await refine(query).execute();
+    out.push(...(rows as ContactRow<T>[]));
+  }
+  return out;
+}
+
+/**
+ * The record of each of these contacts from `table` (one row per portal and contact), by contact
+ * id, read as `what` (named in errors).
+ */
+export function byContact<T extends ContactTable, R>(
+  ctx: SqlContext,
+  what: string,
+  table: T,
+  portalId: PortalId,
+  contactIds: readonly ContactId[],
+  convert: (row: Row<T>) => R,
+): Promise<Map<ContactId, R>> {
+  return ctx.read(what, async () => {
+    const rows = await rowsOfContacts(ctx.db, table, portalId, contactIds);
+    return new Map(rows.map((row) => [row.contact_id, convert(row)]));
+  });
+}
+
+/** Any column of any table. */
+type Column = { [T in Table]: keyof Database[T] & string }[Table];
+
+/** `from <= column < to`: a half-open period. */
+export function within(column: Column, from: number, to: number): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} >= ${from} and ${sql.ref(column)} < ${to}`;
+}
+
+/**
+ * Inserts `rows`, a chunk at a time; a row whose `key` is taken updates the stored row with
+ * `update` instead (see {@link fromExcluded}).
+ */
+export async function upsert<T extends Table>(
+  db: Kysely<Database>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  key: readonly (keyof Database[T] & string)[],
+  update: Parameters<OnConflictBuilder<Database, T>['doUpdateSet']>[0],
+  size = CHUNK,
+): Promise<void> {
+  for (const part of chunks(rows, size)) {
+    await db
+      .insertInto(table)
+      .values(part as InsertObject<Database, T>[])
+      .onConflict((oc) => oc.columns(key).doUpdateSet(update))
+      .execute();
+  }
+}
+
+type Update<T extends Table> = Updateable<Database[T]>;
+
+/**
+ * For `on conflict … do update set`: each of `columns` takes the value the insert brought
+ * (`column = excluded.column`).
+ */
+export function fromExcluded<T extends Table, C extends keyof Update<T> & string>(
+  _table: T,
+  columns: readonly C[],
+): { [K in C]: RawBuilder<Update<T>[K]> } {
+  return Object.fromEntries(columns.map((c) => [c, sql`excluded.${sql.ref(c)}`])) as {
+    [K in C]: RawBuilder<Update<T>[K]>;
+  };
+}
