@@ -13,7 +13,15 @@ import {
   parseContactRecord,
   parseModel,
 } from '../core/index.js';
-import { CliError, type CliIo, formatProblems, loadModel, parseNow, readRecords } from './io.js';
+import {
+  CliError,
+  type CliIo,
+  formatProblems,
+  loadModelWithWarnings,
+  parseNow,
+  readRecords,
+  reportModelWarnings,
+} from './io.js';
 
 export interface ScoreOptions {
   model: string;
@@ -36,14 +44,18 @@ export function summarize(e: Evaluation) {
     route: e.route?.kind ?? null,
     modelVersion: e.modelVersion,
     explanation: e.explanation,
+    /** Signals not counted (unknown type, future, unreadable date), one line each. */
+    warnings: e.warnings.map((w) => w.message),
   };
 }
 
 export async function score(options: ScoreOptions, io: CliIo): Promise<number> {
-  const model = await loadModel(options.model);
+  const { model, warnings: modelWarnings } = await loadModelWithWarnings(options.model);
+  reportModelWarnings(options.model, modelWarnings, io);
   const now = parseNow(options.now, io);
   let bad = 0;
   let good = 0;
+  let warned = 0;
   for await (const record of readRecords(options.input)) {
     if ('error' in record) {
       bad++;
@@ -61,7 +73,14 @@ export async function score(options: ScoreOptions, io: CliIo): Promise<number> {
     good++;
     const e = evaluate(parsed.contact, model, now);
     io.out(JSON.stringify(options.full ? e : summarize(e)));
+    if (e.warnings.length > 0) warned++;
+    for (const w of e.warnings)
+      io.err(`${options.input}:${record.line}: contact ${e.contactId}: ${w.message}`);
   }
+  if (warned > 0)
+    io.err(
+      `${warned} contact${warned > 1 ? 's' : ''} with warnings (signals not counted; see "warnings" in the output)`,
+    );
   if (bad > 0) io.err(`${bad} bad record${bad > 1 ? 's' : ''} skipped, ${good} scored`);
   return bad > 0 ? 1 : 0;
 }
@@ -74,7 +93,8 @@ export interface ExplainOptions {
 }
 
 export async function explainCommand(options: ExplainOptions, io: CliIo): Promise<number> {
-  const model = await loadModel(options.model);
+  const { model, warnings } = await loadModelWithWarnings(options.model);
+  reportModelWarnings(options.model, warnings, io);
   const now = parseNow(options.now, io);
   for await (const record of readRecords(options.input)) {
     if ('error' in record) continue;
@@ -113,6 +133,11 @@ export async function validateModel(path: string, io: CliIo): Promise<number> {
   io.out(
     `${path}: valid model "${m.name}" (${m.version}): ${m.fit.criteria.length} fit criteria, ${m.intent.signals.length} intent signals, ${m.disqualifiers.length} disqualifiers; MQL = fit ${m.thresholds.mql.fit.operator} ${m.thresholds.mql.fit.value} and intent ${m.thresholds.mql.intent.operator} ${m.thresholds.mql.intent.value}`,
   );
+  // Warnings never fail validation: a portal may have the custom property the model names.
+  if (parsed.warnings.length > 0) {
+    io.out(`${parsed.warnings.length} warning${parsed.warnings.length > 1 ? 's' : ''}:`);
+    for (const line of formatProblems(parsed.warnings)) io.out(line);
+  }
   return 0;
 }
 

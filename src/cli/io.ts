@@ -33,7 +33,14 @@ export function formatProblems(problems: readonly ModelProblem[]): string[] {
 
 /** Loads a model from a preset name or a JSON file; a bad model is a CliError listing every problem. */
 export async function loadModel(ref: string): Promise<QualificationModel> {
-  if (isPresetName(ref)) return loadPreset(ref);
+  return (await loadModelWithWarnings(ref)).model;
+}
+
+/** {@link loadModel}, with the model's warnings (names that are none of HubSpot's defaults, …). */
+export async function loadModelWithWarnings(
+  ref: string,
+): Promise<{ model: QualificationModel; warnings: ModelProblem[] }> {
+  if (isPresetName(ref)) return { model: loadPreset(ref), warnings: [] };
   let text: string;
   try {
     text = await readFile(ref, 'utf8');
@@ -53,7 +60,14 @@ export async function loadModel(ref: string): Promise<QualificationModel> {
     throw new CliError(
       [`--model ${ref}: the model is invalid:`, ...formatProblems(parsed.problems)].join('\n'),
     );
-  return parsed.model;
+  return { model: parsed.model, warnings: parsed.warnings };
+}
+
+/** Prints a model's warnings on stderr, one per line, under a heading naming the model. */
+export function reportModelWarnings(ref: string, warnings: readonly ModelProblem[], io: CliIo): void {
+  if (warnings.length === 0) return;
+  io.err(`${ref}: ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (the model is still used):`);
+  for (const line of formatProblems(warnings)) io.err(line);
 }
 
 /** One input record: its line number (1-based; for a .json array, its index + 1) and value or parse error. */

@@ -14,11 +14,13 @@ export const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   score --model <preset|file.json> --input <file.json|file.jsonl|-> [--now <ISO>] [--full]
-        Evaluate contacts; prints one JSON object per contact (JSON Lines).
+        Evaluate contacts; prints one JSON object per contact (JSON Lines). Signals that were
+        not counted (unknown type, future, unreadable date) are in its "warnings" and on stderr.
   explain --model <preset|file.json> --input <file> [--id <contact id>] [--now <ISO>]
         The full, human-readable breakdown for one contact.
   validate-model <file.json|preset>
-        Check a model; prints every problem with its JSON path.
+        Check a model; prints every problem with its JSON path, then warnings (property names
+        that are none of HubSpot's defaults, with "did you mean"), which do not fail it.
   models
         List the presets.
   export-model <preset>

@@ -1,12 +1,17 @@
 /**
  * The shape of a contact record as the CLI and the store exchange it, close to HubSpot's own:
- * `{"id": "…", "properties": {…}, "company": {…}, "signals": [{"type": "…", "occurredAt": "ISO"}]}`.
+ * `{"id": "…", "properties": {…}, "company": {…}, "signals": [{"type": "…", "occurredAt": "ISO", "sourceId": "…"}]}`.
+ * Records over the size limits (limits.ts) are refused with the field named.
  */
 import { z } from 'zod';
 import type { ContactInput } from './evaluate.js';
-import { jsonPath, type ModelProblem } from './model.js';
+import { toEpochMs } from './intent.js';
+import { checkInputLimits } from './limits.js';
+import type { ModelProblem } from './model.js';
+import { jsonPath } from './text.js';
 
-const DATE_MESSAGE = 'must be an ISO-8601 date-time (e.g. 2026-11-20T09:00:00Z) or epoch milliseconds';
+const DATE_MESSAGE =
+  'must be an ISO-8601 date or date-time (e.g. 2026-11-20T09:00:00Z) or epoch seconds or milliseconds';
 const propertyValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const propertyBag = z.record(z.string(), propertyValue, {
   error: 'must be an object of property names to values',
@@ -22,12 +27,14 @@ export const ContactRecordSchema = z.object({
     .array(
       z.object({
         type: z.string().min(1, { error: 'must not be empty' }),
-        occurredAt: z.union(
-          [z.iso.datetime({ offset: true, error: DATE_MESSAGE }), z.number().int({ error: DATE_MESSAGE })],
-          {
-            error: DATE_MESSAGE,
-          },
-        ),
+        occurredAt: z
+          .union([z.string(), z.number()], { error: DATE_MESSAGE })
+          .refine((at) => !Number.isNaN(toEpochMs(at)), { error: DATE_MESSAGE }),
+        sourceId: z
+          .union([z.string(), z.number()], { error: 'must be text or a number' })
+          .transform(String)
+          .nullable()
+          .optional(),
       }),
     )
     .default([]),
@@ -36,8 +43,12 @@ export const ContactRecordSchema = z.object({
 export type ParseContactResult =
   { success: true; contact: ContactInput } | { success: false; problems: ModelProblem[] };
 
-/** Parses one contact record; never throws. */
+/** Parses one contact record; never throws. A record over the size limits is refused, each field named. */
 export function parseContactRecord(input: unknown): ParseContactResult {
+  if (input !== null && typeof input === 'object') {
+    const tooBig = checkInputLimits(input);
+    if (tooBig.length > 0) return { success: false, problems: tooBig };
+  }
   const result = ContactRecordSchema.safeParse(input);
   if (result.success) return { success: true, contact: result.data };
   return {

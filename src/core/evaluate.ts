@@ -3,8 +3,15 @@
  * model and `now` always give the same evaluation, and nothing outside is read or written.
  */
 import { explain } from './explain.js';
-import { computeFit, type Disqualification, type FitResult, findDisqualification } from './fit.js';
-import { computeIntent, DAY_MS, type IntentResult, type SignalInput, toEpochMs } from './intent.js';
+import { computeFit, type Disqualification, type FitResult, firstDisqualification } from './fit.js';
+import {
+  computeIntent,
+  DAY_MS,
+  type EvaluationWarning,
+  type IntentResult,
+  type SignalInput,
+  toEpochMs,
+} from './intent.js';
 import {
   decideLeadStatus,
   decideLifecycle,
@@ -12,7 +19,7 @@ import {
   type LifecycleDecision,
   type Qualification,
 } from './lifecycle.js';
-import { type ContactFacts, evaluateCondition, readProperty } from './matchers.js';
+import { type ContactFacts, readProperty } from './matchers.js';
 import type { Bar, QualificationModel } from './model.js';
 import { modelIndex } from './model-index.js';
 
@@ -62,6 +69,11 @@ export interface Evaluation {
   route: Route | null;
   /** At most 8 short lines a sales rep can read in 30 seconds. Every point of both scores is accounted for. */
   explanation: string[];
+  /**
+   * What in the input was not used and a person should know about (signals of an unknown type,
+   * dated in the future or with an unreadable date); empty when nothing was left out.
+   */
+  warnings: EvaluationWarning[];
 }
 
 export function passes(score: number, bar: Bar): boolean {
@@ -75,14 +87,14 @@ export function passes(score: number, bar: Bar): boolean {
 export function evaluate(contact: ContactInput, model: QualificationModel, now: Date | number): Evaluation {
   const nowMs = typeof now === 'number' ? now : now.getTime();
   const signals = contact.signals ?? [];
+  const index = modelIndex(model);
+  const warnings: EvaluationWarning[] = [];
   const fit = computeFit(contact, model);
-  const intent = computeIntent(signals, model, nowMs);
-  const disqualification = findDisqualification(contact, model.disqualifiers);
+  const intent = computeIntent(signals, model, nowMs, warnings);
+  const disqualification = firstDisqualification(contact, index.disqualifiers);
 
   const { mql, installedBase } = model.thresholds;
-  const index = modelIndex(model);
-  const isCustomer =
-    installedBase?.customerWhen.some((c) => evaluateCondition(contact, c).status === 'match') ?? false;
+  const isCustomer = index.customerWhen.some((c) => c(contact).status === 'match');
   const installedBaseSignal =
     isCustomer && installedBase
       ? recentSignal(signals, index.installedBaseTypes, installedBase.windowDays, nowMs)
@@ -105,8 +117,7 @@ export function evaluate(contact: ContactInput, model: QualificationModel, now: 
   let qualification: Qualification;
   if (disqualification) qualification = 'disqualified';
   else if (meetsRule || mqlRule.installedBaseSignal) qualification = 'mql';
-  else if (intent.parts.some((p) => p.counted && p.decayFactor > 0 && index.iqlTypes.has(p.ruleId)))
-    qualification = 'iql';
+  else if (isInformationOnly(intent, index.iqlTypes)) qualification = 'iql';
   else qualification = 'nurture';
 
   const currentStage = readProperty(contact, 'contact.lifecyclestage');
@@ -134,9 +145,25 @@ export function evaluate(contact: ContactInput, model: QualificationModel, now: 
     leadStatus,
     route,
     explanation: [],
+    warnings,
   };
   evaluation.explanation = explain(evaluation, model);
   return evaluation;
+}
+
+/**
+ * IQL: interest from information-only signals and nothing else. A live signal of any other type
+ * with positive points (a pricing view, a trial) is sales intent, so the contact is never labelled
+ * "information only (not for sales)"; it is nurture until it meets the MQL rule.
+ */
+function isInformationOnly(intent: IntentResult, iqlTypes: ReadonlySet<string>): boolean {
+  let information = false;
+  for (const p of intent.parts) {
+    if (p.decayFactor <= 0) continue;
+    if (iqlTypes.has(p.ruleId)) information ||= p.counted;
+    else if (p.basePoints > 0) return false;
+  }
+  return information;
 }
 
 /** `now` as ISO text; a batch shares one `now`, so the last conversion is remembered. */

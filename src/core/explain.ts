@@ -9,6 +9,7 @@ import type { IntentPart } from './intent.js';
 import { formatRange } from './matchers.js';
 import type { Bar, FitCriterion, QualificationModel } from './model.js';
 import { modelIndex } from './model-index.js';
+import { cutText, SHOWN_VALUE_CHARS } from './text.js';
 
 export const MAX_EXPLANATION_LINES = 8;
 
@@ -86,40 +87,61 @@ function composeVerdict(e: Omit<Evaluation, 'explanation'>, model: Qualification
  * Fit lines repeat across contacts (the same industry, the same band), so each criterion remembers
  * its lines per (status, value), up to 1024 of them. The text never depends on the cache.
  */
-const fitLines = new WeakMap<FitCriterion, Record<FitPart['status'], Map<string, string>>>();
+const fitLines = new WeakMap<
+  FitCriterion,
+  { byStatus: Record<FitPart['status'], Map<string, string>>; oneKind: boolean }
+>();
 
-function describeFit(part: FitPart, criterion: FitCriterion | undefined): string {
+function describeFit(part: FitPart, criterion: FitCriterion | undefined, model: QualificationModel): string {
   if (!criterion) return composeFitLine(part, undefined);
-  let byStatus = fitLines.get(criterion);
-  if (!byStatus) {
-    byStatus = { match: new Map(), 'no-match': new Map(), unknown: new Map() };
-    fitLines.set(criterion, byStatus);
+  let cache = fitLines.get(criterion);
+  if (!cache) {
+    const { normalizer } = modelIndex(model);
+    const refs = typeof criterion.property === 'string' ? [criterion.property] : criterion.property;
+    cache = {
+      byStatus: { match: new Map(), 'no-match': new Map(), unknown: new Map() },
+      // With one kind of value, what a value was read as follows from the value itself.
+      oneKind: new Set(refs.map((r) => normalizer.kindOf(r))).size === 1,
+    };
+    fitLines.set(criterion, cache);
   }
-  const lines = byStatus[part.status];
-  let line = lines.get(part.shown);
+  const lines = cache.byStatus[part.status];
+  const whole = part.shown.length < SHOWN_VALUE_CHARS || !part.shown.endsWith('…');
+  const key =
+    (part.readAs === undefined && part.detail === undefined) || (cache.oneKind && whole)
+      ? part.shown
+      : `${part.shown}\u0000${part.readAs ?? ''}\u0000${part.detail ?? ''}`;
+  let line = lines.get(key);
   if (line === undefined) {
     if (lines.size >= 1024) lines.clear();
     line = composeFitLine(part, criterion);
-    lines.set(part.shown, line);
+    lines.set(key, line);
   }
   return line;
 }
 
+/**
+ * One fit line. An alias says what it was read as ("Region: Holland → Netherlands is in the ICP"),
+ * a range says its rule ("Company size: 100-500 (75% within 200–1000)"), an unknown value says
+ * why ("Industry: unknown ("N/A" means no value)").
+ */
 function composeFitLine(part: FitPart, criterion: FitCriterion | undefined): string {
   const head = `${signed(part.points)} ${part.label}: `;
-  if (part.status === 'unknown') return `${head}unknown (${part.shown})`;
+  if (part.status === 'unknown')
+    return `${head}unknown (${part.detail === undefined ? part.shown : `"${part.shown}" ${part.detail}`})`;
   const hit = part.status === 'match';
+  const arrow = part.readAs === undefined ? '' : ` → ${part.readAs}`;
   const m = criterion?.match;
   switch (m?.type) {
     case 'one-of':
-      return `${head}${part.shown} ${hit ? 'is' : 'is not'} in the ICP`;
+      return `${head}${part.shown}${arrow} ${hit ? 'is' : 'is not'} in the ICP`;
     case 'range':
-      return `${head}${part.shown} (${hit ? '' : 'wanted '}${formatRange(m.min, m.max)})`;
+      return `${head}${part.shown} (${part.detail ?? `${hit ? '' : 'wanted '}${formatRange(m.min, m.max)}`})`;
     case 'contains':
     case 'regex':
-      return `${head}"${part.shown}"${hit ? '' : ' does not match'}`;
+      return `${head}"${part.shown}"${arrow}${hit ? '' : ' does not match'}`;
     default:
-      return `${head}${part.shown}${hit ? '' : ' (no match)'}`;
+      return `${head}${part.shown}${arrow}${hit ? '' : ' (no match)'}`;
   }
 }
 
@@ -160,8 +182,12 @@ export function explain(e: Omit<Evaluation, 'explanation'>, model: Qualification
   let unknown = '';
   for (const p of e.fit.parts) {
     if (p.points !== 0)
-      scored.push({ score: 'fit', points: p.points, text: describeFit(p, criteria.get(p.ruleId)) });
-    else if (p.status === 'unknown') unknown += unknown === '' ? p.label : `, ${p.label}`;
+      scored.push({ score: 'fit', points: p.points, text: describeFit(p, criteria.get(p.ruleId), model) });
+    else if (p.status === 'unknown') {
+      // A value that was there but could not be read is named: "Industry (N/A)".
+      const item = p.detail === undefined ? p.label : `${p.label} (${cutText(p.shown, 24)})`;
+      unknown += unknown === '' ? item : `, ${item}`;
+    }
   }
   for (const p of e.intent.parts)
     if (p.points !== 0) scored.push({ score: 'intent', points: p.points, text: describeIntent(p) });
@@ -220,7 +246,7 @@ export function explainInFull(e: Evaluation, model: QualificationModel): string 
   out.push('');
   out.push(`Fit ${e.fit.score}/100${e.fit.raw !== e.fit.score ? ` (sum ${e.fit.raw}, clamped)` : ''}`);
   for (const p of e.fit.parts) {
-    out.push(`  ${describeFit(p, criteria.get(p.ruleId))}  (${p.property})`);
+    out.push(`  ${describeFit(p, criteria.get(p.ruleId), model)}  (${p.property})`);
   }
   out.push('');
   out.push(
@@ -232,6 +258,7 @@ export function explainInFull(e: Evaluation, model: QualificationModel): string 
   const ig = e.intent.ignored;
   const ignored = Object.entries(ig).filter(([, n]) => n > 0);
   if (ignored.length > 0) out.push(`  ignored: ${ignored.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  for (const w of e.warnings ?? []) out.push(`  warning: ${w.message}`);
   out.push('');
   out.push(
     `Lifecycle: ${e.lifecycle.current ?? '(empty)'} → ${e.lifecycle.proposed ?? '(empty)'} (${e.lifecycle.why})`,

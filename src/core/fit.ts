@@ -3,8 +3,11 @@
  * gives its points when it matches; an unknown value gives nothing and is reported as unknown.
  */
 import { clampScore } from './intent.js';
-import { type ContactFacts, evaluateCondition, type MatchStatus } from './matchers.js';
+import { defaultNormalizer } from './default-normalizer.js';
+import { conditionEvaluator, type ContactFacts, type MatchStatus } from './matchers.js';
 import type { Disqualifier, QualificationModel } from './model.js';
+import { type CompiledDisqualifier, modelIndex } from './model-index.js';
+import type { Normalizer } from './normalize.js';
 
 export interface FitPart {
   ruleId: string;
@@ -16,8 +19,14 @@ export interface FitPart {
   status: MatchStatus;
   /** The property read, e.g. `company.industry`. */
   property: string;
-  /** The value as read (or why it is unknown). */
+  /** The value as read (at most 60 characters), or "no value". */
   shown: string;
+  /** What the value was read as, when that differs from how it was written: "Netherlands" for "Holland". */
+  readAs?: string;
+  /** The range rule that decided ("75% within 200–1000"), or why the value is unknown ("means no value"). */
+  detail?: string;
+  /** Matched on partial evidence (a band partly inside the range, an open band). */
+  partial?: boolean;
 }
 
 export interface FitResult {
@@ -27,8 +36,9 @@ export interface FitResult {
 }
 
 export function computeFit(facts: ContactFacts, model: QualificationModel): FitResult {
-  const parts: FitPart[] = model.fit.criteria.map((criterion) => {
-    const result = evaluateCondition(facts, criterion);
+  const compiled = modelIndex(model).fit;
+  const parts: FitPart[] = model.fit.criteria.map((criterion, i) => {
+    const result = compiled[i]!(facts);
     return {
       ruleId: criterion.id,
       label: criterion.label,
@@ -37,6 +47,9 @@ export function computeFit(facts: ContactFacts, model: QualificationModel): FitR
       status: result.status,
       property: result.ref,
       shown: result.shown,
+      readAs: result.readAs,
+      detail: result.detail,
+      partial: result.partial,
     };
   });
   const raw = parts.reduce((sum, p) => sum + p.points, 0);
@@ -46,25 +59,42 @@ export function computeFit(facts: ContactFacts, model: QualificationModel): FitR
 export interface Disqualification {
   id: string;
   reason: string;
-  /** What triggered it, e.g. `contact.email: gmail.com`. */
+  /** What triggered it, e.g. `contact.email: gmail.com` or `contact.country: Holland → Netherlands`. */
   detail: string;
 }
 
 /**
  * The first disqualifier (in model order) with a matching condition and no matching exception.
- * An unknown value never disqualifies: absolute no-gos need evidence.
+ * An unknown value never disqualifies, and neither does partial evidence (a band only partly
+ * inside the range, an open band): absolute no-gos need evidence.
  */
 export function findDisqualification(
   facts: ContactFacts,
   disqualifiers: readonly Disqualifier[],
+  normalizer: Normalizer = defaultNormalizer(),
 ): Disqualification | null {
-  for (const rule of disqualifiers) {
-    for (const condition of rule.when) {
-      const hit = evaluateCondition(facts, condition);
-      if (hit.status !== 'match') continue;
-      const excepted = rule.unless.some((c) => evaluateCondition(facts, c).status === 'match');
-      if (excepted) break;
-      return { id: rule.id, reason: rule.reason, detail: `${hit.ref}: ${hit.shown}` };
+  return firstDisqualification(
+    facts,
+    disqualifiers.map((rule) => ({
+      rule,
+      when: rule.when.map((c) => conditionEvaluator(c, normalizer)),
+      unless: rule.unless.map((c) => conditionEvaluator(c, normalizer)),
+    })),
+  );
+}
+
+/** {@link findDisqualification} over a model's compiled disqualifiers (`modelIndex(model).disqualifiers`). */
+export function firstDisqualification(
+  facts: ContactFacts,
+  disqualifiers: readonly CompiledDisqualifier[],
+): Disqualification | null {
+  for (const { rule, when, unless } of disqualifiers) {
+    for (const condition of when) {
+      const hit = condition(facts);
+      if (hit.status !== 'match' || hit.partial) continue;
+      if (unless.some((c) => c(facts).status === 'match')) break;
+      const shown = hit.readAs === undefined ? hit.shown : `${hit.shown} → ${hit.readAs}`;
+      return { id: rule.id, reason: rule.reason, detail: `${hit.ref}: ${shown}` };
     }
   }
   return null;

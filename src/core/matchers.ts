@@ -1,18 +1,40 @@
 /**
  * Matching one property value against a matcher. Pure and synchronous.
  *
- * Every answer is one of three: `match`, `no-match` or `unknown`. A missing value, or a value that
- * cannot be read for this matcher (text where a number is needed), is `unknown`, never `no-match`,
- * and the `shown` text says what was seen so the explanation can say so.
+ * Every answer is one of three: `match`, `no-match` or `unknown`. A missing value, a value that
+ * means "no value" ("N/A"), or a value that cannot be read for this matcher (text where a number
+ * is needed, a country nobody knows) is `unknown`, never `no-match`, and the result says what was
+ * seen and why, so the explanation can say so. Values are read by the normalisation layer
+ * (`normalize.ts`) first: the kind of the property decides how.
  */
+import { countryKey } from './countries.js';
+import { defaultNormalizer } from './default-normalizer.js';
 import type { Condition, Matcher, PropertyRef } from './model.js';
+import {
+  type Normalizer,
+  type NumericInterval,
+  parseNumericInterval as parseInterval,
+  type ValueKind,
+} from './normalize.js';
+import { humanizeOption, normalizeOption, shownValue, wordForm } from './text.js';
+
+export { foldAccents, humanizeOption, normalizeOption } from './text.js';
+export type { NumericInterval } from './normalize.js';
 
 export type MatchStatus = 'match' | 'no-match' | 'unknown';
 
 export interface MatchResult {
   status: MatchStatus;
-  /** The value as a person would read it (or why it is unknown). */
+  /** The value as a person would read it (at most 60 characters), or "no value". */
   shown: string;
+  /** What the value was read as, when that differs from how it was written ("Netherlands" for "Holland"). */
+  readAs?: string;
+  /** The range rule that decided ("75% within 200–1000"), or why the value is unknown ("means no value"). */
+  detail?: string;
+  /** A match on partial evidence (a band partly inside a range, an open band): it gives fit points, never disqualifies. */
+  partial?: boolean;
+  /** The property held a value that means "no value" ("N/A", "-"): the next property is tried. */
+  noValue?: boolean;
 }
 
 /** A contact's facts as read from HubSpot: contact properties and the associated company's. */
@@ -47,93 +69,106 @@ export interface ConditionResult extends MatchResult {
   ref: PropertyRef;
 }
 
-type CompiledCondition = (facts: ContactFacts) => ConditionResult;
-const compiledConditions = new WeakMap<Condition, CompiledCondition>();
+/** A condition compiled for one normaliser: facts in, the (shared, frozen) result out. */
+export type ConditionEvaluator = (facts: ContactFacts) => ConditionResult;
+const compiledConditions = new WeakMap<Condition, { normalizer: Normalizer; run: ConditionEvaluator }>();
 
 /**
- * Evaluates a condition: the first of its properties with a value is matched; with no value at
- * all, the matcher decides on "no value" (unknown for most matchers).
+ * Evaluates a condition: the first of its properties with a value is matched (a value meaning "no
+ * value" counts as none); with no value at all, the matcher decides on "no value" (unknown for
+ * most matchers). `normalizer` is the model's (see `modelIndex`); without it, the defaults apply.
  */
-export function evaluateCondition(facts: ContactFacts, condition: Condition): ConditionResult {
+export function evaluateCondition(
+  facts: ContactFacts,
+  condition: Condition,
+  normalizer: Normalizer = defaultNormalizer(),
+): ConditionResult {
+  return conditionEvaluator(condition, normalizer)(facts);
+}
+
+/** The compiled form of a condition for a normaliser, made once and remembered. */
+export function conditionEvaluator(condition: Condition, normalizer: Normalizer): ConditionEvaluator {
   let compiled = compiledConditions.get(condition);
-  if (!compiled) {
-    compiled = compileCondition(condition);
+  if (compiled?.normalizer !== normalizer) {
+    compiled = { normalizer, run: compileCondition(condition, normalizer) };
     compiledConditions.set(condition, compiled);
   }
-  return compiled(facts);
+  return compiled.run;
 }
 
-function compileCondition(condition: Condition): CompiledCondition {
-  const refs = typeof condition.property === 'string' ? [condition.property] : condition.property;
-  const reads = refs.map((ref) => {
-    const dot = ref.indexOf('.');
-    return { ref, fromCompany: ref.slice(0, dot) === 'company', name: ref.slice(dot + 1) };
-  });
-  const match = compiledMatcher(condition.match);
-  return (facts) => {
-    for (const read of reads) {
-      const value = readSplit(facts, read.fromCompany, read.name);
-      if (value !== null) {
-        const result = match(value);
-        return { ref: read.ref, status: result.status, shown: result.shown };
-      }
-    }
-    const result = match(null);
-    return { ref: reads[0]!.ref, status: result.status, shown: result.shown };
+/** Results are shared between evaluations (see rememberResults): never modify one. */
+function conditionResult(ref: PropertyRef, r: MatchResult): ConditionResult {
+  return {
+    ref,
+    status: r.status,
+    shown: r.shown,
+    readAs: r.readAs,
+    detail: r.detail,
+    partial: r.partial,
+    noValue: r.noValue,
   };
-}
-
-/** Case-, space-, underscore- and punctuation-insensitive form: `COMPUTER_SOFTWARE` ≡ "Computer Software". */
-export function normalizeOption(text: string): string {
-  return foldAccents(text)
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-/** "België" → "Belgie"; plain ASCII is returned as is (the common case, and the fast one). */
-function foldAccents(text: string): string {
-  // eslint-disable-next-line no-control-regex -- the ASCII range is the point
-  return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-}
-
-/** Lower-case words separated by single spaces, padded: " vp sales " (for whole-word matching). */
-function wordForm(text: string): string {
-  const words = foldAccents(text)
-    .toLowerCase()
-    .match(/[\p{L}\p{N}]+/gu);
-  return words ? ` ${words.join(' ')} ` : ' ';
-}
-
-/** A numeric interval read from a HubSpot value: `250`, `1,200`, `25-50`, `1000+`. */
-export interface NumericInterval {
-  low: number;
-  high: number;
 }
 
 /**
- * Reads a number or a HubSpot band. `"25-50"` → [25, 50]; `"1000+"` → [1000, ∞); `"250"` → [250, 250].
- * Thousands separators (`1,200` / `1.200`) are accepted when unambiguous. Returns null when unreadable.
+ * Results are remembered per property and value (values repeat: industries, countries, bands), so
+ * evaluating a condition allocates nothing. E-mail addresses are nearly unique: their matcher
+ * remembers per domain instead.
+ */
+function rememberResults(
+  ref: PropertyRef,
+  match: CompiledMatcher,
+  perDomain: boolean,
+): (value: string) => ConditionResult {
+  // The e-mail matcher remembers its answers per domain already; a fresh result costs less than a second lookup.
+  if (perDomain) return (value) => conditionResult(ref, match(value));
+  const memo = new Map<string, ConditionResult>();
+  return (value) => {
+    let c = memo.get(value);
+    if (c === undefined) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      c = conditionResult(ref, match(value));
+      memo.set(value, c);
+    }
+    return c;
+  };
+}
+
+function compileCondition(condition: Condition, normalizer: Normalizer): ConditionEvaluator {
+  const refs = typeof condition.property === 'string' ? [condition.property] : condition.property;
+  const perDomain = condition.match.type === 'email-domain';
+  const reads = refs.map((ref) => {
+    const dot = ref.indexOf('.');
+    const match = compileMatcher(condition.match, normalizer.kindOf(ref), normalizer);
+    return {
+      fromCompany: ref.slice(0, dot) === 'company',
+      name: ref.slice(dot + 1),
+      run: rememberResults(ref, match, perDomain),
+      none: conditionResult(ref, match(null)),
+    };
+  });
+  const none = reads[0]!.none;
+  return (facts) => {
+    let blank: ConditionResult | null = null;
+    for (const read of reads) {
+      const value = readSplit(facts, read.fromCompany, read.name);
+      if (value === null) continue;
+      const result = read.run(value);
+      if (result.noValue) {
+        blank ??= result;
+        continue;
+      }
+      return result;
+    }
+    return blank ?? none;
+  };
+}
+
+/**
+ * Reads a number or a band as a plain number property would (see `parseNumericInterval` in
+ * `normalize.ts` for every form accepted). Null when unreadable.
  */
 export function parseNumericInterval(text: string): NumericInterval | null {
-  const t = text.replace(/\s+/g, '');
-  const num = (s: string): number | null => {
-    if (/^\d{1,3}([,.]\d{3})+$/.test(s)) return Number(s.replace(/[,.]/g, ''));
-    if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-    return null;
-  };
-  const plus = /^(.+)\+$/.exec(t);
-  if (plus) {
-    const low = num(plus[1]!);
-    return low === null ? null : { low, high: Number.POSITIVE_INFINITY };
-  }
-  const band = /^([^-]+)-([^-]+)$/.exec(t);
-  if (band) {
-    const low = num(band[1]!);
-    const high = num(band[2]!);
-    return low === null || high === null || low > high ? null : { low, high };
-  }
-  const single = num(t);
-  return single === null ? null : { low: single, high: single };
+  return parseInterval(text);
 }
 
 /** The domain part of an e-mail address, lower-cased, or null. */
@@ -155,23 +190,72 @@ export function formatRange(min: number | undefined, max: number | undefined): s
   return `${max} or fewer`;
 }
 
+/** The least share of a band that must lie inside a range for the band to match it. */
+export const BAND_MATCH_SHARE = 0.5;
+
+/**
+ * How a number or band matches a range `[min, max]` (see the README, "The model"):
+ * - a number matches when it lies inside;
+ * - a band matches when at least half of it lies inside (`100-500` in `200–1000`: 75%); only a
+ *   band wholly inside is full evidence, a band partly inside is a partial match;
+ * - an open band (`1000+`, `≤10`) says only "at least N" (or "at most N"): it matches when the
+ *   range holds everything it says (full evidence), or when its N lies inside the range
+ *   (partial evidence: `1000+` in `25–1000`).
+ * Partial matches give fit points but never disqualify: an absolute no-go needs full evidence.
+ */
+export function matchInterval(
+  interval: NumericInterval,
+  min: number,
+  max: number,
+): { status: 'match' | 'no-match'; partial: boolean; share: number | null } {
+  const { low, high } = interval;
+  if (low >= min && high <= max) return { status: 'match', partial: false, share: null };
+  if (low === high) return { status: 'no-match', partial: false, share: null };
+  if (high === Number.POSITIVE_INFINITY || low === Number.NEGATIVE_INFINITY) {
+    const edge = high === Number.POSITIVE_INFINITY ? low : high;
+    return edge >= min && edge <= max
+      ? { status: 'match', partial: true, share: null }
+      : { status: 'no-match', partial: false, share: null };
+  }
+  const inside = Math.max(0, Math.min(high, max) - Math.max(low, min));
+  const share = inside / (high - low);
+  return share >= BAND_MATCH_SHARE
+    ? { status: 'match', partial: true, share }
+    : { status: 'no-match', partial: false, share };
+}
+
 type CompiledMatcher = (value: string | null) => MatchResult;
 
 /**
- * Matchers are compiled once per (immutable) model object: option lists become sets, phrases
- * become word forms, patterns become RegExps. Property values repeat a lot (industries, countries,
- * bands), so each compiled matcher also remembers its answers for up to MEMO_LIMIT distinct values.
- * Both caches are invisible: the answer for a value never depends on them.
+ * Matchers are compiled once per (immutable) model object and property kind: option lists become
+ * sets, phrases become word forms, patterns become RegExps. Property values repeat a lot
+ * (industries, countries, bands), so each compiled matcher also remembers its answers for up to
+ * MEMO_LIMIT distinct values. Both caches are invisible: the answer for a value never depends on them.
  */
-const compiledMatchers = new WeakMap<Matcher, CompiledMatcher>();
+const compiledMatchers = new WeakMap<Normalizer, WeakMap<Matcher, Map<ValueKind, CompiledMatcher>>>();
 const MEMO_LIMIT = 4096;
+/** Domains: a portal's contacts come from many thousands of companies. */
+const DOMAIN_MEMO_LIMIT = 16_384;
 
-function compiledMatcher(matcher: Matcher): CompiledMatcher {
-  let compiled = compiledMatchers.get(matcher);
+function compiledMatcher(matcher: Matcher, kind: ValueKind, normalizer: Normalizer): CompiledMatcher {
+  let byMatcher = compiledMatchers.get(normalizer);
+  if (!byMatcher) {
+    byMatcher = new WeakMap();
+    compiledMatchers.set(normalizer, byMatcher);
+  }
+  let byKind = byMatcher.get(matcher);
+  if (!byKind) {
+    byKind = new Map();
+    byMatcher.set(matcher, byKind);
+  }
+  let compiled = byKind.get(kind);
   if (!compiled) {
     // E-mail addresses are nearly unique; that matcher remembers per domain itself.
-    compiled = matcher.type === 'email-domain' ? compileMatcher(matcher) : memoize(compileMatcher(matcher));
-    compiledMatchers.set(matcher, compiled);
+    compiled =
+      matcher.type === 'email-domain'
+        ? compileMatcher(matcher, kind, normalizer)
+        : memoize(compileMatcher(matcher, kind, normalizer));
+    byKind.set(kind, compiled);
   }
   return compiled;
 }
@@ -199,57 +283,146 @@ function memoize(match: CompiledMatcher): CompiledMatcher {
   };
 }
 
+export interface MatchOptions {
+  /** What the property holds (default `text`: plain text, numbers for ranges). */
+  kind?: ValueKind;
+  /** The model's normaliser (`modelIndex(model).normalizer`); default: the built-in rules. */
+  normalizer?: Normalizer;
+}
+
 /** Matches one value (null = the property has no value). */
-export function matchValue(value: string | null, matcher: Matcher): MatchResult {
-  return compiledMatcher(matcher)(value);
+export function matchValue(value: string | null, matcher: Matcher, options: MatchOptions = {}): MatchResult {
+  return compiledMatcher(matcher, options.kind ?? 'text', options.normalizer ?? defaultNormalizer())(value);
 }
 
 const NO_VALUE: MatchResult = Object.freeze({ status: 'unknown', shown: 'no value' });
 
-function compileMatcher(matcher: Matcher): CompiledMatcher {
+function result(
+  status: MatchStatus,
+  shown: string,
+  extra: Omit<MatchResult, 'status' | 'shown'> = {},
+): MatchResult {
+  return { status, shown, ...extra };
+}
+
+/** What a value meaning "no value" gives: what no value at all gives, saying which text it was. */
+function blank(type: Matcher['type'], value: string): MatchResult {
+  const extra = { detail: 'means no value', noValue: true };
+  if (type === 'known') return result('no-match', shownValue(value), extra);
+  if (type === 'unknown') return result('match', shownValue(value), extra);
+  return result('unknown', shownValue(value), extra);
+}
+
+function compileMatcher(matcher: Matcher, kind: ValueKind, nz: Normalizer): CompiledMatcher {
+  const type = matcher.type;
+  const inner = compileKnownValue(matcher, kind, nz);
+  // An address is never a "no value" token; its matcher checks for one only when it is no address.
+  if (type === 'email-domain') return inner;
+  return (value) => {
+    if (value === null) return inner(null);
+    if (nz.isNoValue(value)) return blank(type, value);
+    return inner(value);
+  };
+}
+
+function compileKnownValue(matcher: Matcher, kind: ValueKind, nz: Normalizer): CompiledMatcher {
   switch (matcher.type) {
     case 'known':
       return (value) =>
-        value === null ? { status: 'no-match', shown: 'no value' } : { status: 'match', shown: value };
+        value === null ? { status: 'no-match', shown: 'no value' } : result('match', shownValue(value));
     case 'unknown':
       return (value) =>
-        value === null ? { status: 'match', shown: 'no value' } : { status: 'no-match', shown: value };
+        value === null ? { status: 'match', shown: 'no value' } : result('no-match', shownValue(value));
     case 'one-of':
     case 'none-of': {
-      const listed = new Set(matcher.values.map(normalizeOption));
       const wanted = matcher.type === 'one-of';
+      const listed = new Set(matcher.values.map(normalizeOption));
+      if (kind !== 'country' && kind !== 'industry')
+        return (value) => {
+          if (value === null) return NO_VALUE;
+          return result(
+            listed.has(normalizeOption(value)) === wanted ? 'match' : 'no-match',
+            humanizeOption(value),
+          );
+        };
+      // Countries and industries compare by their canonical value (NL, FOOD_BEVERAGES), so every
+      // name, code, alias or keyword of a listed one matches; listed text that is no country or
+      // industry still matches as typed.
+      const canonical = new Set<string>();
+      for (const v of matcher.values) {
+        const read = nz.read(kind, v);
+        if (read.value !== null) canonical.add(read.value);
+      }
+      const sameText = kind === 'country' ? countryKey : normalizeOption;
       return (value) => {
         if (value === null) return NO_VALUE;
-        const hit = listed.has(normalizeOption(value)) === wanted;
-        return { status: hit ? 'match' : 'no-match', shown: humanizeOption(value) };
+        const read = nz.read(kind, value);
+        if (read.value === null) {
+          if (listed.has(normalizeOption(value)))
+            return result(wanted ? 'match' : 'no-match', humanizeOption(value));
+          return result('unknown', shownValue(value), { detail: read.reason ?? 'cannot be read' });
+        }
+        const hit = canonical.has(read.value) || listed.has(normalizeOption(value));
+        const status = hit === wanted ? 'match' : 'no-match';
+        if (kind === 'industry' && read.via === 'exact') return result(status, read.label!);
+        const readAs = sameText(value) === sameText(read.label!) ? undefined : read.label!;
+        return result(status, shownValue(value), readAs === undefined ? {} : { readAs });
       };
     }
     case 'range': {
       const min = matcher.min ?? Number.NEGATIVE_INFINITY;
       const max = matcher.max ?? Number.POSITIVE_INFINITY;
+      const range = formatRange(matcher.min, matcher.max);
+      const numberKind = kind === 'count' ? 'count' : 'number';
       return (value) => {
         if (value === null) return NO_VALUE;
-        const interval = parseNumericInterval(value);
-        if (!interval) return { status: 'unknown', shown: `"${value}" is not a number` };
-        const inside = interval.low >= min && interval.high <= max;
-        return { status: inside ? 'match' : 'no-match', shown: value };
+        const read = nz.read(numberKind, value);
+        if (read.interval === null)
+          return result('unknown', shownValue(value), { detail: read.reason ?? 'is not a number' });
+        const { status, partial, share } = matchInterval(read.interval, min, max);
+        const { low, high } = read.interval;
+        let detail: string;
+        if (share !== null && share > 0)
+          detail = `${Math.round(share * 100)}% within ${range}${partial ? '' : ', under half'}`;
+        else if (
+          partial ||
+          (status === 'no-match' && (high === Number.POSITIVE_INFINITY || low === Number.NEGATIVE_INFINITY))
+        )
+          detail = `${high === Number.POSITIVE_INFINITY ? `at least ${low}` : `at most ${high}`}, ${partial ? 'within' : 'wanted'} ${range}`;
+        else detail = status === 'match' ? range : `wanted ${range}`;
+        return result(status, shownValue(value), partial ? { detail, partial } : { detail });
       };
     }
     case 'contains': {
-      const phrases = matcher.values.map(wordForm);
-      const except = (matcher.except ?? []).map(wordForm);
+      // Each listed phrase, then the model's synonyms of it (`normalization.titleSynonyms`),
+      // longest first, so the most specific phrase names the match.
+      const phrases: { form: string; readAs: string | undefined }[] = [];
+      for (const v of matcher.values) {
+        phrases.push({ form: wordForm(v), readAs: undefined });
+        for (const s of nz.titleSynonyms.byPhrase.get(wordForm(v)) ?? [])
+          phrases.push({ form: s.form, readAs: v });
+      }
+      phrases.sort((a, b) => b.form.length - a.form.length);
+      const except: string[] = [];
+      for (const v of matcher.except ?? []) {
+        except.push(wordForm(v));
+        for (const s of nz.titleSynonyms.byPhrase.get(wordForm(v)) ?? []) except.push(s.form);
+      }
       return (value) => {
         if (value === null) return NO_VALUE;
         const words = wordForm(value);
-        const hit = phrases.some((p) => words.includes(p)) && !except.some((p) => words.includes(p));
-        return { status: hit ? 'match' : 'no-match', shown: value };
+        const shown = shownValue(value);
+        if (except.some((p) => words.includes(p))) return result('no-match', shown);
+        const hit = phrases.find((p) => words.includes(p.form));
+        if (!hit) return result('no-match', shown);
+        return result('match', shown, hit.readAs === undefined ? {} : { readAs: hit.readAs });
       };
     }
     case 'regex': {
       const re = new RegExp(matcher.pattern, matcher.flags);
       return (value) => {
         if (value === null) return NO_VALUE;
-        return { status: re.test(value) ? 'match' : 'no-match', shown: value };
+        return result(re.test(value) ? 'match' : 'no-match', shownValue(value));
       };
     }
     case 'email-domain': {
@@ -268,33 +441,19 @@ function compileMatcher(matcher: Matcher): CompiledMatcher {
         // Look up by the raw text after the last @ first: validation and case-folding run once per domain.
         const at = value.lastIndexOf('@');
         const key = at < 0 ? value : value.slice(at + 1);
-        let result = at < 1 ? undefined : byDomain.get(key);
-        if (result === undefined) {
+        let found = at < 1 ? undefined : byDomain.get(key);
+        if (found === undefined) {
           const domain = emailDomain(value);
-          if (!domain) return { status: 'unknown', shown: `"${value}" is not an e-mail address` };
-          if (byDomain.size >= MEMO_LIMIT) byDomain.clear();
-          result = Object.freeze({
-            status: domainListed(domain, entries) ? 'match' : 'no-match',
-            shown: domain,
-          });
-          byDomain.set(key, result);
+          if (!domain)
+            return nz.isNoValue(value)
+              ? blank('email-domain', value)
+              : result('unknown', shownValue(value), { detail: 'is not an e-mail address' });
+          if (byDomain.size >= DOMAIN_MEMO_LIMIT) byDomain.clear();
+          found = Object.freeze(result(domainListed(domain, entries) ? 'match' : 'no-match', domain));
+          byDomain.set(key, found);
         }
-        return result;
+        return found;
       };
     }
   }
-}
-
-const SMALL_WORDS = new Set(['and', 'of', 'the', 'for', 'in', 'or', 'to']);
-
-/** `COMPUTER_SOFTWARE` → "Computer Software"; other text is left as typed. */
-export function humanizeOption(value: string): string {
-  // Enumeration values are upper snake case; short all-caps words ("NL", "CEO") are left alone.
-  if (!/^[A-Z0-9_]+$/.test(value) || (!value.includes('_') && value.length < 5)) return value;
-  return value
-    .toLowerCase()
-    .split('_')
-    .filter(Boolean)
-    .map((w, i) => (i > 0 && SMALL_WORDS.has(w) ? w : w[0]!.toUpperCase() + w.slice(1)))
-    .join(' ');
 }

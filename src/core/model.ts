@@ -6,6 +6,13 @@
  * and the settings page, so a model that parses here is a model the whole product accepts.
  */
 import { z } from 'zod';
+import { isCountryCode } from './countries.js';
+import { DEFAULT_INDUSTRY_KEYWORDS, HUBSPOT_INDUSTRY_VALUES } from './industries.js';
+import { modelWarnings } from './model-lint.js';
+import { VALUE_KINDS } from './normalize.js';
+import { closest, jsonPath, wordForm } from './text.js';
+
+export { jsonPath } from './text.js';
 
 /** Where a criterion reads a value: `contact.<property>` or `company.<property>` (the associated company). */
 export const PropertyRefSchema = z.string().regex(/^(contact|company)\.[a-z0-9_]+$/, {
@@ -291,6 +298,46 @@ export const FeedbackSchema = z.strictObject({
 });
 export type Feedback = z.infer<typeof FeedbackSchema>;
 
+const phraseSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(80, { error: 'must be at most 80 characters' });
+const phrasesSchema = z
+  .array(phraseSchema)
+  .min(1, { error: 'must list at least one' })
+  .max(100, { error: 'must list at most 100' });
+
+/**
+ * How raw HubSpot values are read (see `normalize.ts`). Everything has a default: the built-in
+ * "no value" tokens, HubSpot's own property kinds and ISO country names always apply; these add to
+ * them, except `industryKeywords`, which a model replaces as a whole (the default is
+ * DEFAULT_INDUSTRY_KEYWORDS).
+ */
+export const NormalizationSchema = z.strictObject({
+  /** More values that mean "no value" (besides "", "N/A", "n.v.t.", "-", "unknown", …). */
+  unknownValues: z.array(phraseSchema).max(200, { error: 'must list at most 200 values' }).default([]),
+  /** What custom properties hold, e.g. `{"contact.land": "country"}` (HubSpot's own are known). */
+  propertyKinds: z
+    .record(
+      PropertyRefSchema,
+      z.enum(VALUE_KINDS, { error: `must be one of ${VALUE_KINDS.map((k) => `"${k}"`).join(', ')}` }),
+    )
+    .default({}),
+  /** More names for countries, to ISO 3166-1 alpha-2 codes, e.g. `{"Eire": "IE"}` ("Holland" is built in). */
+  countryAliases: z.record(phraseSchema, z.string()).default({}),
+  /** Free-text keywords per HubSpot industry value, e.g. `{"FOOD_BEVERAGES": ["dranken", "getränke"]}`. */
+  industryKeywords: z
+    .record(z.string(), phrasesSchema)
+    .default(() => structuredClone(DEFAULT_INDUSTRY_KEYWORDS)),
+  /**
+   * Other ways to write a phrase of a `contains` matcher, in any language, e.g.
+   * `{"plant manager": ["Werksleiter", "fabrieksmanager"]}`. Matched as whole words, like the phrase.
+   */
+  titleSynonyms: z.record(phraseSchema, phrasesSchema).default({}),
+});
+export type Normalization = z.infer<typeof NormalizationSchema>;
+
 export const QualificationModelSchema = z
   .strictObject({
     /** A label for this version, recorded with every evaluation (e.g. "seed-fit-intent@1"). */
@@ -313,6 +360,7 @@ export const QualificationModelSchema = z
     thresholds: ThresholdsSchema,
     routing: RoutingSchema,
     feedback: FeedbackSchema.default(FeedbackSchema.parse({})),
+    normalization: NormalizationSchema.default(() => NormalizationSchema.parse({})),
   })
   .superRefine((model, ctx) => {
     const duplicate = (ids: string[], path: (i: number) => (string | number)[], what: string) => {
@@ -400,6 +448,37 @@ export const QualificationModelSchema = z
           path: ['feedback', 'leadStatusDecisions', status, 'reason'],
           message: `names the lost reason "${rule.reason}", which the model does not list`,
         });
+
+    const { industryKeywords, countryAliases } = model.normalization;
+    const keywordOwner = new Map<string, string>();
+    for (const [industry, keywords] of Object.entries(industryKeywords)) {
+      if (!HUBSPOT_INDUSTRY_VALUES.has(industry)) {
+        const near = closest(industry, HUBSPOT_INDUSTRY_VALUES);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['normalization', 'industryKeywords', industry],
+          message: `is not a HubSpot industry value${near ? ` (did you mean "${near}"?)` : ''}`,
+        });
+      }
+      keywords.forEach((keyword, i) => {
+        const form = wordForm(keyword);
+        const owner = keywordOwner.get(form);
+        if (owner !== undefined && owner !== industry)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['normalization', 'industryKeywords', industry, i],
+            message: `repeats the keyword "${keyword}" of ${owner}: a keyword must name one industry`,
+          });
+        else keywordOwner.set(form, industry);
+      });
+    }
+    for (const [alias, code] of Object.entries(countryAliases))
+      if (!isCountryCode(code))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['normalization', 'countryAliases', alias],
+          message: 'must be an ISO 3166-1 alpha-2 code in capitals, such as "NL"',
+        });
   });
 
 /** A validated model, with every default filled in. */
@@ -414,7 +493,16 @@ export interface ModelProblem {
 }
 
 export type ParseModelResult =
-  { success: true; model: QualificationModel } | { success: false; problems: ModelProblem[] };
+  | {
+      success: true;
+      model: QualificationModel;
+      /**
+       * What may be wrong though the model is valid, e.g. a property name that is none of HubSpot's
+       * defaults ("did you mean …?"): portals have custom properties, so these never refuse a model.
+       */
+      warnings: ModelProblem[];
+    }
+  | { success: false; problems: ModelProblem[] };
 
 /**
  * Parses and validates a model. Never throws: a bad model yields every problem found, each with
@@ -422,19 +510,8 @@ export type ParseModelResult =
  */
 export function parseModel(input: unknown): ParseModelResult {
   const result = QualificationModelSchema.safeParse(input, { reportInput: true });
-  if (result.success) return { success: true, model: result.data };
+  if (result.success) return { success: true, model: result.data, warnings: modelWarnings(result.data) };
   return { success: false, problems: result.error.issues.map(toProblem) };
-}
-
-/** Formats a path the way a JSON editor shows it: `$.fit.criteria[2].points`. */
-export function jsonPath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
 }
 
 function toProblem(issue: z.core.$ZodIssue): ModelProblem {

@@ -140,6 +140,8 @@ function evaluateHeld(
 interface Occurrence {
   at: number;
   iso: string;
+  /** The signal's source id: repeats of one (type, time, source) count once, as in computeIntent. */
+  source: string;
 }
 
 interface RuleTimeline {
@@ -183,15 +185,30 @@ function prepareTimeline(contact: ContactInput, model: QualificationModel): Time
       entry = { rule: known.rule, iql, occurrences: [] };
       byRule.set(known.position, entry);
     }
-    entry.occurrences.push({ at, iso });
+    entry.occurrences.push({ at, iso, source: signal.sourceId ?? '' });
   }
   const rules = [...byRule.values()];
-  for (const r of rules) if (r.occurrences.length > 1) r.occurrences.sort(ascending);
+  for (const r of rules) {
+    if (r.occurrences.length < 2) continue;
+    r.occurrences.sort(ascending);
+    const seen = new Set<string>();
+    r.occurrences = r.occurrences.filter((o) => {
+      const key = `${o.at}\u0000${o.source}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
   return { rules, installedBase };
 }
 
+/** The order computeIntent gives a type's occurrences: by time, then source, then text. */
 function ascending(a: Occurrence, b: Occurrence): number {
-  return a.at - b.at || (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0);
+  return (
+    a.at - b.at ||
+    (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
+    (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0)
+  );
 }
 
 /*
@@ -238,6 +255,17 @@ function nextCandidate(
         next,
         firstChange(after, at + expires * DAY_MS, (c) => isExpired(rule, at, c)),
       );
+      // A live sales signal (positive points, counted or not) keeps a contact from reading as an
+      // IQL until its share, to two decimals, reaches 0.
+      if (!iql && rule.points > 0 && shareAt(rule, at, t) > 0)
+        next = Math.min(
+          next,
+          firstChange(
+            after,
+            at + (expires - 0.005 * (expires - full)) * DAY_MS,
+            (c) => shareAt(rule, at, c) === 0,
+          ),
+        );
       // Not counted: worth 0 and never shown until an expiry renumbers the occurrences.
       if (i < firstCounted || full === expires) continue;
       const span = expires - full;

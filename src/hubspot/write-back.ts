@@ -5,6 +5,7 @@
  */
 import type { Evaluation } from '../core/evaluate.js';
 import { type DecisionPlan, HIGH_WATER_STAGES, higherStage } from '../core/feedback.js';
+import { cutToHubSpotLimit } from '../core/limits.js';
 import type { PropertyDefinition } from './crm-gateway.js';
 import type { QualifyOutputField } from './payloads.js';
 
@@ -160,6 +161,15 @@ export function isOwnProperty(name: string): boolean {
   return name.startsWith('lq_');
 }
 
+/**
+ * Every text written to HubSpot fits its property limit: longer text is cut with a visible "…" at
+ * the end (the store keeps the full explanation as an array). Values already within it are unchanged.
+ */
+function fitted(values: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(values)) values[name] = cutToHubSpotLimit(value);
+  return values;
+}
+
 /** The values an evaluation puts on the contact (without `lq_scored_at`, which follows a change). */
 export function writtenValues(e: Evaluation): Record<string, string> {
   const values: Record<string, string> = {
@@ -175,7 +185,7 @@ export function writtenValues(e: Evaluation): Record<string, string> {
   };
   if (e.lifecycle.changed && e.lifecycle.proposed) values.lifecyclestage = e.lifecycle.proposed;
   if (e.leadStatus.changed && e.leadStatus.proposed) values.hs_lead_status = e.leadStatus.proposed;
-  return values;
+  return fitted(values);
 }
 
 function same(current: string | null | undefined, next: string): boolean {
@@ -228,7 +238,7 @@ export function decisionValues(plan: DecisionPlan, note: string | null): Record<
   if (plan.stage !== plan.stageBefore && plan.stage) values.lifecyclestage = plan.stage;
   if (plan.leadStatus) values.hs_lead_status = plan.leadStatus;
   if (plan.highWater) values.lq_highest_stage = plan.highWater;
-  return values;
+  return fitted(values);
 }
 
 /**
@@ -236,7 +246,7 @@ export function decisionValues(plan: DecisionPlan, note: string | null): Record<
  * previous round's decision, reason, track and breach are cleared (a new MQL starts afresh).
  */
 export function routingValues(ownerId: string | null): Record<string, string> {
-  return {
+  return fitted({
     ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
     lq_routed_to: ownerId ?? '',
     lq_sales_decision: '',
@@ -244,7 +254,7 @@ export function routingValues(ownerId: string | null): Record<string, string> {
     lq_lost_reason_note: '',
     lq_renurture_track: '',
     lq_sla_breached: '',
-  };
+  });
 }
 
 /** The *Qualify contact* action's output fields, so a workflow can branch on them. */
@@ -254,8 +264,8 @@ export function qualifyOutputFields(e: Evaluation): Record<QualifyOutputField, s
     intent_score: e.intent.score,
     qualification: e.qualification,
     is_mql: e.isMql,
-    disqualification_reason: e.disqualification ? e.disqualification.reason : '',
-    explanation: e.explanation.join('\n'),
+    disqualification_reason: e.disqualification ? cutToHubSpotLimit(e.disqualification.reason) : '',
+    explanation: cutToHubSpotLimit(e.explanation.join('\n')),
   };
 }
 

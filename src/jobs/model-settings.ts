@@ -118,7 +118,11 @@ async function forEachStoredContact(
     for (const snapshot of page.items)
       visit(
         snapshot,
-        (signals.get(snapshot.contactId) ?? []).map((s) => ({ type: s.type, occurredAt: s.occurredAt })),
+        (signals.get(snapshot.contactId) ?? []).map((s) => ({
+          type: s.type,
+          occurredAt: s.occurredAt,
+          sourceId: s.idempotencyKey,
+        })),
       );
     cursor = page.next;
   } while (cursor);

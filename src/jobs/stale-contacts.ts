@@ -50,6 +50,7 @@ export async function staleContacts(
             signals: (signals.get(snapshot.contactId) ?? []).map((s) => ({
               type: s.type,
               occurredAt: s.occurredAt,
+              sourceId: s.idempotencyKey,
             })),
           },
           model,

@@ -42,7 +42,7 @@ describe('cli score', () => {
     ).toEqual([
       ['101', 100, 70, 'mql', 'marketingqualifiedlead', 'NEW'],
       ['102', 50, 20, 'disqualified', 'lead', 'UNQUALIFIED'],
-      ['104', 75, 10, 'iql', 'lead', null],
+      ['104', 100, 10, 'iql', 'lead', null],
     ]);
     expect(rows[1].disqualification).toEqual({
       id: 'free_email',
@@ -89,7 +89,7 @@ describe('cli score', () => {
     );
     const io = capture();
     expect(await runCli(['score', '--model', 'seed-fit-intent', '--input', path], io)).toBe(1);
-    expect(io.stderr[0]).toMatch(/:1: \$\.signals\[0\]\.occurredAt must be an ISO-8601 date-time/);
+    expect(io.stderr[0]).toMatch(/:1: \$\.signals\[0\]\.occurredAt must be an ISO-8601 date or date-time/);
   });
 
   it('when --now is not a date, then it is a usage error', async () => {
@@ -105,6 +105,66 @@ describe('cli score', () => {
   });
 });
 
+describe('cli score on real CRM data', () => {
+  it('when signals are of an unknown type or in the future, then each is a warning on stderr and in the output, and the exit code stays 0', async () => {
+    const path = await tempFile(
+      'in.jsonl',
+      `${JSON.stringify({
+        id: '7',
+        properties: { email: 'kees@acme.nl', country: 'Holland', jobtitle: 'Algemeen Directeur' },
+        signals: [
+          { type: 'podcast_listened', occurredAt: '2026-11-20T10:00:00Z' },
+          { type: 'demo_requested', occurredAt: '2026-12-20T10:00:00Z' },
+          { type: 'trial_started', occurredAt: 1795165200 },
+        ],
+      })}\n`,
+    );
+    const io = capture();
+    expect(await runCli(['score', '--model', 'seed-fit-intent', '--input', path, '--now', NOW], io)).toBe(0);
+    const row = JSON.parse(io.stdout[0]!);
+    expect(row.intent.score).toBe(40);
+    expect(row.explanation).toContain('+25 Region: Holland → Netherlands is in the ICP');
+    expect(row.warnings).toEqual([
+      'Signal type "podcast_listened" is not in the model: not counted',
+      'Signal "demo_requested" is dated in the future (2026-12-20T10:00:00.000Z): not counted',
+    ]);
+    expect(io.stderr).toEqual([
+      `${path}:1: contact 7: Signal type "podcast_listened" is not in the model: not counted`,
+      `${path}:1: contact 7: Signal "demo_requested" is dated in the future (2026-12-20T10:00:00.000Z): not counted`,
+      '1 contact with warnings (signals not counted; see "warnings" in the output)',
+    ]);
+  });
+
+  it('when a value is over HubSpot’s limit, then the record is refused naming the field and the others are scored', async () => {
+    const path = await tempFile(
+      'in.jsonl',
+      [
+        JSON.stringify({ id: '1', properties: { jobtitle: 'x'.repeat(5 * 1024 * 1024) } }),
+        JSON.stringify({ id: '2', properties: { jobtitle: 'CEO' } }),
+      ].join('\n'),
+    );
+    const io = capture();
+    expect(await runCli(['score', '--model', 'seed-fit-intent', '--input', path, '--now', NOW], io)).toBe(1);
+    expect(io.stdout.map((l) => JSON.parse(l).id)).toEqual(['2']);
+    expect(io.stderr[0]).toBe(
+      `${path}:1: $.properties.jobtitle is 5,242,880 characters; at most 65,536 are accepted (HubSpot's limit for a property value)`,
+    );
+  });
+
+  it('when the model names a property with a typo, then scoring says so on stderr and goes on', async () => {
+    const model = structuredClone(PRESETS['seed-fit-intent']) as any;
+    model.fit.criteria[3].property = 'contact.jobtitel';
+    const path = await tempFile('model.json', JSON.stringify(model));
+    const io = capture();
+    expect(await runCli(['score', '--model', path, '--input', FIXTURE, '--now', NOW], io)).toBe(1);
+    expect(io.stderr.slice(0, 2)).toEqual([
+      `${path}: 1 warning (the model is still used):`,
+      `  $.fit.criteria[3].property: "contact.jobtitel" is not one of HubSpot's default contact properties (did you mean "contact.jobtitle"?); fine if your portal has it as a custom property`,
+    ]);
+    expect(io.stdout).toHaveLength(3);
+  });
+});
+
 describe('cli explain, validate-model, models, export-model', () => {
   it('explain prints the full breakdown of the chosen contact', async () => {
     const io = capture();
@@ -116,7 +176,9 @@ describe('cli explain, validate-model, models, export-model', () => {
     ).toBe(0);
     const text = io.stdout.join('\n');
     expect(text).toContain('IQL, information only (not for sales): intent 10 ≤ 50');
-    expect(text).toContain('0 Company size: 1000+ (wanted 25–1000)  (company.numberofemployees)');
+    expect(text).toContain(
+      '+25 Company size: 1000+ (at least 1000, within 25–1000)  (company.numberofemployees)',
+    );
     expect(text).toContain('Lifecycle: subscriber → lead');
   });
 
@@ -135,6 +197,17 @@ describe('cli explain, validate-model, models, export-model', () => {
     const bad = capture();
     expect(await runCli(['validate-model', await tempFile('b.json', JSON.stringify(broken))], bad)).toBe(1);
     expect(bad.stderr).toContain('  $.disqualifiers[0].when: must list at least one condition');
+  });
+
+  it('validate-model accepts a model with an unknown property name and prints the warning with "did you mean"', async () => {
+    const model = structuredClone(PRESETS['seed-industrial']) as any;
+    model.fit.criteria[0].property = ['company.numberofemployes'];
+    const io = capture();
+    expect(await runCli(['validate-model', await tempFile('w.json', JSON.stringify(model))], io)).toBe(0);
+    expect(io.stdout.slice(1)).toEqual([
+      '1 warning:',
+      `  $.fit.criteria[0].property[0]: "company.numberofemployes" is not one of HubSpot's default company properties (did you mean "company.numberofemployees"?); fine if your portal has it as a custom property`,
+    ]);
   });
 
   it('models lists the presets', async () => {

@@ -284,7 +284,7 @@ describe('seed-fit-intent: intent signals, ageing and negative scoring', () => {
       { type: 'demo_requested', occurredAt: daysAgo(200) },
     ]);
     expect(intent.score).toBe(0);
-    expect(intent.ignored).toEqual({ expired: 1, future: 1, unknownType: 1, invalidDate: 1 });
+    expect(intent.ignored).toEqual({ expired: 1, future: 1, unknownType: 1, invalidDate: 1, duplicate: 0 });
   });
 
   it('when only an information signal is present, then the contact is an IQL, never sent to sales', () => {

@@ -58,7 +58,10 @@ describe('range', () => {
     ['25-50', 25, 1000, 'match'],
     ['100-500', 25, 1000, 'match'],
     ['500-1000', 25, 1000, 'match'],
-    ['1000+', 25, 1000, 'no-match'],
+    ['1000+', 25, 1000, 'match'],
+    ['5000+', 25, 1000, 'no-match'],
+    ['100–500', 200, 1000, 'match'],
+    ['1000-5000', 25, 1000, 'no-match'],
     ['1000+', 100, undefined, 'match'],
     ['5-25', 25, 1000, 'no-match'],
     ['1-5', undefined, 9, 'match'],
@@ -72,7 +75,8 @@ describe('range', () => {
   it('when the value is not a number, then it is unknown and says why', () => {
     expect(matchValue('lots', { type: 'range', min: 1 })).toEqual({
       status: 'unknown',
-      shown: '"lots" is not a number',
+      shown: 'lots',
+      detail: 'is not a number',
     });
   });
 
@@ -152,13 +156,20 @@ describe('toEpochMs', () => {
     '2026-11-20T09:00:00Z',
     '2026-11-20T09:00:00.123Z',
     '2024-02-29T23:59:59.999Z',
-    '2026-02-31T00:00:00Z',
     '2026-11-20T09:00:00+01:00',
     '2026-11-20',
-    '2026-13-01T00:00:00Z',
-    'yesterday',
-  ])('reads %j exactly as Date.parse does', (text) => {
+  ])('reads the valid ISO date %j exactly as Date.parse does', (text) => {
     expect(toEpochMs(text)).toEqual(Date.parse(text));
+  });
+
+  it.each([
+    '2026-02-31T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-11-20T24:00:00Z',
+    'yesterday',
+    '20-11-2026',
+  ])('refuses %j (an impossible or non-ISO date is never rolled over or guessed)', (text) => {
+    expect(toEpochMs(text)).toBeNaN();
   });
 });
 

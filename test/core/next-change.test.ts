@@ -342,7 +342,7 @@ describe('nextChangeAt: worked examples from the seeds', () => {
     expect(evaluate(contact, fitIntent, lost).intent.score).toBe(50);
     const times = timeline(contact, fitIntent, now);
     expect(times.find((t) => evaluate(contact, fitIntent, t).qualification !== 'mql')).toBe(lost);
-    expect(evaluate(contact, fitIntent, lost)).toMatchObject({ qualification: 'iql', route: null });
+    expect(evaluate(contact, fitIntent, lost)).toMatchObject({ qualification: 'nurture', route: null });
   });
 
   it('when an existing customer qualifies only through the installed-base window, then it loses MQL one millisecond after the window closes', () => {
@@ -467,7 +467,7 @@ describe('writtenFacts: exactly the evaluation values the app writes', () => {
         score: e.intent.score,
         raw: -e.intent.raw - 1,
         parts: [],
-        ignored: { expired: 9, future: 9, unknownType: 9, invalidDate: 9 },
+        ignored: { expired: 9, future: 9, unknownType: 9, invalidDate: 9, duplicate: 9 },
       },
       disqualification: e.disqualification && { ...e.disqualification, id: 'other' },
       isCustomer: !e.isCustomer,

@@ -1,3 +1,4 @@
+import { DEFAULT_INDUSTRY_KEYWORDS } from '../industries.js';
 import type { QualificationModelInput } from '../model.js';
 
 /** Consumer mailboxes: a work contact does not write from these. */
@@ -28,6 +29,62 @@ export const FREE_EMAIL_DOMAINS = [
   'telenet.be',
   'skynet.be',
 ];
+
+/**
+ * The decision-maker phrases in Dutch, German and French (and English spellings), so "Algemeen
+ * Directeur", "Geschäftsführer" and "Chief Operating Officer" are read as the roles they are.
+ * Shared with the industrial preset, which uses the assistant and intern exceptions.
+ */
+export const DECISION_MAKER_SYNONYMS: Record<string, string[]> = {
+  founder: ['co-founder', 'oprichter', 'medeoprichter', 'gründer', 'mitgründer', 'fondateur', 'cofondateur'],
+  owner: [
+    'eigenaar',
+    'directeur-eigenaar',
+    'DGA',
+    'inhaber',
+    'inhaberin',
+    'eigentümer',
+    'propriétaire',
+    'gérant',
+  ],
+  CEO: [
+    'chief executive officer',
+    'algemeen directeur',
+    'algemene directie',
+    'general manager',
+    'geschäftsführer',
+    'geschäftsführerin',
+    'vorstandsvorsitzender',
+    'directeur général',
+    'président-directeur général',
+    'PDG',
+  ],
+  CFO: [
+    'chief financial officer',
+    'financieel directeur',
+    'finanzvorstand',
+    'finanzdirektor',
+    'directeur financier',
+  ],
+  CTO: [
+    'chief technology officer',
+    'technisch directeur',
+    'technischer geschäftsführer',
+    'directeur technique',
+  ],
+  COO: [
+    'chief operating officer',
+    'operationeel directeur',
+    'directeur operations',
+    'directeur des opérations',
+  ],
+  CMO: ['chief marketing officer', 'marketingdirecteur', 'marketingdirektor', 'directeur marketing'],
+  director: ['directeur', 'directrice', 'direktor', 'direktorin', 'bestuurder', 'vorstand'],
+  'head of': ['hoofd', 'leiter', 'leiterin', 'abteilungsleiter', 'bereichsleiter', 'responsable'],
+  VP: ['SVP', 'EVP', 'vicepresident', 'vizepräsident'],
+  assistant: ['assistent', 'assistente', 'assistentin', 'assistenz', 'assistante'],
+  intern: ['stagiair', 'stagiaire', 'praktikant', 'praktikantin', 'werkstudent'],
+};
 
 /** The two ageing rules of the seeds: full points for 30 days, none after 90 (linear in between). */
 const AGEING = { fullDays: 30, expiresAfterDays: 90 };
@@ -72,18 +129,8 @@ export const seedFitIntent: QualificationModelInput = {
         property: ['contact.country', 'company.country'],
         match: {
           type: 'one-of',
-          values: [
-            'Netherlands',
-            'Nederland',
-            'NL',
-            'Belgium',
-            'België',
-            'Belgique',
-            'BE',
-            'Germany',
-            'Deutschland',
-            'DE',
-          ],
+          // Read as countries: every ISO code and name in English, Dutch, German and French matches.
+          values: ['Netherlands', 'Belgium', 'Germany'],
         },
         points: 25,
       },
@@ -163,5 +210,9 @@ export const seedFitIntent: QualificationModelInput = {
   routing: {
     slaHours: { installedBase: 4, newBusiness: 24, demoRequest: 24, salesAcceptance: 48 },
     demoRequestSignals: ['demo_requested'],
+  },
+  normalization: {
+    industryKeywords: DEFAULT_INDUSTRY_KEYWORDS,
+    titleSynonyms: DECISION_MAKER_SYNONYMS,
   },
 };

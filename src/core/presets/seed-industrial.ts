@@ -1,19 +1,88 @@
+import { DEFAULT_INDUSTRY_KEYWORDS } from '../industries.js';
 import type { QualificationModelInput } from '../model.js';
 
 const AGEING = { fullDays: 30, expiresAfterDays: 90 };
 
-/** The four target sectors, as HubSpot industry values and as people write them. */
+/**
+ * The four target sectors as HubSpot industry values. Free text ("Food and Beverage",
+ * "Pharmaceutical", "automotive industry", "Lebensmittel") is read through the industry keywords.
+ */
 const SECTORS = [
   'FOOD_PRODUCTION',
   'FOOD_BEVERAGES',
-  'Food',
   'PHARMACEUTICALS',
-  'Pharma',
   'AUTOMOTIVE',
   'CONSUMER_ELECTRONICS',
   'ELECTRICAL_ELECTRONIC_MANUFACTURING',
-  'Electronics',
 ];
+
+/**
+ * The operations roles of the seed in Dutch, German and French, with the English spellings that
+ * mean the same ("COO", "Head of Operations"), plus the exceptions' and the students' synonyms.
+ */
+const OPERATIONS_SYNONYMS: Record<string, string[]> = {
+  'production manager': [
+    'head of production',
+    'production director',
+    'productiemanager',
+    'productieleider',
+    'hoofd productie',
+    'manager productie',
+    'productiedirecteur',
+    'produktionsleiter',
+    'produktionsleiterin',
+    'produktionsmanager',
+    'leiter produktion',
+    'fertigungsleiter',
+    'leiter fertigung',
+    'responsable de production',
+    'directeur de production',
+    'chef de production',
+  ],
+  'operations director': [
+    'director of operations',
+    'COO',
+    'chief operating officer',
+    'head of operations',
+    'operationeel directeur',
+    'directeur operations',
+    'hoofd operations',
+    'leiter operations',
+    'betriebsdirektor',
+    'directeur des opérations',
+  ],
+  'operations manager': [
+    'manager operations',
+    'operationeel manager',
+    'bedrijfsleider',
+    'leiter betrieb',
+    'responsable des opérations',
+    "responsable d'exploitation",
+  ],
+  'plant manager': [
+    'plant director',
+    'factory manager',
+    'plantmanager',
+    'fabrieksmanager',
+    'fabrieksdirecteur',
+    'vestigingsmanager',
+    'werksleiter',
+    'werkleiter',
+    'betriebsleiter',
+    'standortleiter',
+    "directeur d'usine",
+    'directeur de site',
+  ],
+  'VP operations': [
+    'VP of operations',
+    'vice president operations',
+    'vice president of operations',
+    'SVP operations',
+  ],
+  assistant: ['assistent', 'assistente', 'assistentin', 'assistenz', 'assistante'],
+  intern: ['stagiair', 'stagiaire', 'praktikant', 'praktikantin', 'werkstudent'],
+  student: ['studente', 'studentin', 'étudiant', 'étudiante', 'promovendus', 'doktorand', 'doktorandin'],
+};
 
 /** Competitors of the (fictional) industrial-automation vendor: names and domains. */
 export const INDUSTRIAL_COMPETITORS = {
@@ -55,12 +124,9 @@ export const seedIndustrial: QualificationModelInput = {
           values: [
             'production manager',
             'operations director',
-            'director of operations',
+            'operations manager',
             'plant manager',
             'VP operations',
-            'VP of operations',
-            'vice president operations',
-            'vice president of operations',
           ],
           except: ['assistant', 'intern'],
         },
@@ -174,4 +240,8 @@ export const seedIndustrial: QualificationModelInput = {
   },
   // The article's engagement list has no negative signal, so "no interest" adds none here.
   feedback: { reasonSignals: {} },
+  normalization: {
+    industryKeywords: DEFAULT_INDUSTRY_KEYWORDS,
+    titleSynonyms: OPERATIONS_SYNONYMS,
+  },
 };

@@ -20,6 +20,7 @@ export function evaluateContacts(batch: ScoringBatch): void {
     const signals = (loaded.signals.get(record.id) ?? []).map((s) => ({
       type: s.type,
       occurredAt: s.occurredAt,
+      sourceId: s.idempotencyKey,
     }));
     const input = { id: record.id, properties, company, signals };
     const evaluation = applyReturnHold(evaluate(input, model, now), returnedAt);
