@@ -4,7 +4,7 @@
  * Records over the size limits (limits.ts) are refused with the field named.
  */
 import { z } from 'zod';
-import type { ContactInput } from './evaluate.js';
+import type { ContactInput } from './evaluation.js';
 import { toEpochMs } from './intent.js';
 import { checkInputLimits } from './limits.js';
 import type { ModelProblem } from './model.js';

@@ -3,7 +3,7 @@
  * scores, largest first. Every line that carries points starts with them (`+25`, `−50`), and
  * together those lines add up to both scores' sums before clamping; a clamp gets its own line.
  */
-import type { Evaluation } from './evaluate.js';
+import type { Evaluation } from './evaluation.js';
 import type { FitPart } from './fit.js';
 import type { IntentPart } from './intent.js';
 import { formatRange } from './matchers.js';

@@ -4,7 +4,7 @@
  * may become an MQL again. Facts and the model in, a plan with its reasons out; the jobs layer
  * reads HubSpot, applies the plan and records it.
  */
-import type { Evaluation, RouteKind } from './evaluate.js';
+import type { Evaluation, RouteKind } from './evaluation.js';
 import { toEpochMs } from './intent.js';
 import { LIFECYCLE_STAGES, type LifecycleStage, stageRank } from './lifecycle.js';
 import type { QualificationModel, Routing } from './model.js';
