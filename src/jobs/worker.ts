@@ -19,6 +19,11 @@ import {
 } from '../store/store.port.js';
 import type { ScoreResult } from './scoring/score-contacts.job.js';
 
+/** A burst is over when the due work has not grown for this long. */
+const FILL_QUIET_MS = 300;
+/** How often a filling batch is looked at. */
+const FILL_STEP_MS = 50;
+
 export interface WorkerOptions {
   store: Store;
   score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
@@ -41,9 +46,10 @@ export interface WorkerOptions {
   /** Idle wait between polls of an empty queue (an enqueue in this process wakes the worker at once). */
   pollMs?: number;
   /**
-   * When fewer than a batch of items are due, how long to wait (real time) for more before taking
-   * them: HubSpot sends a burst as one request after another, and a batch taken too early costs an
-   * extra read and write. Work due for longer than this is taken at once. 0 turns it off.
+   * When fewer than a batch of items are due and more keep arriving, the longest wait (real time)
+   * for a full batch: HubSpot sends a burst as one request after another, and a batch taken too
+   * early costs an extra read and write. Once nothing new arrives for 300 ms, what is due is taken.
+   * 0 turns it off.
    */
   fillWaitMs?: number;
   /** Batches processed at the same time (overlaps one batch's reads with another's writes). */
@@ -65,8 +71,8 @@ export class Worker {
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
   private readonly held = new Set<WorkItem>();
-  /** Since when (performance.now()) a partial batch has been waiting to fill; null: none waits. */
-  private fillingSince: number | null = null;
+  /** A partial batch waiting to fill: since when, how many were due, when that last grew (performance.now()). */
+  private filling: { since: number; due: number; grewAt: number } | null = null;
   private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut'>> & Pick<WorkerOptions, 'fanOut'>;
 
   constructor(options: WorkerOptions) {
@@ -79,7 +85,7 @@ export class Worker {
       baseBackoffMs: 1_000,
       maxBackoffMs: 10 * 60_000,
       pollMs: 500,
-      fillWaitMs: 300,
+      fillWaitMs: 1_000,
       concurrency: 2,
       ...options,
     };
@@ -239,20 +245,29 @@ export class Worker {
     }
   }
 
-  /** How long to wait for a fuller batch before claiming (0: claim now). */
+  /**
+   * How long to wait for a fuller batch before claiming (0: claim now). While fewer than a batch
+   * are due and their number still grows (a burst is arriving), wait in short steps; claim when a
+   * batch is full, when nothing new arrived for `FILL_QUIET_MS` (the burst is over), or when the
+   * first of them has waited `fillWaitMs`.
+   */
   private async fillWait(): Promise<number> {
     if (this.o.fillWaitMs <= 0) return 0;
     const due = await this.o.store.queue.dueCount(this.o.clock(), this.o.batchSize);
+    const now = performance.now();
     if (due === 0 || due >= this.o.batchSize) {
-      this.fillingSince = null;
+      this.filling = null;
       return 0;
     }
-    const now = performance.now();
-    this.fillingSince ??= now;
-    const left = this.fillingSince + this.o.fillWaitMs - now;
-    if (left > 0) return Math.ceil(left);
-    this.fillingSince = null;
-    return 0;
+    if (this.filling === null) this.filling = { since: now, due, grewAt: now };
+    else if (due > this.filling.due) this.filling = { ...this.filling, due, grewAt: now };
+    const quietLeft = this.filling.grewAt + FILL_QUIET_MS - now;
+    const maxLeft = this.filling.since + this.o.fillWaitMs - now;
+    if (quietLeft <= 0 || maxLeft <= 0) {
+      this.filling = null;
+      return 0;
+    }
+    return Math.ceil(Math.min(quietLeft, maxLeft, FILL_STEP_MS));
   }
 
   private idle(ms: number, wakeable = true): Promise<void> {
