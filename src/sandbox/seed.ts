@@ -5,25 +5,24 @@
  * contact, which are not HubSpot properties and so are returned separately.
  */
 import type { CrmSeed, Owner } from './crm-store.js';
-import { type EMPLOYEE_RANGES, type INDUSTRIES, LEAD_STATUSES } from './property-catalog.js';
+import { type EMPLOYEE_RANGES, LEAD_STATUSES } from './property-catalog.js';
 import { createRandom, type Random } from './random.js';
+import {
+  CONVERSIONS,
+  COUNTRY_NAMES,
+  COUNTRY_PAIRS,
+  FIRST_NAMES,
+  INDUSTRY_WEIGHTS,
+  JOB_TITLES,
+  LAST_NAMES,
+  NAME_HEADS,
+  NAME_TAILS,
+  SIGNAL_WEIGHTS,
+  STUDENT_TITLES,
+  type SignalType,
+} from './seed-vocabulary.js';
 
-/** Signal types a contact can have (the core team's names). */
-export const SIGNAL_TYPES = [
-  'pricing_page_viewed',
-  'demo_requested',
-  'trial_started',
-  'comparison_viewed',
-  'email_engaged',
-  'sales_no_interest',
-  'demo_no_show',
-  'unsubscribed',
-  'webinar_attended',
-  'whitepaper_downloaded',
-] as const;
-
-/** One signal type. */
-export type SignalType = (typeof SIGNAL_TYPES)[number];
+export { SIGNAL_TYPES, type SignalType } from './seed-vocabulary.js';
 
 /** One intent signal of a contact. */
 export interface SeedSignal {
@@ -101,257 +100,6 @@ export interface SeedOptions {
 export const DEFAULT_SEED_NOW = Date.UTC(2025, 5, 1);
 
 const DAY = 86_400_000;
-
-type Industry = (typeof INDUSTRIES)[number];
-
-const INDUSTRY_WEIGHTS: readonly (readonly [Industry, number])[] = [
-  ['FOOD_PRODUCTION', 8],
-  ['FOOD_BEVERAGES', 7],
-  ['PHARMACEUTICALS', 7],
-  ['AUTOMOTIVE', 7],
-  ['CONSUMER_ELECTRONICS', 5],
-  ['ELECTRICAL_ELECTRONIC_MANUFACTURING', 6],
-  ['INDUSTRIAL_AUTOMATION', 4],
-  ['MACHINERY', 4],
-  ['COMPUTER_SOFTWARE', 10],
-  ['INFORMATION_TECHNOLOGY_AND_SERVICES', 9],
-  ['INTERNET', 5],
-  ['MARKETING_AND_ADVERTISING', 6],
-  ['RETAIL', 5],
-  ['LOGISTICS_AND_SUPPLY_CHAIN', 4],
-  ['FINANCIAL_SERVICES', 3],
-  ['CHEMICALS', 3],
-  ['CONSTRUCTION', 3],
-  ['HOSPITAL_HEALTH_CARE', 2],
-  ['MANAGEMENT_CONSULTING', 2],
-];
-
-const COUNTRIES: readonly (readonly [string, number, string, readonly string[], readonly string[]])[] = [
-  [
-    'Netherlands',
-    25,
-    'nl',
-    ['Amsterdam', 'Rotterdam', 'Eindhoven', 'Utrecht', 'Venlo'],
-    ['BV', 'NV', 'Groep'],
-  ],
-  [
-    'Germany',
-    18,
-    'de',
-    ['Munich', 'Hamburg', 'Stuttgart', 'Cologne', 'Dortmund'],
-    ['GmbH', 'AG', 'GmbH & Co. KG'],
-  ],
-  ['Belgium', 9, 'be', ['Antwerp', 'Ghent', 'Brussels', 'Leuven'], ['NV', 'BV', 'SA']],
-  ['France', 9, 'fr', ['Lyon', 'Paris', 'Toulouse', 'Lille'], ['SAS', 'SA', 'SARL']],
-  [
-    'United Kingdom',
-    12,
-    'co.uk',
-    ['London', 'Manchester', 'Birmingham', 'Leeds'],
-    ['Ltd', 'PLC', 'Group Ltd'],
-  ],
-  ['United States', 15, 'com', ['Chicago', 'Austin', 'Boston', 'Detroit', 'Denver'], ['Inc', 'LLC', 'Corp']],
-  ['Spain', 4, 'es', ['Barcelona', 'Madrid', 'Valencia'], ['SL', 'SA']],
-  ['Italy', 4, 'it', ['Milan', 'Turin', 'Bologna'], ['SpA', 'Srl']],
-  ['Sweden', 2, 'se', ['Stockholm', 'Gothenburg'], ['AB']],
-  ['Poland', 2, 'pl', ['Warsaw', 'Wroclaw'], ['Sp. z o.o.']],
-];
-
-const COUNTRY_PAIRS = COUNTRIES.map((country) => [country, country[1]] as const);
-const COUNTRY_NAMES = COUNTRIES.map((country) => [country[0], country[1]] as const);
-
-const NAME_HEADS = [
-  'Nord',
-  'Van',
-  'Alp',
-  'Rhein',
-  'Delta',
-  'Euro',
-  'Prime',
-  'Blue',
-  'Green',
-  'Silver',
-  'Terra',
-  'Nova',
-  'Vita',
-  'Agri',
-  'Pharma',
-  'Auto',
-  'Elektro',
-  'Meta',
-  'Opti',
-  'Flex',
-  'Solid',
-  'Bright',
-  'Polar',
-  'Atlas',
-  'Orion',
-  'Kappa',
-  'Vector',
-  'Helix',
-  'Crown',
-  'Summit',
-];
-const NAME_TAILS = [
-  'tech',
-  'works',
-  'foods',
-  'dynamics',
-  'systems',
-  'motion',
-  'labs',
-  'logic',
-  'line',
-  'field',
-  'form',
-  'gate',
-  'point',
-  'wave',
-  'core',
-  'mark',
-  'bridge',
-  'stone',
-  'craft',
-  'vision',
-];
-
-const FIRST_NAMES = [
-  'Jan',
-  'Sanne',
-  'Pieter',
-  'Lotte',
-  'Daan',
-  'Emma',
-  'Lukas',
-  'Mia',
-  'Felix',
-  'Hannah',
-  'Jonas',
-  'Lea',
-  'Louis',
-  'Chloé',
-  'Hugo',
-  'Camille',
-  'Oliver',
-  'Amelia',
-  'George',
-  'Isla',
-  'James',
-  'Olivia',
-  'Noah',
-  'Ava',
-  'Liam',
-  'Sophia',
-  'Lucas',
-  'Julia',
-  'Marco',
-  'Giulia',
-  'Pablo',
-  'Lucía',
-  'Erik',
-  'Astrid',
-  'Piotr',
-  'Zofia',
-  'Ahmed',
-  'Fatima',
-  'Wei',
-  'Priya',
-];
-const LAST_NAMES = [
-  'de Vries',
-  'Jansen',
-  'Bakker',
-  'Visser',
-  'Smit',
-  'Müller',
-  'Schmidt',
-  'Schneider',
-  'Fischer',
-  'Weber',
-  'Martin',
-  'Bernard',
-  'Dubois',
-  'Peeters',
-  'Janssens',
-  'Smith',
-  'Jones',
-  'Taylor',
-  'Brown',
-  'Williams',
-  'Johnson',
-  'Miller',
-  'Davis',
-  'Rossi',
-  'Bianchi',
-  'García',
-  'Fernández',
-  'Andersson',
-  'Nowak',
-  'Kowalski',
-  'Khan',
-  'Chen',
-  'Patel',
-  'van den Berg',
-  'Hendriks',
-  'Wagner',
-  'Moreau',
-  'Evans',
-  'Wilson',
-  'Lambert',
-];
-
-const JOB_TITLES: readonly (readonly [string, number])[] = [
-  ['CEO', 3],
-  ['Founder', 2],
-  ['Managing Director', 3],
-  ['COO', 2],
-  ['VP Operations', 3],
-  ['Operations Director', 4],
-  ['Director of Operations', 3],
-  ['Plant Manager', 4],
-  ['Production Manager', 5],
-  ['Head of Production', 2],
-  ['Operations Manager', 6],
-  ['Quality Manager', 3],
-  ['Procurement Manager', 3],
-  ['CTO', 2],
-  ['IT Manager', 3],
-  ['Software Engineer', 5],
-  ['Marketing Manager', 5],
-  ['Head of Marketing', 2],
-  ['VP Sales', 2],
-  ['Sales Manager', 4],
-  ['Account Executive', 4],
-  ['Project Manager', 4],
-  ['Consultant', 3],
-  ['Engineer', 4],
-  ['CFO', 2],
-  ['Office Manager', 2],
-  ['Marketing Assistant', 2],
-  ['Sales Representative', 3],
-  ['Intern', 2],
-];
-const STUDENT_TITLES = ['Student', 'Intern', 'PhD Candidate', 'Research Assistant', 'Graduate Student'];
-
-const SIGNAL_WEIGHTS: readonly (readonly [SignalType, number])[] = [
-  ['email_engaged', 25],
-  ['pricing_page_viewed', 12],
-  ['whitepaper_downloaded', 12],
-  ['webinar_attended', 10],
-  ['comparison_viewed', 8],
-  ['demo_requested', 6],
-  ['trial_started', 3],
-  ['sales_no_interest', 3],
-  ['demo_no_show', 2],
-  ['unsubscribed', 3],
-];
-
-const CONVERSIONS: Partial<Record<SignalType, string>> = {
-  demo_requested: 'Demo request form',
-  trial_started: 'Free trial sign-up',
-  webinar_attended: 'Webinar registration',
-  whitepaper_downloaded: 'Whitepaper download',
-};
 
 const slug = (text: string): string =>
   text
