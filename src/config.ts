@@ -50,13 +50,16 @@ export const ConfigSchema = z.object({
     .default(0.9),
   /** Days raw webhook events are kept (signals and transitions are kept for good). */
   EVENT_RETENTION_DAYS: positiveInt('EVENT_RETENTION_DAYS', 30),
-  /** How many contacts the worker claims and scores per batch (HubSpot's batch limit is 100). */
-  WORKER_BATCH_SIZE: z.coerce
+  /**
+   * How many contacts the worker claims and scores at once. HubSpot is still called with at most
+   * 100 records a call; claiming more lets the contacts' companies be read together.
+   */
+  WORKER_CLAIM_LIMIT: z.coerce
     .number()
     .int()
     .min(1)
-    .max(100, { error: "WORKER_BATCH_SIZE must be at most 100 (HubSpot's batch limit)" })
-    .default(100),
+    .max(5_000, { error: 'WORKER_CLAIM_LIMIT must be at most 5000' })
+    .default(1_000),
   /** The HubSpot app id; webhook events caused by this app's own writes carry it as their sourceId. */
   HUBSPOT_APP_ID: z.string().optional(),
 });

@@ -113,7 +113,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     score,
     logger: logger.child({ component: 'worker' }),
     clock,
-    batchSize: config.WORKER_BATCH_SIZE,
+    claimLimit: config.WORKER_CLAIM_LIMIT,
     fanOut: async (portalId, companyIds) => {
       const companies = scoreDeps.companies;
       const fanOutLogger = logger.child({ component: 'company-fanout' });

@@ -1,6 +1,7 @@
 /**
- * The worker: drains the durable queue in batches of up to 100 contacts (HubSpot's batch size),
- * so the number of HubSpot calls follows the number of distinct contacts, not of events.
+ * The worker: drains the durable queue in claims of up to 1,000 contacts, read and written 100 a
+ * call (HubSpot's batch size) with their companies read together, so the number of HubSpot calls
+ * follows the number of distinct contacts and companies, not of events.
  *
  * Failures: a transient HubSpot failure (429, 5xx, network) retries the batch later with
  * exponential backoff (or after HubSpot's Retry-After); after `maxAttempts` the work is parked as
@@ -34,8 +35,12 @@ export interface WorkerOptions {
   fanOut?: (portalId: PortalId, companyIds: readonly string[]) => Promise<void>;
   logger: Logger;
   clock?: () => number;
-  /** Contacts per batch (≤ 100). */
-  batchSize?: number;
+  /**
+   * Contacts claimed at once (several HubSpot batches): they are read and written 100 a call, but
+   * their companies are read together, so a burst over many contacts of few companies costs one
+   * company read per 100 companies, not one per batch of contacts.
+   */
+  claimLimit?: number;
   /** How long a claim holds before another worker may take the work over. */
   leaseMs?: number;
   /** Attempts before work is parked as dead. */
@@ -46,9 +51,9 @@ export interface WorkerOptions {
   /** Idle wait between polls of an empty queue (an enqueue in this process wakes the worker at once). */
   pollMs?: number;
   /**
-   * When fewer than a batch of items are due and more keep arriving, the longest wait (real time)
-   * for a full batch: HubSpot sends a burst as one request after another, and a batch taken too
-   * early costs an extra read and write. Once nothing new arrives for 300 ms, what is due is taken.
+   * When fewer than a full claim of items are due and more keep arriving, the longest wait (real
+   * time) for a full one: HubSpot sends a burst as one request after another, and a claim taken
+   * too early costs extra reads and writes. Once nothing new arrives for 300 ms, what is due is taken.
    * 0 turns it off.
    */
   fillWaitMs?: number;
@@ -79,7 +84,7 @@ export class Worker {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
     this.o = {
       clock: Date.now,
-      batchSize: 100,
+      claimLimit: 1_000,
       leaseMs: 60_000,
       maxAttempts: 8,
       baseBackoffMs: 1_000,
@@ -137,7 +142,8 @@ export class Worker {
 
   /** Claims and processes one batch; returns how many items it claimed. */
   async runOnce(): Promise<number> {
-    const items = await this.o.store.queue.claim(this.id, this.o.batchSize, this.o.leaseMs, this.o.clock());
+    const limit = this.o.claimLimit;
+    const items = await this.o.store.queue.claim(this.id, limit, this.o.leaseMs, this.o.clock());
     if (items.length === 0) return 0;
     for (const item of items) this.held.add(item);
     try {
@@ -253,9 +259,10 @@ export class Worker {
    */
   private async fillWait(): Promise<number> {
     if (this.o.fillWaitMs <= 0) return 0;
-    const due = await this.o.store.queue.dueCount(this.o.clock(), this.o.batchSize);
+    const limit = this.o.claimLimit;
+    const due = await this.o.store.queue.dueCount(this.o.clock(), limit);
     const now = performance.now();
-    if (due === 0 || due >= this.o.batchSize) {
+    if (due === 0 || due >= limit) {
       this.filling = null;
       return 0;
     }

@@ -135,7 +135,7 @@ describe('a company change fans out to its contacts', () => {
     expect(await stack.service.store.queue.stats()).toMatchObject({ pending: 0, dead: 0 });
   });
 
-  it('when a big company fans out, then work that arrives meanwhile is not held back behind it', async () => {
+  it('when a big company fans out, then work that arrives meanwhile is written within a few seconds, not after the whole fan-out', async () => {
     stack = await startStack({ contacts: 0 });
     await publishIndustrial(stack);
     const big = await companyWithContacts(stack, 1000, 'Grootvoer NV');
@@ -154,6 +154,7 @@ describe('a company change fans out to its contacts', () => {
       }),
     ]);
     await waitFor(() => written(stack!, big.contactIds[0]!).lq_qualification === 'disqualified', 10_000);
+    const deliveredAt = Date.now();
     await stack.deliver([
       stack.sandbox.events.propertyChange({
         objectId: other.contactIds[0]!,
@@ -163,9 +164,9 @@ describe('a company change fans out to its contacts', () => {
     ]);
     await waitFor(() => written(stack!, other.contactIds[0]!).lq_qualification !== 'mql', 10_000);
 
-    // The fan-out's later chunks are due later: the contact's own event went first.
-    const done = big.contactIds.filter((id) => written(stack!, id).lq_qualification === 'disqualified');
-    expect(done.length).toBeLessThan(1000);
+    // The fan-out's chunks are due one after another, so the contact's own event waits for at
+    // most one claim in hand, not for the company's 1,000 contacts (timing is loose: 2 cores).
+    expect(Date.now() - deliveredAt).toBeLessThan(5_000);
     await waitFor(
       () => big.contactIds.every((id) => written(stack!, id).lq_qualification === 'disqualified'),
       30_000,

@@ -58,7 +58,7 @@ describe('restarts', () => {
           HUBSPOT_RATE_LIMIT: '190',
           HUBSPOT_RATE_HEADROOM: '1',
           EVENT_RETENTION_DAYS: '30',
-          WORKER_BATCH_SIZE: '100',
+          WORKER_CLAIM_LIMIT: '100',
           PORT: '0',
           DATABASE_URL: databaseUrl,
         } as unknown as Record<string, string>),
