@@ -16,6 +16,7 @@ import {
   parseNumericInterval as parseInterval,
   type ValueKind,
 } from './normalize.js';
+import { compilePattern, type LinearRegex, PATTERN_LIMITS } from './regex.js';
 import { humanizeOption, normalizeOption, shownValue, wordForm } from './text.js';
 
 export { foldAccents, humanizeOption, normalizeOption } from './text.js';
@@ -228,7 +229,7 @@ type CompiledMatcher = (value: string | null) => MatchResult;
 
 /**
  * Matchers are compiled once per (immutable) model object and property kind: option lists become
- * sets, phrases become word forms, patterns become RegExps. Property values repeat a lot
+ * sets, phrases become word forms, patterns are compiled for RE2. Property values repeat a lot
  * (industries, countries, bands), so each compiled matcher also remembers its answers for up to
  * MEMO_LIMIT distinct values. Both caches are invisible: the answer for a value never depends on them.
  */
@@ -258,6 +259,24 @@ function compiledMatcher(matcher: Matcher, kind: ValueKind, normalizer: Normaliz
     byKind.set(kind, compiled);
   }
   return compiled;
+}
+
+/**
+ * A regex matcher's pattern on the linear-time engine (`regex.ts`), compiled once per matcher
+ * object: every property and value kind it is used with shares it, and so does its DFA cache.
+ */
+const compiledPatterns = new WeakMap<Matcher, LinearRegex>();
+
+function linearRegex(matcher: Extract<Matcher, { type: 'regex' }>): LinearRegex {
+  let regex = compiledPatterns.get(matcher);
+  if (!regex) {
+    const compiled = compilePattern(matcher.pattern, matcher.flags);
+    // A parsed model's patterns all compile; an unchecked matcher fails as `new RegExp` would.
+    if (!compiled.ok) throw new SyntaxError(`Invalid pattern /${matcher.pattern}/: ${compiled.problem}`);
+    regex = compiled.regex;
+    compiledPatterns.set(matcher, regex);
+  }
+  return regex;
 }
 
 /** The domain or one of its parent domains is listed: `cs.ox.ac.uk` is listed by `ac.uk`. */
@@ -419,9 +438,13 @@ function compileKnownValue(matcher: Matcher, kind: ValueKind, nz: Normalizer): C
       };
     }
     case 'regex': {
-      const re = new RegExp(matcher.pattern, matcher.flags);
+      const re = linearRegex(matcher);
       return (value) => {
         if (value === null) return NO_VALUE;
+        if (value.length > PATTERN_LIMITS.valueChars)
+          return result('unknown', shownValue(value), {
+            detail: `is ${value.length.toLocaleString('en-US')} characters; a pattern reads at most ${PATTERN_LIMITS.valueChars.toLocaleString('en-US')}`,
+          });
         return result(re.test(value) ? 'match' : 'no-match', shownValue(value));
       };
     }
