@@ -124,6 +124,7 @@ function rememberResults(
   if (perDomain) return (value) => conditionResult(ref, match(value));
   const memo = new Map<string, ConditionResult>();
   return (value) => {
+    if (value.length > MEMO_VALUE_CHARS) return conditionResult(ref, match(value));
     let c = memo.get(value);
     if (c === undefined) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -235,6 +236,11 @@ type CompiledMatcher = (value: string | null) => MatchResult;
  */
 const compiledMatchers = new WeakMap<Normalizer, WeakMap<Matcher, Map<ValueKind, CompiledMatcher>>>();
 const MEMO_LIMIT = 4096;
+/**
+ * Only values up to this length are remembered: the ones that repeat (industries, countries, bands,
+ * titles) are short, and a memo of 4,096 values of 65,536 characters would hold 256 MB or more.
+ */
+const MEMO_VALUE_CHARS = 256;
 /** Domains: a portal's contacts come from many thousands of companies. */
 const DOMAIN_MEMO_LIMIT = 16_384;
 
@@ -292,6 +298,7 @@ function memoize(match: CompiledMatcher): CompiledMatcher {
   const none = Object.freeze(match(null));
   return (value) => {
     if (value === null) return none;
+    if (value.length > MEMO_VALUE_CHARS) return match(value);
     let result = memo.get(value);
     if (result === undefined) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -471,8 +478,10 @@ function compileKnownValue(matcher: Matcher, kind: ValueKind, nz: Normalizer): C
             return nz.isNoValue(value)
               ? blank('email-domain', value)
               : result('unknown', shownValue(value), { detail: 'is not an e-mail address' });
-          if (byDomain.size >= DOMAIN_MEMO_LIMIT) byDomain.clear();
           found = Object.freeze(result(domainListed(domain, entries) ? 'match' : 'no-match', domain));
+          // A DNS name has at most 253 characters: a longer "domain" is not worth remembering.
+          if (key.length > 253) return found;
+          if (byDomain.size >= DOMAIN_MEMO_LIMIT) byDomain.clear();
           byDomain.set(key, found);
         }
         return found;
