@@ -30,6 +30,7 @@ export {
 } from './normalize.js';
 export * from './presets/index.js';
 export * from './properties.js';
+export * from './regex.js';
 export * from './preview.js';
 export * from './funnel.js';
 export { cutText, SHOWN_VALUE_CHARS, wordForm } from './text.js';

@@ -26,6 +26,69 @@ export const INPUT_LIMITS = {
   idChars: 256,
 } as const;
 
+/**
+ * The bounds of a model, enforced by its schema (`model.ts`) and listed in the README ("The
+ * model"). A model comes from people (the CLI, the settings page), but it is run on every contact:
+ * these keep it small enough to validate, store and evaluate in bounded time and memory, and keep
+ * every number finite and meaningful (a day count of 1e300 is no date PostgreSQL can store).
+ * Regex patterns have their own bounds (`PATTERN_LIMITS` in `regex.ts`).
+ */
+export const MODEL_LIMITS = {
+  /** Fit criteria and intent signal types: each adds points to a 0–100 score, so more say nothing. */
+  fitCriteria: 40,
+  signals: 40,
+  /** Disqualifiers: independent yes/no rules (a competitor's domains, a region), so more of them. */
+  disqualifiers: 100,
+  /** Conditions in one `when`, `unless` or `customerWhen` list. */
+  conditionsPerRule: 20,
+  /** Properties a condition tries in order. */
+  propertiesPerCondition: 10,
+  /** Regex conditions in the whole model (each compiled pattern keeps a matching cache of its own). */
+  regexConditions: 50,
+  /** Values of a one-of, none-of or contains matcher (and its `except` words). */
+  matcherValues: 500,
+  /** Domains of an email-domain matcher (a list of disposable-mail domains fits). */
+  emailDomains: 5_000,
+  /** Characters in one listed value; an e-mail domain may have DNS's 253. */
+  valueChars: 200,
+  domainChars: 253,
+  /** Characters in a label or reason, an id, a version, a description. */
+  labelChars: 80,
+  idChars: 64,
+  versionChars: 64,
+  descriptionChars: 2_000,
+  /** Points of a fit criterion or a signal occurrence: −100…100, whole numbers. */
+  points: 100,
+  /** Day counts (`fullDays`, `expiresAfterDays`, `windowDays`): ten years. */
+  days: 3_650,
+  /** SLA hours: a year. */
+  slaHours: 8_760,
+  /** `counting.from` and `counting.max`. */
+  occurrences: 1_000,
+  /** A range's `min` and `max` lie within ±this (10^15: well inside exact integers). */
+  rangeBound: 1e15,
+  /** Owner ids in `newBusinessOwners` and `unavailableOwners`, and digits in one. */
+  owners: 500,
+  ownerIdDigits: 20,
+  /** Lost reasons (and the entries of the maps keyed by them). */
+  lostReasons: 50,
+  /** Lead-status values in `leadStatusDecisions`, and characters in one. */
+  leadStatuses: 100,
+  leadStatusChars: 100,
+  /** Entries of `propertyKinds` and `countryAliases`. */
+  propertyKinds: 1_000,
+  countryAliases: 1_000,
+  /** Entries of `industryKeywords` (HubSpot has 147 industries) and characters in a key. */
+  industries: 200,
+  industryChars: 100,
+  /** Entries of `titleSynonyms`. */
+  titleSynonyms: 500,
+  /** `unknownValues`, and the phrases of one keyword or synonym entry, and characters in one. */
+  unknownValues: 200,
+  phrasesPerEntry: 100,
+  phraseChars: 80,
+} as const;
+
 /** Cuts a text property to HubSpot's limit with a visible "…" at the end; shorter text is unchanged. */
 export function cutToHubSpotLimit(text: string): string {
   return cutText(text, HUBSPOT_TEXT_LIMIT);

@@ -16,6 +16,7 @@ import {
   parseNumericInterval as parseInterval,
   type ValueKind,
 } from './normalize.js';
+import { compilePattern, type LinearRegex, PATTERN_LIMITS } from './regex.js';
 import { humanizeOption, normalizeOption, shownValue, wordForm } from './text.js';
 
 export { foldAccents, humanizeOption, normalizeOption } from './text.js';
@@ -123,6 +124,7 @@ function rememberResults(
   if (perDomain) return (value) => conditionResult(ref, match(value));
   const memo = new Map<string, ConditionResult>();
   return (value) => {
+    if (value.length > MEMO_VALUE_CHARS) return conditionResult(ref, match(value));
     let c = memo.get(value);
     if (c === undefined) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -228,12 +230,17 @@ type CompiledMatcher = (value: string | null) => MatchResult;
 
 /**
  * Matchers are compiled once per (immutable) model object and property kind: option lists become
- * sets, phrases become word forms, patterns become RegExps. Property values repeat a lot
+ * sets, phrases become word forms, patterns are compiled for RE2. Property values repeat a lot
  * (industries, countries, bands), so each compiled matcher also remembers its answers for up to
  * MEMO_LIMIT distinct values. Both caches are invisible: the answer for a value never depends on them.
  */
 const compiledMatchers = new WeakMap<Normalizer, WeakMap<Matcher, Map<ValueKind, CompiledMatcher>>>();
 const MEMO_LIMIT = 4096;
+/**
+ * Only values up to this length are remembered: the ones that repeat (industries, countries, bands,
+ * titles) are short, and a memo of 4,096 values of 65,536 characters would hold 256 MB or more.
+ */
+const MEMO_VALUE_CHARS = 256;
 /** Domains: a portal's contacts come from many thousands of companies. */
 const DOMAIN_MEMO_LIMIT = 16_384;
 
@@ -260,6 +267,24 @@ function compiledMatcher(matcher: Matcher, kind: ValueKind, normalizer: Normaliz
   return compiled;
 }
 
+/**
+ * A regex matcher's pattern on the linear-time engine (`regex.ts`), compiled once per matcher
+ * object: every property and value kind it is used with shares it, and so does its DFA cache.
+ */
+const compiledPatterns = new WeakMap<Matcher, LinearRegex>();
+
+function linearRegex(matcher: Extract<Matcher, { type: 'regex' }>): LinearRegex {
+  let regex = compiledPatterns.get(matcher);
+  if (!regex) {
+    const compiled = compilePattern(matcher.pattern, matcher.flags);
+    // A parsed model's patterns all compile; an unchecked matcher fails as `new RegExp` would.
+    if (!compiled.ok) throw new SyntaxError(`Invalid pattern /${matcher.pattern}/: ${compiled.problem}`);
+    regex = compiled.regex;
+    compiledPatterns.set(matcher, regex);
+  }
+  return regex;
+}
+
 /** The domain or one of its parent domains is listed: `cs.ox.ac.uk` is listed by `ac.uk`. */
 function domainListed(domain: string, entries: ReadonlySet<string>): boolean {
   for (let from = 0; from !== -1; from = domain.indexOf('.', from) + 1 || -1) {
@@ -273,6 +298,7 @@ function memoize(match: CompiledMatcher): CompiledMatcher {
   const none = Object.freeze(match(null));
   return (value) => {
     if (value === null) return none;
+    if (value.length > MEMO_VALUE_CHARS) return match(value);
     let result = memo.get(value);
     if (result === undefined) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -419,9 +445,13 @@ function compileKnownValue(matcher: Matcher, kind: ValueKind, nz: Normalizer): C
       };
     }
     case 'regex': {
-      const re = new RegExp(matcher.pattern, matcher.flags);
+      const re = linearRegex(matcher);
       return (value) => {
         if (value === null) return NO_VALUE;
+        if (value.length > PATTERN_LIMITS.valueChars)
+          return result('unknown', shownValue(value), {
+            detail: `is ${value.length.toLocaleString('en-US')} characters; a pattern reads at most ${PATTERN_LIMITS.valueChars.toLocaleString('en-US')}`,
+          });
         return result(re.test(value) ? 'match' : 'no-match', shownValue(value));
       };
     }
@@ -448,8 +478,10 @@ function compileKnownValue(matcher: Matcher, kind: ValueKind, nz: Normalizer): C
             return nz.isNoValue(value)
               ? blank('email-domain', value)
               : result('unknown', shownValue(value), { detail: 'is not an e-mail address' });
-          if (byDomain.size >= DOMAIN_MEMO_LIMIT) byDomain.clear();
           found = Object.freeze(result(domainListed(domain, entries) ? 'match' : 'no-match', domain));
+          // A DNS name has at most 253 characters: a longer "domain" is not worth remembering.
+          if (key.length > 253) return found;
+          if (byDomain.size >= DOMAIN_MEMO_LIMIT) byDomain.clear();
           byDomain.set(key, found);
         }
         return found;

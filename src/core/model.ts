@@ -8,35 +8,92 @@
 import { z } from 'zod';
 import { isCountryCode } from './countries.js';
 import { DEFAULT_INDUSTRY_KEYWORDS, HUBSPOT_INDUSTRY_VALUES } from './industries.js';
+import { INPUT_LIMITS, MODEL_LIMITS as LIMITS } from './limits.js';
 import { modelWarnings } from './model-lint.js';
 import { VALUE_KINDS } from './normalize.js';
+import { checkFlags, compilePattern } from './regex.js';
 import { closest, jsonPath, wordForm } from './text.js';
 
 export { jsonPath } from './text.js';
 
+const count = (n: number) => n.toLocaleString('en-US');
+const atMostChars = (max: number) => ({ error: `must be at most ${count(max)} characters` });
+const atMostListed = (max: number, what: string) => ({ error: `must list at most ${count(max)} ${what}` });
+
 /** Where a criterion reads a value: `contact.<property>` or `company.<property>` (the associated company). */
-export const PropertyRefSchema = z.string().regex(/^(contact|company)\.[a-z0-9_]+$/, {
-  error: 'must look like "contact.<property>" or "company.<property>", with a HubSpot internal property name',
-});
+export const PropertyRefSchema = z
+  .string()
+  .max('company.'.length + INPUT_LIMITS.propertyNameChars, {
+    error: `must be at most ${count('company.'.length + INPUT_LIMITS.propertyNameChars)} characters (a HubSpot property name has at most ${INPUT_LIMITS.propertyNameChars})`,
+    abort: true,
+  })
+  .regex(/^(contact|company)\.[a-z0-9_]+$/, {
+    error:
+      'must look like "contact.<property>" or "company.<property>", with a HubSpot internal property name',
+  });
 export type PropertyRef = z.infer<typeof PropertyRefSchema>;
 
-const idSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, {
-  error: 'must be snake_case: lower-case letters, digits and underscores, starting with a letter',
-});
+const idSchema = z
+  .string()
+  .max(LIMITS.idChars, { ...atMostChars(LIMITS.idChars), abort: true })
+  .regex(/^[a-z][a-z0-9_]*$/, {
+    error: 'must be snake_case: lower-case letters, digits and underscores, starting with a letter',
+  });
 const labelSchema = z
   .string()
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(80, { error: 'must be at most 80 characters' });
-const ownerId = z.string().regex(/^\d+$/, { error: 'must be a HubSpot owner id (digits)' });
+  .max(LIMITS.labelChars, atMostChars(LIMITS.labelChars));
+const ownerId = z
+  .string()
+  .max(LIMITS.ownerIdDigits, { ...atMostChars(LIMITS.ownerIdDigits), abort: true })
+  .regex(/^\d+$/, { error: 'must be a HubSpot owner id (digits)' });
 const pointsSchema = z
   .number({ error: 'must be a number' })
   .int({ error: 'must be a whole number' })
-  .min(-100, { error: 'must be at least -100' })
-  .max(100, { error: 'must be at most 100' });
-const nonEmptyStrings = z
-  .array(z.string().trim().min(1, { error: 'must not be empty' }))
-  .min(1, { error: 'must list at least one value' });
+  .min(-LIMITS.points, { error: `must be at least -${LIMITS.points}` })
+  .max(LIMITS.points, { error: `must be at most ${LIMITS.points}` });
+/** A finite number of days, at most ten years. */
+const daysSchema = z
+  .number({ error: 'must be a number' })
+  .max(LIMITS.days, { error: `must be at most ${count(LIMITS.days)} days (ten years)` });
+const slaHoursSchema = (hours: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .positive({ error: 'must be more than 0' })
+    .max(LIMITS.slaHours, { error: `must be at most ${count(LIMITS.slaHours)} hours (a year)` })
+    .default(hours);
+const rangeBound = z
+  .number({ error: 'must be a number' })
+  .min(-LIMITS.rangeBound, { error: 'must be at least -10^15' })
+  .max(LIMITS.rangeBound, { error: 'must be at most 10^15' });
+const occurrenceSchema = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be 1 or more' })
+  .max(LIMITS.occurrences, { error: `must be at most ${count(LIMITS.occurrences)}` });
+const listedValues = (max: number, chars: number) =>
+  z
+    .array(z.string().trim().min(1, { error: 'must not be empty' }).max(chars, atMostChars(chars)))
+    .min(1, { error: 'must list at least one value' })
+    .max(max, atMostListed(max, 'values'));
+const nonEmptyStrings = listedValues(LIMITS.matcherValues, LIMITS.valueChars);
+
+/**
+ * A record (a JSON object used as a map) of at most `max` entries. The entries are parsed first,
+ * which the 1 MB body limit of the settings API bounds.
+ */
+function boundedRecord<T extends z.ZodType>(record: T, max: number, what: string) {
+  return record.check((ctx) => {
+    const n = Object.keys(ctx.value as object).length;
+    if (n > max)
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `has ${count(n)} ${what}; at most ${count(max)} are accepted`,
+      });
+  });
+}
 
 /**
  * How a criterion compares a property value. Every matcher answers `match`, `no-match` or `unknown`
@@ -62,8 +119,8 @@ export const MatcherSchema = z.discriminatedUnion(
          * `25-50`, `100-500` and `1000+`: a band matches only when it lies wholly inside the range.
          */
         type: z.literal('range'),
-        min: z.number({ error: 'must be a number' }).optional(),
-        max: z.number({ error: 'must be a number' }).optional(),
+        min: rangeBound.optional(),
+        max: rangeBound.optional(),
       })
       .check((ctx) => {
         const { min, max } = ctx.value;
@@ -85,34 +142,48 @@ export const MatcherSchema = z.discriminatedUnion(
       /** The text contains one of these words or phrases as whole words, unless it contains an `except` word. */
       type: z.literal('contains'),
       values: nonEmptyStrings,
-      except: z.array(z.string().trim().min(1)).optional(),
+      except: z
+        .array(
+          z
+            .string()
+            .trim()
+            .min(1, { error: 'must not be empty' })
+            .max(LIMITS.valueChars, atMostChars(LIMITS.valueChars)),
+        )
+        .max(LIMITS.matcherValues, atMostListed(LIMITS.matcherValues, 'values'))
+        .optional(),
     }),
     z
       .strictObject({
-        /** The text matches this regular expression (JavaScript syntax). */
+        /**
+         * The text matches this regular expression somewhere. RE2 syntax (for everyday patterns,
+         * JavaScript's), run by a linear-time engine: see `regex.ts`.
+         */
         type: z.literal('regex'),
+        // Its length and syntax are checked below, by compilePattern.
         pattern: z.string().min(1, { error: 'must not be empty' }),
         flags: z
           .string()
-          .regex(/^[imsu]*$/, { error: 'may only use the flags i, m, s and u' })
+          .check((ctx) => {
+            const problem = checkFlags(ctx.value);
+            if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+          })
           .optional(),
       })
       .check((ctx) => {
-        try {
-          new RegExp(ctx.value.pattern, ctx.value.flags);
-        } catch (error) {
+        const compiled = compilePattern(ctx.value.pattern, ctx.value.flags);
+        if (!compiled.ok)
           ctx.issues.push({
             code: 'custom',
             input: ctx.value.pattern,
             path: ['pattern'],
-            message: `is not a valid regular expression (${(error as Error).message})`,
+            message: compiled.problem,
           });
-        }
       }),
     z.strictObject({
       /** The e-mail address's domain is one of these, or a subdomain of one (`edu` matches `mit.edu`). */
       type: z.literal('email-domain'),
-      domains: nonEmptyStrings,
+      domains: listedValues(LIMITS.emailDomains, LIMITS.domainChars),
     }),
     z.strictObject({ /** The property has a value. */ type: z.literal('known') }),
     z.strictObject({ /** The property has no value. */ type: z.literal('unknown') }),
@@ -125,11 +196,21 @@ export type Matcher = z.infer<typeof MatcherSchema>;
 export const ConditionSchema = z.strictObject({
   property: z.union([
     PropertyRefSchema,
-    z.array(PropertyRefSchema).min(1, { error: 'must list at least one property' }),
+    z
+      .array(PropertyRefSchema)
+      .min(1, { error: 'must list at least one property' })
+      .max(LIMITS.propertiesPerCondition, atMostListed(LIMITS.propertiesPerCondition, 'properties')),
   ]),
   match: MatcherSchema,
 });
 export type Condition = z.infer<typeof ConditionSchema>;
+
+/** A `when`, `unless` or `customerWhen` list: at least `min` conditions, at most 20. */
+const conditionsSchema = (min: 0 | 1) =>
+  z
+    .array(ConditionSchema)
+    .min(min, { error: 'must list at least one condition' })
+    .max(LIMITS.conditionsPerRule, atMostListed(LIMITS.conditionsPerRule, 'conditions'));
 
 export const FitCriterionSchema = ConditionSchema.extend({
   id: idSchema,
@@ -144,8 +225,8 @@ export type FitCriterion = z.infer<typeof FitCriterionSchema>;
  */
 export const AgeingSchema = z
   .strictObject({
-    fullDays: z.number({ error: 'must be a number' }).min(0, { error: 'must be 0 or more' }),
-    expiresAfterDays: z.number({ error: 'must be a number' }).positive({ error: 'must be more than 0' }),
+    fullDays: daysSchema.min(0, { error: 'must be 0 or more' }),
+    expiresAfterDays: daysSchema.positive({ error: 'must be more than 0' }),
   })
   .check((ctx) => {
     if (ctx.value.fullDays > ctx.value.expiresAfterDays)
@@ -165,8 +246,8 @@ export type Ageing = z.infer<typeof AgeingSchema>;
  * most recent occurrence. "The second no-show gives −30" is `{from: 2, max: 1}`.
  */
 export const CountingSchema = z.strictObject({
-  from: z.number().int().min(1, { error: 'must be 1 or more' }).default(1),
-  max: z.number().int().min(1, { error: 'must be 1 or more' }).nullable().default(1),
+  from: occurrenceSchema.default(1),
+  max: occurrenceSchema.nullable().default(1),
 });
 export type Counting = z.infer<typeof CountingSchema>;
 
@@ -184,9 +265,9 @@ export const DisqualifierSchema = z.strictObject({
   /** What a sales rep reads on the contact, e.g. "Free e-mail domain". */
   reason: labelSchema,
   /** Disqualifies when any of these conditions matches (an unknown value never disqualifies). */
-  when: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }),
+  when: conditionsSchema(1),
   /** ...unless any of these matches. */
-  unless: z.array(ConditionSchema).default([]),
+  unless: conditionsSchema(0).default([]),
 });
 export type Disqualifier = z.infer<typeof DisqualifierSchema>;
 
@@ -199,17 +280,22 @@ const barSchema = z.strictObject({
 });
 export type Bar = z.infer<typeof barSchema>;
 
+const signalTypesSchema = z.array(idSchema).max(LIMITS.signals, atMostListed(LIMITS.signals, 'signal types'));
+
 export const ThresholdsSchema = z.strictObject({
   mql: z.strictObject({
     fit: barSchema,
     intent: barSchema,
     /** Fit criteria (by id) that must all match, whatever the fit score. */
-    requiredFitCriteria: z.array(idSchema).default([]),
+    requiredFitCriteria: z
+      .array(idSchema)
+      .max(LIMITS.fitCriteria, atMostListed(LIMITS.fitCriteria, 'criteria'))
+      .default([]),
   }),
   /** Information-qualified lead: interest from information-only signals. Never sent to sales. */
   iql: z
     .strictObject({
-      signalTypes: z.array(idSchema).min(1, { error: 'must list at least one signal type' }),
+      signalTypes: signalTypesSchema.min(1, { error: 'must list at least one signal type' }),
     })
     .nullable()
     .default(null),
@@ -219,9 +305,9 @@ export const ThresholdsSchema = z.strictObject({
    */
   installedBase: z
     .strictObject({
-      customerWhen: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }),
-      qualifyingSignals: z.array(idSchema).min(1, { error: 'must list at least one signal type' }),
-      windowDays: z.number().positive({ error: 'must be more than 0' }).default(30),
+      customerWhen: conditionsSchema(1),
+      qualifyingSignals: signalTypesSchema.min(1, { error: 'must list at least one signal type' }),
+      windowDays: daysSchema.positive({ error: 'must be more than 0' }).default(30),
     })
     .nullable()
     .default(null),
@@ -230,17 +316,17 @@ export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
 export const RoutingSchema = z.strictObject({
   slaHours: z.strictObject({
-    installedBase: z.number().positive({ error: 'must be more than 0' }).default(4),
-    newBusiness: z.number().positive({ error: 'must be more than 0' }).default(24),
-    demoRequest: z.number().positive({ error: 'must be more than 0' }).default(24),
-    salesAcceptance: z.number().positive({ error: 'must be more than 0' }).default(48),
+    installedBase: slaHoursSchema(4),
+    newBusiness: slaHoursSchema(24),
+    demoRequest: slaHoursSchema(24),
+    salesAcceptance: slaHoursSchema(48),
   }),
   /** Signal types that send an MQL straight to a sales owner (an inbound demo request). */
-  demoRequestSignals: z.array(idSchema).default([]),
+  demoRequestSignals: signalTypesSchema.default([]),
   /** HubSpot owner ids of the new-business team, served round robin. */
-  newBusinessOwners: z.array(ownerId).default([]),
+  newBusinessOwners: z.array(ownerId).max(LIMITS.owners, atMostListed(LIMITS.owners, 'owners')).default([]),
   /** Owners to skip for now (holiday, full pipeline). */
-  unavailableOwners: z.array(ownerId).default([]),
+  unavailableOwners: z.array(ownerId).max(LIMITS.owners, atMostListed(LIMITS.owners, 'owners')).default([]),
   /** The manager who gets an escalation task when an SLA is breached. */
   escalationOwner: ownerId.nullable().default(null),
   /** Marketing's owner: the weekly returned-leads report is addressed to them. */
@@ -259,6 +345,12 @@ const DEFAULT_LOST_REASONS = [
   { id: 'other', label: 'Other' },
 ];
 
+/** A value of HubSpot's `hs_lead_status` (an enumeration option's internal value). */
+const leadStatusSchema = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(LIMITS.leadStatusChars, atMostChars(LIMITS.leadStatusChars));
+
 /**
  * The feedback loop: how sales accepts or returns an MQL, and what a return does. Defaults follow
  * the seeds (reasons, the re-nurture tracks for "no budget" and "wrong timing", −50 for "no interest").
@@ -268,33 +360,44 @@ export const FeedbackSchema = z.strictObject({
   lostReasons: z
     .array(z.strictObject({ id: idSchema, label: labelSchema }))
     .min(1, { error: 'must list at least one reason' })
+    .max(LIMITS.lostReasons, atMostListed(LIMITS.lostReasons, 'reasons'))
     .default(DEFAULT_LOST_REASONS),
   /** Re-nurture track per reason (the value written to `lq_renurture_track`). */
-  renurtureTracks: z
-    .record(idSchema, idSchema)
-    .default({ no_budget: 'roi', wrong_timing: 'remind_me', no_interest: 'long_term' }),
+  renurtureTracks: boundedRecord(z.record(idSchema, idSchema), LIMITS.lostReasons, 'reasons').default({
+    no_budget: 'roi',
+    wrong_timing: 'remind_me',
+    no_interest: 'long_term',
+  }),
   /** The lead status a returned lead gets, per reason (default: UNQUALIFIED). */
-  returnLeadStatus: z.record(idSchema, z.string().min(1)).default({ wrong_timing: 'BAD_TIMING' }),
+  returnLeadStatus: boundedRecord(
+    z.record(idSchema, leadStatusSchema),
+    LIMITS.lostReasons,
+    'reasons',
+  ).default({ wrong_timing: 'BAD_TIMING' }),
   /** The stage a returned MQL is recycled to (HubSpot needs the stage cleared first). */
   recycleStage: z.enum(['subscriber', 'lead'], { error: 'must be "subscriber" or "lead"' }).default('lead'),
   /** Reasons that add a negative intent signal, e.g. "no interest" → sales_no_interest. */
-  reasonSignals: z.record(idSchema, idSchema).default({ no_interest: 'sales_no_interest' }),
+  reasonSignals: boundedRecord(z.record(idSchema, idSchema), LIMITS.lostReasons, 'reasons').default({
+    no_interest: 'sales_no_interest',
+  }),
   /** Sales decisions read from a change of `hs_lead_status` (value → decision). */
-  leadStatusDecisions: z
-    .record(
-      z.string().min(1),
+  leadStatusDecisions: boundedRecord(
+    z.record(
+      leadStatusSchema,
       z.union([
         z.strictObject({ decision: z.literal('accept') }),
         z.strictObject({ decision: z.literal('return'), reason: idSchema }),
       ]),
-    )
-    .default({
-      IN_PROGRESS: { decision: 'accept' },
-      CONNECTED: { decision: 'accept' },
-      OPEN_DEAL: { decision: 'accept' },
-      UNQUALIFIED: { decision: 'return', reason: 'other' },
-      BAD_TIMING: { decision: 'return', reason: 'wrong_timing' },
-    }),
+    ),
+    LIMITS.leadStatuses,
+    'lead statuses',
+  ).default({
+    IN_PROGRESS: { decision: 'accept' },
+    CONNECTED: { decision: 'accept' },
+    OPEN_DEAL: { decision: 'accept' },
+    UNQUALIFIED: { decision: 'return', reason: 'other' },
+    BAD_TIMING: { decision: 'return', reason: 'wrong_timing' },
+  }),
 });
 export type Feedback = z.infer<typeof FeedbackSchema>;
 
@@ -302,11 +405,11 @@ const phraseSchema = z
   .string()
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(80, { error: 'must be at most 80 characters' });
+  .max(LIMITS.phraseChars, atMostChars(LIMITS.phraseChars));
 const phrasesSchema = z
   .array(phraseSchema)
   .min(1, { error: 'must list at least one' })
-  .max(100, { error: 'must list at most 100' });
+  .max(LIMITS.phrasesPerEntry, { error: `must list at most ${LIMITS.phrasesPerEntry}` });
 
 /**
  * How raw HubSpot values are read (see `normalize.ts`). Everything has a default: the built-in
@@ -316,25 +419,41 @@ const phrasesSchema = z
  */
 export const NormalizationSchema = z.strictObject({
   /** More values that mean "no value" (besides "", "N/A", "n.v.t.", "-", "unknown", …). */
-  unknownValues: z.array(phraseSchema).max(200, { error: 'must list at most 200 values' }).default([]),
+  unknownValues: z
+    .array(phraseSchema)
+    .max(LIMITS.unknownValues, atMostListed(LIMITS.unknownValues, 'values'))
+    .default([]),
   /** What custom properties hold, e.g. `{"contact.land": "country"}` (HubSpot's own are known). */
-  propertyKinds: z
-    .record(
+  propertyKinds: boundedRecord(
+    z.record(
       PropertyRefSchema,
       z.enum(VALUE_KINDS, { error: `must be one of ${VALUE_KINDS.map((k) => `"${k}"`).join(', ')}` }),
-    )
-    .default({}),
+    ),
+    LIMITS.propertyKinds,
+    'properties',
+  ).default({}),
   /** More names for countries, to ISO 3166-1 alpha-2 codes, e.g. `{"Eire": "IE"}` ("Holland" is built in). */
-  countryAliases: z.record(phraseSchema, z.string()).default({}),
+  countryAliases: boundedRecord(
+    // The code is checked below (isCountryCode), which bounds it too.
+    z.record(phraseSchema, z.string()),
+    LIMITS.countryAliases,
+    'aliases',
+  ).default({}),
   /** Free-text keywords per HubSpot industry value, e.g. `{"FOOD_BEVERAGES": ["dranken", "getränke"]}`. */
-  industryKeywords: z
-    .record(z.string(), phrasesSchema)
-    .default(() => structuredClone(DEFAULT_INDUSTRY_KEYWORDS)),
+  industryKeywords: boundedRecord(
+    z.record(z.string().max(LIMITS.industryChars, atMostChars(LIMITS.industryChars)), phrasesSchema),
+    LIMITS.industries,
+    'industries',
+  ).default(() => structuredClone(DEFAULT_INDUSTRY_KEYWORDS)),
   /**
    * Other ways to write a phrase of a `contains` matcher, in any language, e.g.
    * `{"plant manager": ["Werksleiter", "fabrieksmanager"]}`. Matched as whole words, like the phrase.
    */
-  titleSynonyms: z.record(phraseSchema, phrasesSchema).default({}),
+  titleSynonyms: boundedRecord(
+    z.record(phraseSchema, phrasesSchema),
+    LIMITS.titleSynonyms,
+    'phrases',
+  ).default({}),
 });
 export type Normalization = z.infer<typeof NormalizationSchema>;
 
@@ -345,18 +464,25 @@ export const QualificationModelSchema = z
       .string()
       .trim()
       .min(1, { error: 'must not be empty' })
-      .max(64, { error: 'must be at most 64 characters' }),
+      .max(LIMITS.versionChars, atMostChars(LIMITS.versionChars)),
     name: labelSchema,
-    description: z.string().max(2000).optional(),
+    description: z.string().max(LIMITS.descriptionChars, atMostChars(LIMITS.descriptionChars)).optional(),
     fit: z.strictObject({
-      criteria: z
-        .array(FitCriterionSchema)
-        .max(40, { error: 'must have at most 40 criteria: fewer criteria win' }),
+      criteria: z.array(FitCriterionSchema).max(LIMITS.fitCriteria, {
+        error: `must have at most ${LIMITS.fitCriteria} criteria: fewer criteria win`,
+      }),
     }),
     intent: z.strictObject({
-      signals: z.array(IntentSignalSchema).max(40, { error: 'must have at most 40 signals' }),
+      signals: z
+        .array(IntentSignalSchema)
+        .max(LIMITS.signals, { error: `must have at most ${LIMITS.signals} signals` }),
     }),
-    disqualifiers: z.array(DisqualifierSchema).default([]),
+    disqualifiers: z
+      .array(DisqualifierSchema)
+      .max(LIMITS.disqualifiers, {
+        error: `must have at most ${LIMITS.disqualifiers} disqualifiers`,
+      })
+      .default([]),
     thresholds: ThresholdsSchema,
     routing: RoutingSchema,
     feedback: FeedbackSchema.default(FeedbackSchema.parse({})),
@@ -386,6 +512,17 @@ export const QualificationModelSchema = z
       (i) => ['disqualifiers', i, 'id'],
       'disqualifier id',
     );
+
+    // Each compiled pattern keeps a matching cache of its own, so their number is bounded.
+    let patterns = 0;
+    forEachCondition(model, (condition, path) => {
+      if (condition.match.type === 'regex' && ++patterns === LIMITS.regexConditions + 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'match'],
+          message: `is regex condition number ${patterns}; a model may have at most ${LIMITS.regexConditions}`,
+        });
+    });
 
     const criterionIds = new Set(model.fit.criteria.map((c) => c.id));
     const signalTypes = new Set(model.intent.signals.map((s) => s.type));
@@ -481,6 +618,21 @@ export const QualificationModelSchema = z
         });
   });
 
+/** Calls `visit` with every condition of a model and its path, in model order. */
+export function forEachCondition(
+  model: Pick<QualificationModel, 'fit' | 'disqualifiers' | 'thresholds'>,
+  visit: (condition: Condition, path: (string | number)[]) => void,
+): void {
+  model.fit.criteria.forEach((c, i) => visit(c, ['fit', 'criteria', i]));
+  model.disqualifiers.forEach((d, i) => {
+    d.when.forEach((c, j) => visit(c, ['disqualifiers', i, 'when', j]));
+    d.unless.forEach((c, j) => visit(c, ['disqualifiers', i, 'unless', j]));
+  });
+  model.thresholds.installedBase?.customerWhen.forEach((c, i) =>
+    visit(c, ['thresholds', 'installedBase', 'customerWhen', i]),
+  );
+}
+
 /** A validated model, with every default filled in. */
 export type QualificationModel = z.infer<typeof QualificationModelSchema>;
 /** What a person writes: defaults may be left out. */
@@ -511,11 +663,20 @@ export type ParseModelResult =
 export function parseModel(input: unknown): ParseModelResult {
   const result = QualificationModelSchema.safeParse(input, { reportInput: true });
   if (result.success) return { success: true, model: result.data, warnings: modelWarnings(result.data) };
-  return { success: false, problems: result.error.issues.map(toProblem) };
+  return { success: false, problems: result.error.issues.flatMap(toProblems) };
 }
 
-function toProblem(issue: z.core.$ZodIssue): ModelProblem {
-  return { path: jsonPath(issue.path), message: plainMessage(issue) };
+function toProblems(issue: z.core.$ZodIssue): ModelProblem[] {
+  // A value that has the shape of one option of a union (a list where a property or a list of
+  // properties is expected) gets that option's problems, not "is not one of the accepted shapes".
+  if (issue.code === 'invalid_union' && issue.errors.length > 1) {
+    const sameShape = issue.errors.filter(
+      (branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+    );
+    if (sameShape.length === 1)
+      return sameShape[0]!.flatMap((i) => toProblems({ ...i, path: [...issue.path, ...i.path] }));
+  }
+  return [{ path: jsonPath(issue.path), message: plainMessage(issue) }];
 }
 
 function describe(value: unknown): string {
@@ -523,6 +684,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return 'text';
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return `a ${typeof value}`;
 }
 
@@ -536,6 +698,9 @@ function plainMessage(issue: z.core.$ZodIssue): string {
       return `must be ${article(issue.expected)}, not ${describe(issue.input)}`;
     case 'unrecognized_keys':
       return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_key':
+      // A record's key: what is wrong with it (the path already names it).
+      return issue.issues[0] ? plainMessage(issue.issues[0]) : 'is not an accepted key';
     case 'invalid_union':
       return issue.message && !issue.message.startsWith('Invalid input')
         ? issue.message

@@ -105,11 +105,19 @@ export function closest(name: string, candidates: Iterable<string>): string | nu
   return best;
 }
 
-/** Formats a path the way a JSON editor shows it: `$.fit.criteria[2].points`. */
+/** How many characters of an object key a JSON path shows before it cuts with "…". */
+const PATH_KEY_CHARS = 60;
+
+/**
+ * Formats a path the way a JSON editor shows it: `$.fit.criteria[2].points`. A key longer than 60
+ * characters is cut with "…" (a problem about a 1 MB key should not be 1 MB long).
+ */
 export function jsonPath(path: readonly PropertyKey[]): string {
   let out = '$';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && key.length > PATH_KEY_CHARS)
+      out += `[${JSON.stringify(cutText(key, PATH_KEY_CHARS))}]`;
     else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
     else out += `[${JSON.stringify(String(key))}]`;
   }

@@ -4,6 +4,8 @@
  * Prints the project's performance figures; with `--json`, the last line is one JSON object of
  * every figure (name → number). Sections:
  *   core     evaluate vs JSON.parse on 100,000 contacts (target: ratio ≤ 1.0)
+ *   regex    the same with two regex disqualifiers (RE2 engine), a hostile job title against
+ *            `^(a+)+$` (target: well under 100 ms), RE2 vs V8 per match
  *   service  against the sandbox: HubSpot calls for 10,000 webhook events over 1,000 contacts
  *            (vs the naive 2 per event), full rescore under a small rate limit (target ≥ 0.9 of
  *            what the limit allows), a company change fanned out to its 1,000 contacts (< 30 s;
@@ -13,6 +15,8 @@
  */
 import { parseArgs } from 'node:util';
 import { coreBenchmark } from './core-bench.js';
+import { PATTERN_LIMITS } from '../../src/core/index.js';
+import { regexBenchmark } from './regex-bench.js';
 import {
   burstBenchmark,
   companyFanoutBenchmark,
@@ -30,7 +34,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
   },
 });
-const sections = new Set((values.only ?? 'core,service,store').split(','));
+const sections = new Set((values.only ?? 'core,regex,service,store').split(','));
 const figures: Record<string, number> = {};
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -45,6 +49,29 @@ if (sections.has('core')) {
   );
   say(`  JSON.parse        ${f.core_json_parse_ms} ms  (same contacts)`);
   say(`  ratio             ${f.core_evaluate_to_json_parse_ratio}  (evaluate / JSON.parse; target ≤ 1.0)`);
+}
+
+if (sections.has('regex')) {
+  const { figures: f, patterns } = regexBenchmark(
+    Number(values.contacts ?? 100_000),
+    Number(values.rounds ?? 7),
+  );
+  Object.assign(figures, f);
+  say(`regex: the core figures with two regex disqualifiers (on the e-mail address and the job title)`);
+  say(`  evaluate          ${f.regex_evaluate_ms} ms  (${f.regex_contacts} contacts)`);
+  say(`  ratio             ${f.regex_evaluate_to_json_parse_ratio}  (evaluate / JSON.parse)`);
+  say(
+    `  hostile title     ${f.regex_hostile_evaluate_ms} ms for ${f.regex_hostile_title_chars} characters against ^(a+)+$ (target: well under 100 ms)`,
+  );
+  say(
+    `  worst case        ${f.regex_worst_case_ms} ms for one match: a[ab]{490}[^ab] against ${PATTERN_LIMITS.valueChars} random a/b`,
+  );
+  patterns.forEach(({ pattern, flags }, i) => {
+    const k = `regex_pattern${i + 1}`;
+    say(
+      `  /${pattern}/${flags}  RE2 ${f[`${k}_re2_ns_per_match` as keyof typeof f]} ns, V8 ${f[`${k}_v8_ns_per_match` as keyof typeof f]} ns per match`,
+    );
+  });
 }
 
 if (sections.has('service')) {

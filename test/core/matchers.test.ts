@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Condition,
   emailDomain,
   evaluateCondition,
   humanizeOption,
@@ -184,5 +185,18 @@ describe('reading values', () => {
     expect(read('\u00a0Netherlands ').status).toBe('match');
     expect(read('   ').status).toBe('unknown');
     expect(read('Netherlands').shown).toBe('Netherlands');
+  });
+
+  it('when a value repeats, then its answer is remembered; when it is longer than 256 characters, it is matched afresh and not kept', () => {
+    const condition: Condition = {
+      property: 'contact.jobtitle',
+      match: { type: 'contains', values: ['director'] },
+    };
+    const read = (jobtitle: string) => evaluateCondition({ properties: { jobtitle } }, condition);
+    expect(read('Sales Director')).toBe(read('Sales Director'));
+    const long = `Director ${'x'.repeat(300)}`;
+    expect(read(long)).not.toBe(read(long));
+    expect(read(long)).toEqual(read(long));
+    expect(read(long).status).toBe('match');
   });
 });
