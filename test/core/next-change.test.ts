@@ -200,7 +200,7 @@ describe.each(presets)('nextChangeAt with the %s preset, against evaluate', (nam
             fractions,
           ),
       ),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -266,7 +266,7 @@ describe('nextChangeAt with random variants of a model, against evaluate', () =>
             fractions,
           ),
       ),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 
