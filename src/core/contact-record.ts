@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ContactInput } from './evaluation.js';
 import { toEpochMs } from './intent.js';
 import { checkInputLimits } from './limits.js';
-import type { ModelProblem } from './model.js';
+import type { ModelProblem } from './problems.js';
 import { jsonPath } from './text.js';
 
 const DATE_MESSAGE =

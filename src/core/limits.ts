@@ -3,7 +3,7 @@
  * input. Pure checks that name the offending field, for every edge that takes contact records (the
  * CLI, the store, webhooks and workflow actions).
  */
-import type { ModelProblem } from './model.js';
+import type { ModelProblem } from './problems.js';
 import { cutText } from './text.js';
 
 /** HubSpot refuses a property value longer than this (characters). */

@@ -7,7 +7,9 @@
 import { suggestCountry } from './countries.js';
 import { unknownPropertyMessage } from './hubspot-properties.js';
 import { HUBSPOT_INDUSTRY_VALUES } from './industries.js';
-import type { Condition, ModelProblem, QualificationModel } from './model.js';
+import type { Condition } from './model-parts.js';
+import type { QualificationModel } from './model-schema.js';
+import type { ModelProblem } from './problems.js';
 import { createNormalizer } from './normalize.js';
 import { closest, jsonPath, wordForm } from './text.js';
 
