@@ -60,11 +60,40 @@ export const ConfigSchema = z.object({
     .min(1)
     .max(5_000, { error: 'WORKER_CLAIM_LIMIT must be at most 5000' })
     .default(1_000),
-  /** The HubSpot app id; webhook events caused by this app's own writes carry it as their sourceId. */
-  HUBSPOT_APP_ID: z.string().optional(),
+  /**
+   * The HubSpot app id; webhook events caused by this app's own writes carry it as their sourceId.
+   * Required when NODE_ENV=production (checked in {@link loadConfig}): without it the app's own writes come back
+   * as work.
+   */
+  HUBSPOT_APP_ID: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().regex(/^\d+$/, { error: 'HUBSPOT_APP_ID must be the numeric app id' }).optional()),
+  /** `production` makes HUBSPOT_APP_ID required; anything else (development, test) does not. */
+  NODE_ENV: z.string().optional(),
+  /** Serve /readyz and /metrics on this port instead of PORT (0: any free port). */
+  OPS_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number({ error: 'OPS_PORT must be a number' })
+      .int({ error: 'OPS_PORT must be a whole number' })
+      .min(0, { error: 'OPS_PORT must be at least 0' })
+      .max(65535, { error: 'OPS_PORT must be at most 65535' })
+      .optional(),
+  ),
+  /** When set, /readyz and /metrics require `Authorization: Bearer <OPS_TOKEN>`. */
+  OPS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().min(16, { error: 'OPS_TOKEN must be at least 16 characters' }).optional()),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+const APP_ID_REQUIRED =
+  "HUBSPOT_APP_ID is required when NODE_ENV=production (the app's id: without it the app's own writes come back as webhook work)";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -76,11 +105,14 @@ export class ConfigError extends Error {
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse(env);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
-    }),
-  );
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+      });
+  // A rule across variables, checked on the raw values so it is reported with the others.
+  if (env.NODE_ENV === 'production' && !env.HUBSPOT_APP_ID) problems.push(APP_ID_REQUIRED);
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError(problems);
 }

@@ -6,9 +6,13 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import type { Config } from './config.js';
 import { CrmGateway } from './hubspot/crm-gateway.js';
+import { HubSpotHealth } from './hubspot/hubspot-health.js';
 import { createApp } from './http/app.js';
+import { createOpsApp, type OpsDeps } from './http/ops-routes.js';
+import type { PortalScope } from './http/portal-guard.js';
 import { Metrics } from './http/metrics.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
@@ -39,6 +43,12 @@ export interface ServiceOptions {
   gateway?: { maxRetries?: number; baseDelayMs?: number; maxRateLimitWaitMs?: number };
   /** How long *Qualify contact* may take before answering BLOCK. */
   syncTimeoutMs?: number;
+  /**
+   * The portal the service serves. Undefined (the default): learnt from HubSpot at start (the
+   * token's portal, `GET /account-info/v3/details`). Null: unknown, for commands that serve no
+   * HubSpot requests (the CLI); the app then refuses every portal.
+   */
+  portalId?: string | null;
 }
 
 export interface Service {
@@ -53,7 +63,15 @@ export interface Service {
   scheduler: FeedbackScheduler;
   scoreDeps: ScoreDeps;
   app: ReturnType<typeof createApp>;
-  /** Listens on `port` (0 = any free port); returns the bound port. */
+  /** The portal this service serves (see {@link ServiceOptions.portalId}). */
+  portalId: string | null;
+  /** HubSpot's last known state, for /readyz. */
+  hubspotHealth: HubSpotHealth;
+  /** The app on OPS_PORT (/healthz, /readyz, /metrics), or null when they are served on PORT. */
+  opsApp: Express | null;
+  /** The bound OPS_PORT once listening, or null. */
+  readonly opsPort: number | null;
+  /** Listens on `port` (0 = any free port), and on OPS_PORT when set; returns the bound port. */
   listen(port?: number): Promise<number>;
   /** Graceful stop: stop taking requests and work, finish or hand back claimed work, close the store. */
   close(): Promise<void>;
@@ -82,9 +100,27 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     accessToken: config.HUBSPOT_ACCESS_TOKEN,
     basePath: config.HUBSPOT_BASE_URL,
     budget,
-    onCall: (endpoint, status) => metrics.hubspotCalls.inc({ endpoint, status: String(status) }),
+    onCall: (endpoint, status) => {
+      metrics.hubspotCalls.inc({ endpoint, status: String(status) });
+      hubspotHealth.record(status);
+    },
     ...options.gateway,
   });
+  // /readyz reads this: real traffic, or one check a minute when traffic is quiet (no retries,
+  // outside the scoring budget), never a HubSpot call per probe.
+  const hubspotHealth = new HubSpotHealth({
+    clock,
+    check: () => crm.accountDetails({ budgeted: false, retries: 0 }),
+  });
+  const portalId =
+    options.portalId !== undefined
+      ? options.portalId
+      : await tokenPortal(crm).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        });
+  if (portalId !== null) logger.info({ portalId }, 'serving one HubSpot portal: the access token’s');
+  const portal: PortalScope = { portalId };
   const models = new ActiveModels(store, 5_000, clock);
   const counters: FeedbackCounters = {
     decision: (decision, reason, outcome) => metrics.salesDecisions.inc({ decision, reason, outcome }),
@@ -149,8 +185,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
 
   if (options.setup ?? true) {
-    // Any portal: the private app's token belongs to one portal; the default model is checked.
-    const { model } = await models.get('default');
+    // The token's portal, with the model in force there (the default preset when none is published).
+    const { model } = await models.get(portalId ?? 'default');
     const result = await setupPortal(crm, model);
     logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
   }
@@ -162,6 +198,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     metrics,
   };
+  const ops: OpsDeps = {
+    metrics,
+    storeHealth: () => store.health(),
+    hubspotState: () => hubspotHealth.state(),
+    token: config.OPS_TOKEN,
+  };
+  const opsApp = config.OPS_PORT === undefined ? null : createOpsApp(ops);
+  if (opsApp === null && config.OPS_TOKEN === undefined && config.NODE_ENV === 'production')
+    logger.warn('/readyz and /metrics are public: set OPS_PORT or OPS_TOKEN');
   const app = createApp({
     logger,
     metrics,
@@ -177,18 +222,20 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       forgetCompany: (id) => scoreDeps.companies.delete(id),
     },
     actions: { store, models, score, wakeWorker, logger, clock, syncTimeoutMs: options.syncTimeoutMs },
-    hubspotReady: async () => {
-      try {
-        await crm.propertyOptions('contacts', 'lifecyclestage');
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, problem: error instanceof Error ? error.message : 'unreachable' };
-      }
-    },
-    extraRoutes: (express) => mountSettingsRoutes(express, { store, models, clock, wakeWorker }, signature),
+    portal,
+    ...(opsApp === null ? { ops } : {}),
+    extraRoutes: (express) =>
+      mountSettingsRoutes(express, { store, models, clock, wakeWorker }, signature, portal),
   });
 
   let server: Server | null = null;
+  let opsServer: Server | null = null;
+  let opsPort: number | null = null;
+  const listenOn = (target: Express, port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const s = target.listen(port, () => resolve(s));
+      s.once('error', reject);
+    });
   if (options.startWorker ?? true) worker.start();
   if (options.startScheduler ?? options.startWorker ?? true) scheduler.start();
 
@@ -204,15 +251,23 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     scheduler,
     scoreDeps,
     app,
-    listen: (port = config.PORT) =>
-      new Promise((resolve, reject) => {
-        const s = app.listen(port, () => resolve((s.address() as AddressInfo).port));
-        s.once('error', reject);
-        server = s;
-      }),
+    portalId,
+    hubspotHealth,
+    opsApp,
+    get opsPort() {
+      return opsPort;
+    },
+    async listen(port = config.PORT) {
+      server = await listenOn(app, port);
+      if (opsApp !== null && config.OPS_PORT !== undefined) {
+        opsServer = await listenOn(opsApp, config.OPS_PORT);
+        opsPort = (opsServer.address() as AddressInfo).port;
+      }
+      return (server.address() as AddressInfo).port;
+    },
     async close() {
-      if (server) {
-        const s = server;
+      for (const s of [server, opsServer]) {
+        if (s === null) continue;
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));
         s.closeIdleConnections();
         await closed;
@@ -221,4 +276,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       await store.close();
     },
   };
+}
+
+/** The portal the access token belongs to; a failure says what to check. */
+async function tokenPortal(crm: CrmGateway): Promise<string> {
+  try {
+    return (await crm.accountDetails()).portalId;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `could not learn the portal of HUBSPOT_ACCESS_TOKEN from HubSpot's account-info API (the app needs the oauth scope): ${reason}`,
+      { cause: error },
+    );
+  }
 }

@@ -29,6 +29,8 @@ async function withService<T>(io: CliIo, run: (service: Service) => Promise<T>):
     logger: createLogger({ level: 'warn' }),
     startWorker: false,
     setup: false,
+    // The CLI serves no HubSpot requests: no need to ask HubSpot for the token's portal.
+    portalId: null,
   });
   try {
     return await run(service);

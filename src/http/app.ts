@@ -21,11 +21,13 @@ import {
   signalOptions,
 } from '../jobs/workflow-actions.js';
 import { acceptWebhooks, type AcceptWebhooksDeps } from '../jobs/accept-webhooks.js';
-import type { Logger } from '../logger.js';
+import { type Logger, serializeError } from '../logger.js';
 import type { Store } from '../store/store.port.js';
 import { errorHandler } from './error-handler.js';
 import { rawBody, verifyHubSpotRequest } from './hubspot-signature.js';
 import type { Metrics } from './metrics.js';
+import { mountOpsRoutes, type OpsDeps } from './ops-routes.js';
+import { eventsOfServedPortal, type PortalScope, requireOriginPortal } from './portal-guard.js';
 
 export const ROUTES = {
   webhooks: '/hubspot/webhooks',
@@ -52,8 +54,10 @@ export interface AppDeps {
   clock: () => number;
   webhooks: AcceptWebhooksDeps;
   actions: ActionDeps;
-  /** Is HubSpot reachable? (for /readyz) */
-  hubspotReady: () => Promise<{ ok: boolean; problem?: string }>;
+  /** The one portal this service serves: events, actions and settings calls of others are refused. */
+  portal: PortalScope;
+  /** `/readyz` and `/metrics` on this app; undefined when they are served on OPS_PORT instead. */
+  ops?: OpsDeps;
   /** Extra routers (the settings API) mounted after the HubSpot routes. */
   extraRoutes?: (app: Express) => void;
 }
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
           url: req.url,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
     }),
   );
@@ -100,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
       clock: deps.clock,
       metrics: deps.metrics,
     }),
+    requireOriginPortal(deps.portal),
   ];
 
   app.post(
@@ -112,13 +118,28 @@ export function createApp(deps: AppDeps): Express {
         'The webhook batch is invalid; nothing was stored.',
       );
       for (const e of events) deps.metrics.eventsReceived.inc({ type: e.subscriptionType });
-      const result = await acceptWebhooks(deps.webhooks, events, req.body as unknown[]);
+      const ours = eventsOfServedPortal(deps.portal, events, req.body as unknown[]);
+      const otherPortal = events.length - ours.events.length;
+      if (otherPortal > 0) {
+        deps.metrics.eventsIgnored.inc({ reason: 'other_portal' }, otherPortal);
+        req.log.warn(
+          { servedPortal: deps.portal.portalId, otherPortals: Object.fromEntries(ours.otherPortals) },
+          'webhook events of another portal were not stored',
+        );
+      }
+      const result =
+        ours.events.length > 0
+          ? await acceptWebhooks(deps.webhooks, ours.events, ours.raw)
+          : { accepted: 0, duplicates: 0, enqueued: 0, ignored: {} };
       deps.metrics.eventsDuplicate.inc({}, result.duplicates);
       for (const [reason, n] of Object.entries(result.ignored)) deps.metrics.eventsIgnored.inc({ reason }, n);
       if (result.enqueued > 0) deps.actions.wakeWorker();
-      res
-        .status(200)
-        .json({ accepted: result.accepted, duplicates: result.duplicates, enqueued: result.enqueued });
+      res.status(200).json({
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        enqueued: result.enqueued,
+        ...(otherPortal > 0 ? { otherPortal } : {}),
+      });
     }),
   );
 
@@ -163,20 +184,7 @@ export function createApp(deps: AppDeps): Express {
   app.get(ROUTES.healthz, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get(
-    ROUTES.readyz,
-    asyncRoute(async (_req, res) => {
-      const [store, hubspot] = await Promise.all([deps.store.health(), deps.hubspotReady()]);
-      const ok = store.ok && hubspot.ok;
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', store, hubspot });
-    }),
-  );
-  app.get(
-    ROUTES.metrics,
-    asyncRoute(async (_req, res) => {
-      res.type('text/plain; version=0.0.4').send(await deps.metrics.render());
-    }),
-  );
+  if (deps.ops) mountOpsRoutes(app, deps.ops);
 
   deps.extraRoutes?.(app);
   app.use((_req, _res, next) => next(new AppError('not_found', 'No such route.')));

@@ -3,10 +3,24 @@
  * HubSpot's signature over exactly those bytes and the public URL HubSpot called, and only then
  * parse the JSON. Nothing unsigned reaches a use case.
  */
-import express, { type RequestHandler } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
-import { type SignatureVersion, verifyHubSpotSignature } from '../hubspot/signature.js';
+import {
+  DEFAULT_MAX_SIGNATURE_AGE_MS,
+  HUBSPOT_SIGNATURE_HEADERS,
+  type SignatureVersion,
+  verifyHubSpotSignature,
+} from '../hubspot/signature.js';
 import type { Metrics } from './metrics.js';
+
+/**
+ * Records a v3 signature as used until `expiresAt` (when its timestamp leaves the window); false
+ * when it was used before: the request is a replay. `ReplayStore.firstUse` fits.
+ */
+export type ReplayGuard = (signature: string, expiresAt: number) => Promise<boolean>;
+
+const REPLAYED =
+  'replayed: This signed request was already received. HubSpot signs every request anew, so a second copy of one is refused.';
 
 export interface SignatureCheckOptions {
   clientSecret: string;
@@ -15,6 +29,8 @@ export interface SignatureCheckOptions {
   allowedVersions: readonly SignatureVersion[];
   clock: () => number;
   metrics: Metrics;
+  /** When set, a v3 signature is accepted once: a second request with it is refused (`replayed`). */
+  replays?: ReplayGuard;
 }
 
 /** Raw body (as a Buffer) up to `limit`, whatever the content type. */
@@ -39,21 +55,43 @@ export function verifyHubSpotRequest(options: SignatureCheckOptions): RequestHan
       next(new AppError('invalid_signature', `${result.code}: ${result.message}`));
       return;
     }
-    if (raw.length === 0) {
-      req.body = undefined;
-      next();
+    if (options.replays !== undefined && result.version === 'v3') {
+      // Verified above: both headers are present and the timestamp is a number.
+      const signature = String(req.headers[HUBSPOT_SIGNATURE_HEADERS.signatureV3]);
+      const timestamp = Number(req.headers[HUBSPOT_SIGNATURE_HEADERS.timestamp]);
+      options
+        .replays(signature, timestamp + DEFAULT_MAX_SIGNATURE_AGE_MS + 1)
+        .then((first) => {
+          if (first) {
+            parseJsonBody(req, raw, next);
+            return;
+          }
+          options.metrics.signatureFailures.inc({ reason: 'replayed' });
+          next(new AppError('invalid_signature', REPLAYED));
+        })
+        .catch(next);
       return;
     }
-    try {
-      req.body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      next(
-        new AppError('invalid_input', 'The request body is not valid JSON.', [
-          { path: '$', message: 'not valid JSON' },
-        ]),
-      );
-      return;
-    }
-    next();
+    parseJsonBody(req, raw, next);
   };
+}
+
+/** Replaces the raw body with its JSON (undefined when empty); invalid JSON is a 400. */
+function parseJsonBody(req: Request, raw: Buffer, next: NextFunction): void {
+  if (raw.length === 0) {
+    req.body = undefined;
+    next();
+    return;
+  }
+  try {
+    req.body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    next(
+      new AppError('invalid_input', 'The request body is not valid JSON.', [
+        { path: '$', message: 'not valid JSON' },
+      ]),
+    );
+    return;
+  }
+  next();
 }

@@ -1,7 +1,10 @@
 /**
- * The settings API the HubSpot settings page calls through `hubspot.fetch`. Every request is
- * checked with HubSpot's signature (over the full URL, so the `portalId` HubSpot adds to the query
- * is authenticated too) and scoped to that portal.
+ * The settings API the HubSpot settings page calls through `hubspot.fetch`. Every request must
+ * carry HubSpot's v3 signature (over the full URL, so the `portalId` and `userId` HubSpot adds to
+ * the query are authenticated too; v2 is refused: it has no timestamp, so a captured request could
+ * be replayed for ever), is accepted once (a second copy within the 5-minute window is refused as
+ * `replayed`), and must be for the portal this service serves. Who saves or publishes is the
+ * signed HubSpot user, never a name from the body.
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
@@ -17,6 +20,7 @@ import {
 import { DAY_MS } from '../core/intent.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
+import { type PortalScope, requireServedPortal } from './portal-guard.js';
 
 export const SETTINGS_ROUTES = {
   model: '/settings/api/model',
@@ -32,21 +36,56 @@ export const SETTINGS_ROUTES = {
 const SETTINGS_BODY_LIMIT = '1mb';
 
 const ModelBody = z.object({ model: z.unknown() });
-const PublishBody = z.object({
-  version: z.number({ error: 'must be a version number' }).int().positive(),
-  note: z.string().max(1000).optional(),
-  agreedBy: z.string().max(200).optional(),
-});
+/** Who publishes is the signed user: a `publishedBy` (or any other field) in the body is refused. */
+const PublishBody = z.strictObject(
+  {
+    version: z.number({ error: 'must be a version number' }).int().positive(),
+    note: z.string().max(1000).optional(),
+    agreedBy: z.string().max(200).optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `not accepted: ${issue.keys.join(', ')} (who publishes is the signed HubSpot user)`
+        : undefined,
+  },
+);
 
-function caller(req: Request): { portalId: string; user: string } {
-  const portalId = typeof req.query.portalId === 'string' ? req.query.portalId : '';
+/** Who is calling: the signed HubSpot user, in the served portal. */
+interface Caller {
+  portalId: string;
+  /** The signed user: `ops@acme.example (user 42)`, or `user 42` when HubSpot sends no email. */
+  user: string;
+}
+
+/**
+ * The one value of a query parameter HubSpot adds to the signed URL. A parameter given twice is
+ * refused: the page could put its own `userId` in the URL before HubSpot appends the real one.
+ */
+function signedParam(params: URLSearchParams, name: string): string | undefined {
+  const values = params.getAll(name);
+  if (values.length > 1)
+    throw new AppError('forbidden', `The signed URL names ${name} more than once.`, [
+      { path: `query.${name}`, message: 'must appear once' },
+    ]);
+  return values[0];
+}
+
+function caller(req: Request, scope: PortalScope): Caller {
+  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  const portalId = signedParam(params, 'portalId') ?? '';
   if (!/^\d+$/.test(portalId))
     throw new AppError('forbidden', 'The request names no portal.', [
       { path: 'query.portalId', message: 'missing' },
     ]);
-  const email = typeof req.query.userEmail === 'string' ? req.query.userEmail : '';
-  const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
-  return { portalId, user: email || (userId ? `user:${userId}` : 'unknown user') };
+  requireServedPortal(scope, portalId, 'query.portalId');
+  const userId = signedParam(params, 'userId') ?? '';
+  if (!/^\d+$/.test(userId))
+    throw new AppError('forbidden', 'The request names no HubSpot user; nothing was done.', [
+      { path: 'query.userId', message: 'missing' },
+    ]);
+  const email = signedParam(params, 'userEmail');
+  return { portalId, user: email ? `${email} (user ${userId})` : `user ${userId}` };
 }
 
 function dateParam(req: Request, name: string, fallback: number): number {
@@ -67,12 +106,18 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 export function mountSettingsRoutes(
   app: Express,
   deps: SettingsDeps,
-  signature: Omit<SignatureCheckOptions, 'allowedVersions'>,
+  signature: Omit<SignatureCheckOptions, 'allowedVersions' | 'replays'>,
+  scope: PortalScope,
 ): void {
   const signed = [
     rawBody(SETTINGS_BODY_LIMIT),
-    verifyHubSpotRequest({ ...signature, allowedVersions: ['v3', 'v2'] }),
+    verifyHubSpotRequest({
+      ...signature,
+      allowedVersions: ['v3'],
+      replays: (key, expiresAt) => deps.store.replays.firstUse(key, expiresAt, deps.clock()),
+    }),
   ];
+  const who = (req: Request) => caller(req, scope);
   const route =
     (handler: (req: Request) => Promise<unknown>, status = 200) =>
     (req: Request, res: Response, next: NextFunction) => {
@@ -84,28 +129,28 @@ export function mountSettingsRoutes(
   app.get(
     SETTINGS_ROUTES.model,
     ...signed,
-    route((req) => activeModel(deps, caller(req).portalId)),
+    route((req) => activeModel(deps, who(req).portalId)),
   );
   app.get(
     SETTINGS_ROUTES.versions,
     ...signed,
-    route((req) => listVersions(deps, caller(req).portalId)),
+    route((req) => listVersions(deps, who(req).portalId)),
   );
   app.post(
     SETTINGS_ROUTES.drafts,
     ...signed,
     route((req) => {
-      const { portalId, user } = caller(req);
+      const { portalId, user } = who(req);
       return saveDraft(deps, portalId, parseBody(ModelBody, req.body).model, user);
     }, 201),
   );
   app.post(
     SETTINGS_ROUTES.preview,
     ...signed,
-    route((req) => previewDraft(deps, caller(req).portalId, parseBody(ModelBody, req.body).model)),
+    route((req) => previewDraft(deps, who(req).portalId, parseBody(ModelBody, req.body).model)),
   );
   const publish = (req: Request) => {
-    const { portalId, user } = caller(req);
+    const { portalId, user } = who(req);
     const body = parseBody(PublishBody, req.body);
     return publishVersion(deps, portalId, {
       version: body.version,
@@ -119,7 +164,7 @@ export function mountSettingsRoutes(
     SETTINGS_ROUTES.funnel,
     ...signed,
     route((req) => {
-      const { portalId } = caller(req);
+      const { portalId } = who(req);
       const now = deps.clock();
       const to = dateParam(req, 'to', now);
       const from = dateParam(req, 'from', to - DEFAULT_FUNNEL_DAYS * DAY_MS);

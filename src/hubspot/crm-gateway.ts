@@ -7,6 +7,8 @@
  */
 import { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js';
+import { z } from 'zod';
+import { redactUpstream, upstreamCategory } from '../redact.js';
 import type { RateBudget } from '../store/store.port.js';
 
 export type HubSpotErrorCode =
@@ -33,6 +35,45 @@ export class HubSpotError extends Error {
   get transient(): boolean {
     return this.code !== 'rejected';
   }
+
+  /** A short label safe to show anywhere: `hubspot 503`, `hubspot network`. */
+  get category(): string {
+    return upstreamCategory('hubspot', this.status);
+  }
+}
+
+/** What HubSpot's account-info API says about the token's portal (`GET /account-info/v3/details`). */
+export interface AccountDetails {
+  portalId: string;
+  accountType: string | null;
+  timeZone: string | null;
+  dataHostingLocation: string | null;
+}
+
+const AccountDetailsSchema = z.looseObject({
+  portalId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String),
+  accountType: z.string().optional(),
+  timeZone: z.string().optional(),
+  dataHostingLocation: z.string().optional(),
+});
+
+/** A non-2xx answer to a raw `apiRequest`, shaped like the SDK's ApiException for `classify`. */
+class ApiAnswerError extends Error implements ApiErrorLike {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
+
+/** How one call is made: under the shared budget and retry policy unless told otherwise. */
+export interface CallOptions {
+  /** Draw from the shared rate budget (default true). Health checks, at most one a minute, do not. */
+  budgeted?: boolean;
+  /** Retries after the first attempt (default the gateway's `maxRetries`). */
+  retries?: number;
 }
 
 /** A CRM record as the gateway returns it: id and string properties. */
@@ -391,12 +432,40 @@ export class CrmGateway {
   }
 
   /**
+   * The portal the access token belongs to, from HubSpot's account-info API (scope `oauth`). A
+   * private app's static token belongs to exactly one portal: the service serves only that one.
+   */
+  async accountDetails(options: CallOptions = {}): Promise<AccountDetails> {
+    const body = await this.call(
+      'account.details',
+      async () => {
+        const response = await this.client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
+        const json: unknown = await response.json().catch(() => ({}));
+        if (!response.ok)
+          throw new ApiAnswerError(response.status, json, Object.fromEntries(response.headers.entries()));
+        return json;
+      },
+      options,
+    );
+    const parsed = AccountDetailsSchema.safeParse(body);
+    if (!parsed.success)
+      throw new HubSpotError('rejected', 'account.details: HubSpot answered without a portalId', 200);
+    return {
+      portalId: parsed.data.portalId,
+      accountType: parsed.data.accountType ?? null,
+      timeZone: parsed.data.timeZone ?? null,
+      dataHostingLocation: parsed.data.dataHostingLocation ?? null,
+    };
+  }
+
+  /**
    * Runs one HubSpot call under the budget and the retry policy. Exposed for the few calls the
    * named methods do not cover; `endpoint` names it in metrics.
    */
-  async call<T>(endpoint: string, request: () => Promise<T>): Promise<T> {
+  async call<T>(endpoint: string, request: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const retries = options.retries ?? this.maxRetries;
     for (let attempt = 0; ; attempt++) {
-      await this.budget.acquire();
+      if (options.budgeted ?? true) await this.budget.acquire();
       try {
         const result = await request();
         this.onCall(endpoint, 200);
@@ -408,7 +477,7 @@ export class CrmGateway {
         const failure = this.classify(error, status, endpoint);
         if (
           failure.code === 'rejected' ||
-          attempt >= this.maxRetries ||
+          attempt >= retries ||
           (failure.status === 429 && failure.retryAfterMs === null)
         )
           throw failure;
@@ -427,7 +496,8 @@ export class CrmGateway {
       policyName?: string;
       category?: string;
     };
-    const message = body.message ?? error.message ?? 'no message';
+    // HubSpot's text is not ours: it can name contacts and echo URLs; it is redacted here, once.
+    const message = redactUpstream(body.message ?? error.message ?? 'no message', 200);
     if (status === 429) {
       if (body.policyName === 'DAILY')
         return new HubSpotError(

@@ -147,11 +147,27 @@ const MESSAGES: Record<SignatureFailureCode, string> = {
   bad_signature: 'The signature does not match the request.',
 };
 
-const fail = (code: SignatureFailureCode): SignatureVerification => ({
+const fail = (code: SignatureFailureCode, message = MESSAGES[code]): SignatureVerification => ({
   ok: false,
   code,
-  message: MESSAGES[code],
+  message,
 });
+
+/** Names the version used and the ones accepted, e.g. "signed with v2; this endpoint accepts only v3". */
+function versionNotAllowed(
+  used: SignatureVersion,
+  allowed: readonly SignatureVersion[],
+): SignatureVerification {
+  const accepted = allowed.length === 1 ? `only ${allowed[0]}` : allowed.join(' or ');
+  const hint =
+    allowed.length === 1 && allowed[0] === 'v3'
+      ? ' (X-HubSpot-Signature-v3 with X-HubSpot-Request-Timestamp; HubSpot sends it with every request)'
+      : '';
+  return fail(
+    'version_not_allowed',
+    `The request is signed with ${used}; this endpoint accepts ${accepted}${hint}.`,
+  );
+}
 
 function header(headers: HeaderBag, name: string): string | undefined {
   let value = headers[name];
@@ -185,7 +201,7 @@ export function verifyHubSpotSignature(input: VerifySignatureInput): SignatureVe
   const allowed = input.allowedVersions ?? ['v1', 'v2', 'v3'];
   const v3Signature = header(input.headers, HUBSPOT_SIGNATURE_HEADERS.signatureV3);
   if (v3Signature !== undefined) {
-    if (!allowed.includes('v3')) return fail('version_not_allowed');
+    if (!allowed.includes('v3')) return versionNotAllowed('v3', allowed);
     const timestampText = header(input.headers, HUBSPOT_SIGNATURE_HEADERS.timestamp);
     if (timestampText === undefined) return fail('missing_timestamp');
     if (!/^\d{1,16}$/.test(timestampText)) return fail('invalid_timestamp');
@@ -210,7 +226,7 @@ export function verifyHubSpotSignature(input: VerifySignatureInput): SignatureVe
   if (signature === undefined) return fail('missing_signature');
   const version = (header(input.headers, HUBSPOT_SIGNATURE_HEADERS.signatureVersion) ?? 'v1').toLowerCase();
   if (version !== 'v1' && version !== 'v2') return fail('unsupported_version');
-  if (!allowed.includes(version)) return fail('version_not_allowed');
+  if (!allowed.includes(version)) return versionNotAllowed(version, allowed);
   const expected =
     version === 'v1'
       ? signV1({ clientSecret: input.clientSecret, rawBody: input.rawBody })

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import type { Logger } from '../logger.js';
+import { redactUpstream } from '../redact.js';
 import {
   companyOfWorkKey,
   type ContactId,
@@ -204,7 +205,8 @@ export class Worker {
 
   private async retryOrPark(items: readonly WorkItem[], error: unknown): Promise<void> {
     const now = this.o.clock();
-    const message = error instanceof Error ? error.message : String(error);
+    // Stored with the dead letter and shown by the CLI: upstream text is redacted first.
+    const message = redactUpstream(error instanceof Error ? error.message : String(error));
     const transient = !(error instanceof HubSpotError) || error.transient;
     for (const item of items) {
       const attempts = item.attempts + 1;

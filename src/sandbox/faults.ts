@@ -12,6 +12,8 @@ export interface EndpointFaults {
   rate503?: number;
   /** Added latency: a fixed number of milliseconds or a `[min, max]` range. */
   latencyMs?: number | readonly [number, number];
+  /** The `message` of an injected 5xx body, instead of HubSpot's usual one (to test what is echoed). */
+  message?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export type FaultConfig = Record<string, EndpointFaults>;
 export interface FaultDecision {
   latencyMs: number;
   status?: 429 | 500 | 502 | 503;
+  message?: string;
 }
 
 /** Draws faults per request from a seeded stream. */
@@ -79,7 +82,7 @@ export class FaultInjector {
       [503, faults.rate503],
     ] as const) {
       if (rate === undefined || rate <= 0) continue;
-      if (roll < rate) return { latencyMs, status };
+      if (roll < rate) return { latencyMs, status, ...(faults.message ? { message: faults.message } : {}) };
       roll -= rate;
     }
     return { latencyMs };

@@ -96,7 +96,7 @@ export function endpoint(
       const messages = { 500: 'internal error', 502: 'Bad Gateway', 503: 'Service Unavailable' } as const;
       const categories = { 500: 'INTERNAL_ERROR', 502: 'BAD_GATEWAY', 503: 'SERVICE_UNAVAILABLE' } as const;
       throw new SandboxHttpError(fault.status, {
-        message: messages[fault.status],
+        message: fault.message ?? messages[fault.status],
         category: categories[fault.status],
       });
     }

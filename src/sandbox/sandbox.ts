@@ -16,6 +16,7 @@ import type { ObjectType } from './object-types.js';
 import { defaultOutboundDeps, type OutboundDeps } from './outbound.js';
 import { createRandom } from './random.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { associationRoutes } from './routes/associations.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -263,6 +264,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.use(ownerRoutes(ctx));
   app.use(propertyRoutes(ctx));
   app.use(callbackRoutes(ctx));
+  app.use(accountRoutes(ctx, portalId));
   app.use((req, _res, next) => {
     next(new SandboxHttpError(404, { message: `No sandbox route for ${req.method} ${req.path}` }));
   });

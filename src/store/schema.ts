@@ -118,6 +118,19 @@ export interface ModelVersionsTable {
   note: string | null;
 }
 
+/** 0005: the last draft number given out per portal; saving a draft bumps (and so locks) the row. */
+export interface ModelVersionCountersTable {
+  portal_id: string;
+  last_version: number;
+}
+
+/** 0005: digests of accepted v3 signatures, kept until their timestamp leaves the window. */
+export interface SeenSignaturesTable {
+  /** SHA-256 (hex) of the signature. */
+  digest: string;
+  expires_at: number;
+}
+
 export interface PendingCallbacksTable {
   callback_id: string;
   portal_id: string;
@@ -220,6 +233,8 @@ export interface Database {
   evaluations: EvaluationsTable;
   transitions: TransitionsTable;
   model_versions: ModelVersionsTable;
+  model_version_counters: ModelVersionCountersTable;
+  seen_signatures: SeenSignaturesTable;
   pending_callbacks: PendingCallbacksTable;
   sales_decisions: SalesDecisionsTable;
   sla_timers: SlaTimersTable;

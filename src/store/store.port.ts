@@ -14,6 +14,7 @@
  * | `sla`       | acceptance and follow-up timers, breaches and their escalations       |
  * | `routes`    | where each new MQL went, its owner's task, the round robin            |
  * | `reports`   | the weekly returned-leads reports                                     |
+ * | `replays`   | signed requests already accepted, until their signature window closes |
  *
  * One implementation (`sql/`) serves SQLite and PostgreSQL, and one contract test suite per
  * aggregate runs against both. Every method is atomic on its own; methods that both record data
@@ -27,6 +28,7 @@ import type { DecisionStore } from './decisions/decisions.port.js';
 import type { EventStore } from './events/events.port.js';
 import type { ModelStore } from './models/models.port.js';
 import type { WorkQueue } from './queue/queue.port.js';
+import type { ReplayStore } from './replays/replays.port.js';
 import type { ReportStore } from './reports/reports.port.js';
 import type { RouteStore } from './routes/routes.port.js';
 import type { SlaStore } from './sla/sla.port.js';
@@ -38,6 +40,7 @@ export type * from './events/events.port.js';
 export type * from './models/models.port.js';
 export type * from './queue/queue.port.js';
 export { companyOfWorkKey, companyWorkKey, SCHEDULED_WORK_REASON } from './queue/queue.port.js';
+export type * from './replays/replays.port.js';
 export type * from './reports/reports.port.js';
 export type * from './routes/routes.port.js';
 export type * from './sla/sla.port.js';
@@ -70,6 +73,7 @@ export interface Store {
   readonly sla: SlaStore;
   readonly routes: RouteStore;
   readonly reports: ReportStore;
+  readonly replays: ReplayStore;
 
   /**
    * A budget of HubSpot calls: in this process on SQLite; on PostgreSQL shared by every instance

@@ -45,6 +45,46 @@ describe('configuration', () => {
   });
 });
 
+describe('configuration: production and the ops endpoints', () => {
+  it('when NODE_ENV=production and HUBSPOT_APP_ID is missing, then start-up stops naming it', () => {
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(
+      "HUBSPOT_APP_ID is required when NODE_ENV=production (the app's id: without it the app's own writes come back as webhook work)",
+    );
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production', HUBSPOT_APP_ID: '' })).toThrow(ConfigError);
+    expect(loadConfig({ ...valid, NODE_ENV: 'production', HUBSPOT_APP_ID: '54321' }).HUBSPOT_APP_ID).toBe(
+      '54321',
+    );
+  });
+
+  it('when not in production, then HUBSPOT_APP_ID stays optional; when set, it must be the numeric id', () => {
+    expect(loadConfig({ ...valid, NODE_ENV: 'development' }).HUBSPOT_APP_ID).toBeUndefined();
+    expect(loadConfig({ ...valid, NODE_ENV: 'test', HUBSPOT_APP_ID: '' }).HUBSPOT_APP_ID).toBeUndefined();
+    expect(() => loadConfig({ ...valid, HUBSPOT_APP_ID: 'my-app' })).toThrow(
+      'HUBSPOT_APP_ID must be the numeric app id',
+    );
+  });
+
+  it('when OPS_PORT or OPS_TOKEN are set, then they are checked', () => {
+    const plain = loadConfig(valid);
+    expect([plain.OPS_PORT, plain.OPS_TOKEN]).toEqual([undefined, undefined]);
+    expect(loadConfig({ ...valid, OPS_PORT: '9100', OPS_TOKEN: 'a'.repeat(16) })).toMatchObject({
+      OPS_PORT: 9100,
+      OPS_TOKEN: 'a'.repeat(16),
+    });
+    let error: unknown;
+    try {
+      loadConfig({ ...valid, OPS_PORT: 'ops', OPS_TOKEN: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'OPS_PORT must be a number',
+      'OPS_TOKEN must be at least 16 characters',
+    ]);
+    expect((error as ConfigError).message).not.toContain('short');
+  });
+});
+
 describe('logging', () => {
   it('redacts tokens, secrets, signatures and database credentials wherever they appear', () => {
     const lines: string[] = [];
@@ -68,5 +108,29 @@ describe('logging', () => {
     expect(text).toContain('[redacted]');
     expect(safeDatabaseUrl('postgres://lq:s3cret@db:5432/lq')).toBe('postgres://lq:***@db:5432/lq');
     expect(safeDatabaseUrl(undefined)).toBe('(default SQLite file)');
+  });
+
+  it('redacts upstream text in logged errors: emails, tokens and query strings from HubSpot or the database', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', destination: sink });
+    const err = Object.assign(new Error('HTTP-Code: 400 Message: ann@acme.example is invalid'), {
+      body: { message: 'see https://api.hubapi.com/x?hapikey=k-123', token: 'pat-na1-0123456789ab' },
+      detail: 'Key (email)=(bob@acme.example) already exists',
+    });
+    logger.error(
+      { err, error: 'Bearer abc.def failed for carol@acme.example', problem: 'dan@acme.example' },
+      'x',
+    );
+    const text = lines.join('');
+    for (const leak of ['ann@', 'bob@', 'carol@', 'dan@', 'hapikey=k-123', 'pat-na1-0123', 'abc.def'])
+      expect(text).not.toContain(leak);
+    expect(text).toContain('[email]');
+    expect(text).toContain('https://api.hubapi.com/x?[redacted]');
   });
 });

@@ -290,6 +290,7 @@ describe('the app', () => {
       'crm.objects.contacts.write', // write lq_* properties; also what HubSpot requires for tasks
       'crm.objects.owners.read', // routing to owners
       'crm.schemas.contacts.write', // create the lq_* properties
+      'oauth', // the account-info API: the service learns its portal from the token at start
     ]);
   });
 

@@ -396,6 +396,36 @@ describe('settings page', () => {
     expect(page.findByTestId(TextArea, 'publish-note').props.value).toBe('');
   });
 
+  it('when the service refuses the portal or a repeated request, then the alert says what to do', async () => {
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'POST /settings/api/drafts': [
+        ok(
+          {
+            error: 'wrong_portal',
+            message: 'This service serves HubSpot portal 1; the request is for portal 2.',
+          },
+          403,
+        ),
+        ok(
+          { error: 'invalid_signature', message: 'replayed: This signed request was already received.' },
+          401,
+        ),
+      ],
+    });
+    const page = await openPage();
+
+    page.findByTestId(TextArea, 'publish-note').trigger('onChange', value('Roles matter more'));
+    await click(page, 'publish');
+    await page.waitFor(() => expect(alertTitle(page)).toBe('The model could not be saved'));
+    expect(alertText(page)).toContain('serves another HubSpot portal');
+
+    await click(page, 'publish');
+    await page.waitFor(() => expect(alertText(page)).toContain('refused a repeated copy'));
+    expect(service.requests('POST', '/settings/api/drafts')).toHaveLength(2);
+  });
+
   it('when saving fails, then an alert explains it, every edit is kept, and a retry publishes', async () => {
     const service = fakeService({
       'GET /settings/api/model': active(),

@@ -77,7 +77,8 @@ describe('a burst of 10,000 webhook events over 1,000 contacts', () => {
         stack.calls('properties.groups.list') +
         stack.calls('properties.groups.create') +
         stack.calls('properties.create') +
-        stack.calls('properties.get'),
+        stack.calls('properties.get') +
+        stack.calls('account.details'),
     );
   });
 

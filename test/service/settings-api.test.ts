@@ -9,36 +9,65 @@ afterEach(async () => {
   stack = undefined;
 });
 
-/** Calls the settings API the way hubspot.fetch does: HubSpot adds the portal and user to the signed URL. */
+interface CallOptions {
+  /** The portal HubSpot names in the query (default the stack's). */
+  portalId?: string;
+  /** Which signatures ride along: hubspot.fetch sends v3 and v2 (default); `v2` alone is an old capture. */
+  sign?: 'v3+v2' | 'v2' | 'none';
+  /** The query HubSpot adds (default user 42, ops@acme.example, the app and the portal). */
+  query?: string;
+  timestamp?: number;
+}
+
+/** A request as hubspot.fetch sends it: HubSpot adds the portal and user to the signed URL. */
+function signedRequest(
+  s: Stack,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+) {
+  const portalId = options.portalId ?? s.portalId;
+  const query =
+    options.query ?? `?userId=42&userEmail=ops%40acme.example&appId=${s.sandbox.appId}&portalId=${portalId}`;
+  const raw = body === undefined ? '' : JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const sign = options.sign ?? 'v3+v2';
+  if (sign !== 'none') {
+    const all = hubSpotSignatureHeaders({
+      clientSecret: SECRET,
+      method,
+      uri: `${PUBLIC}${path}${query}`,
+      rawBody: raw,
+      timestamp: options.timestamp ?? Date.now(),
+      legacyVersion: 'v2',
+    });
+    if (sign === 'v2') {
+      delete all['X-HubSpot-Signature-v3'];
+      delete all['X-HubSpot-Request-Timestamp'];
+    }
+    Object.assign(headers, all);
+  }
+  return {
+    url: `${s.url}${path}${query}`,
+    init: { method, headers, ...(method === 'POST' ? { body: raw } : {}) },
+  };
+}
+
+async function send(request: { url: string; init: RequestInit }) {
+  const response = await fetch(request.url, request.init);
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+/** Calls the settings API the way hubspot.fetch does. */
 async function call(
   s: Stack,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-  portalId = s.portalId,
-  sign = true,
+  options: CallOptions = {},
 ) {
-  const query = `?userId=42&userEmail=ops%40acme.example&appId=${s.sandbox.appId}&portalId=${portalId}`;
-  const raw = body === undefined ? '' : JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (sign)
-    Object.assign(
-      headers,
-      hubSpotSignatureHeaders({
-        clientSecret: SECRET,
-        method,
-        uri: `${PUBLIC}${path}${query}`,
-        rawBody: raw,
-        timestamp: Date.now(),
-        legacyVersion: 'v2',
-      }),
-    );
-  const response = await fetch(`${s.url}${path}${query}`, {
-    method,
-    headers,
-    ...(method === 'POST' ? { body: raw } : {}),
-  });
-  return { status: response.status, json: (await response.json()) as any };
+  return send(signedRequest(s, method, path, body, options));
 }
 
 function modelWithIntentBar(value: number) {
@@ -72,7 +101,7 @@ async function scoreAll(s: Stack, signalsPerContact = 2) {
 describe('settings API', () => {
   it('when a request is not signed by HubSpot, then it is refused', async () => {
     stack = await startStack({ contacts: 1 });
-    const response = await call(stack, 'GET', '/settings/api/model', undefined, stack.portalId, false);
+    const response = await call(stack, 'GET', '/settings/api/model', undefined, { sign: 'none' });
     expect(response).toMatchObject({ status: 401, json: { error: 'invalid_signature' } });
   });
 
@@ -125,7 +154,7 @@ describe('settings API', () => {
     const draft = await call(stack, 'POST', '/settings/api/drafts', { model: lower });
     expect(draft).toMatchObject({
       status: 201,
-      json: { version: 1, status: 'draft', label: 'intent-bar-20', createdBy: 'ops@acme.example' },
+      json: { version: 1, status: 'draft', label: 'intent-bar-20', createdBy: 'ops@acme.example (user 42)' },
     });
 
     const published = await call(stack, 'POST', '/settings/api/publish', {
@@ -135,7 +164,12 @@ describe('settings API', () => {
     });
     expect(published).toMatchObject({
       status: 200,
-      json: { version: 1, status: 'published', agreedBy: 'Sam (sales)', publishedBy: 'ops@acme.example' },
+      json: {
+        version: 1,
+        status: 'published',
+        agreedBy: 'Sam (sales)',
+        publishedBy: 'ops@acme.example (user 42)',
+      },
     });
     expect(published.json.rescoreEnqueued).toBeGreaterThanOrEqual(preview.json.mqlIn);
     await stack.service.worker.drain();
@@ -164,14 +198,165 @@ describe('settings API', () => {
     expect([...back.values()].filter((e) => e.qualification === 'mql').length).toBe(preview.json.after.mql);
   });
 
-  it('when another portal asks, then it sees none of this portal’s versions', async () => {
+  it('when another portal asks, then it is refused with 403 wrong_portal and sees and changes nothing', async () => {
     stack = await startStack({ contacts: 1 });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
     expect((await call(stack, 'GET', '/settings/api/versions')).json.versions).toHaveLength(1);
-    expect((await call(stack, 'GET', '/settings/api/versions', undefined, '999999')).json.versions).toEqual(
-      [],
+
+    const listOther = await call(stack, 'GET', '/settings/api/versions', undefined, { portalId: '999999' });
+    expect(listOther).toMatchObject({
+      status: 403,
+      json: {
+        error: 'wrong_portal',
+        message: `This service serves HubSpot portal ${stack.portalId}; the request is for portal 999999. Nothing was done.`,
+      },
+    });
+    const draftOther = await call(
+      stack,
+      'POST',
+      '/settings/api/drafts',
+      { model: modelWithIntentBar(40) },
+      { portalId: '999999' },
     );
-    const publishOther = await call(stack, 'POST', '/settings/api/publish', { version: 1 }, '999999');
-    expect(publishOther).toMatchObject({ status: 404, json: { error: 'not_found' } });
+    expect(draftOther).toMatchObject({ status: 403, json: { error: 'wrong_portal' } });
+    const publishOther = await call(
+      stack,
+      'POST',
+      '/settings/api/publish',
+      { version: 1 },
+      { portalId: '999999' },
+    );
+    expect(publishOther).toMatchObject({ status: 403, json: { error: 'wrong_portal' } });
+    expect(await stack.service.store.models.versions('999999')).toEqual([]);
+    expect(await stack.service.store.models.published(stack.portalId)).toBeNull();
+  });
+});
+
+describe('settings API: signatures and replays', () => {
+  it('when a request carries only a v2 signature (no timestamp), then it is refused with 401 naming v3', async () => {
+    stack = await startStack({ contacts: 1 });
+    await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
+
+    // A rollback captured with its v2 signature: v2 has no timestamp, so it would stay valid for ever.
+    const captured = signedRequest(stack, 'POST', '/settings/api/publish', { version: 1 }, { sign: 'v2' });
+    const response = await send(captured);
+
+    expect(response).toMatchObject({
+      status: 401,
+      json: {
+        error: 'invalid_signature',
+        message: expect.stringMatching(
+          /^version_not_allowed: The request is signed with v2; this endpoint accepts only v3/,
+        ),
+      },
+    });
+    expect(await stack.service.store.models.published(stack.portalId)).toBeNull();
+    expect(stack.service.metrics.signatureFailures.get({ reason: 'version_not_allowed' })).toBe(1);
+  });
+
+  it('when a signed request is sent a second time within its window, then the copy is refused as replayed and does nothing', async () => {
+    stack = await startStack({ contacts: 1 });
+    const draft = signedRequest(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
+    expect((await send(draft)).status).toBe(201);
+
+    const again = await send(draft);
+
+    expect(again).toMatchObject({
+      status: 401,
+      json: { error: 'invalid_signature', message: expect.stringMatching(/^replayed: /) },
+    });
+    expect(await stack.service.store.models.versions(stack.portalId)).toHaveLength(1);
+    expect(stack.service.metrics.signatureFailures.get({ reason: 'replayed' })).toBe(1);
+    // A new request (HubSpot signs each one anew) goes through.
+    expect((await call(stack, 'GET', '/settings/api/versions')).status).toBe(200);
+  });
+
+  it('when a captured rollback is replayed, then only the first one publishes', async () => {
+    stack = await startStack({ contacts: 1 });
+    await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
+    await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(60) });
+    await call(stack, 'POST', '/settings/api/publish', { version: 2 });
+    const rollback = signedRequest(stack, 'POST', '/settings/api/rollback', { version: 1 });
+    expect((await send(rollback)).status).toBe(200);
+    await call(stack, 'POST', '/settings/api/publish', { version: 2 });
+
+    const replayed = await Promise.all([send(rollback), send(rollback), send(rollback)]);
+
+    expect(replayed.map((r) => r.status)).toEqual([401, 401, 401]);
+    expect((await stack.service.store.models.published(stack.portalId))?.version).toBe(2);
+  });
+
+  it('when 10 drafts are saved at once, then there are 10 versions and no error', async () => {
+    stack = await startStack({ contacts: 1 });
+    const saves = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(stack!, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(30 + i) }),
+      ),
+    );
+    expect(saves.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 201));
+    expect(saves.map((r) => r.json.version as number).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+  });
+});
+
+describe('settings API: who publishes', () => {
+  it('when a version is published, then publishedBy is the signed HubSpot user, and a publishedBy in the body is refused', async () => {
+    stack = await startStack({ contacts: 1 });
+    await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
+
+    const forged = await call(stack, 'POST', '/settings/api/publish', {
+      version: 1,
+      publishedBy: 'ceo@acme.example',
+    });
+    expect(forged).toMatchObject({
+      status: 400,
+      json: {
+        error: 'invalid_input',
+        problems: [
+          { path: '$', message: 'not accepted: publishedBy (who publishes is the signed HubSpot user)' },
+        ],
+      },
+    });
+    expect(await stack.service.store.models.published(stack.portalId)).toBeNull();
+
+    const published = await call(
+      stack,
+      'POST',
+      '/settings/api/publish',
+      { version: 1 },
+      { query: `?userId=7&appId=${stack.sandbox.appId}&portalId=${stack.portalId}` },
+    );
+    expect(published).toMatchObject({ status: 200, json: { publishedBy: 'user 7' } });
+  });
+
+  it('when the signed URL names no user, or a user twice, then nothing is saved or published', async () => {
+    stack = await startStack({ contacts: 1 });
+    const base = `appId=${stack.sandbox.appId}&portalId=${stack.portalId}`;
+
+    const noUser = await call(
+      stack,
+      'POST',
+      '/settings/api/drafts',
+      { model: modelWithIntentBar(40) },
+      { query: `?userEmail=ops%40acme.example&${base}` },
+    );
+    const twoUsers = await call(
+      stack,
+      'POST',
+      '/settings/api/drafts',
+      { model: modelWithIntentBar(40) },
+      { query: `?userId=1&${base}&userId=42` },
+    );
+
+    expect(noUser).toMatchObject({
+      status: 403,
+      json: { error: 'forbidden', problems: [{ path: 'query.userId' }] },
+    });
+    expect(twoUsers).toMatchObject({
+      status: 403,
+      json: { error: 'forbidden', problems: [{ path: 'query.userId', message: 'must appear once' }] },
+    });
+    expect(await stack.service.store.models.versions(stack.portalId)).toEqual([]);
   });
 });

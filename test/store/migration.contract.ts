@@ -61,7 +61,15 @@ export function migrationContract(fresh: () => TestDatabase): void {
          '["MQL: fit 100 > 60 and intent 60 > 50"]', ${T0})`,
     ]);
 
-    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0004_next_change']);
+    expect(await migrate(db.url, { schema: db.schema, target: '0004_next_change' })).toEqual([
+      '0004_next_change',
+    ]);
+    await db.exec([
+      `insert into model_versions (portal_id, version, status, model, created_by, created_at)
+       values ('p1', 2, 'draft', ${literal(JSON.stringify(sampleModel))}, 'bob', ${T0 + 1})`,
+    ]);
+
+    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0005_settings_guards']);
 
     const store = await db.open();
     expect((await store.contacts.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
@@ -103,5 +111,9 @@ export function migrationContract(fresh: () => TestDatabase): void {
     });
     await store.contacts.saveEvaluations([evaluation({ contactId: 'c1', nextChangeAt: T0 + 5 })], []);
     expect((await store.contacts.latestEvaluations('p1', ['c1'])).get('c1')?.nextChangeAt).toBe(T0 + 5);
+    // Drafts from before 0005 keep their numbers; the next one follows them, per portal.
+    expect((await store.models.saveDraft('p1', sampleModel, 'cy', T0 + 2)).version).toBe(3);
+    expect((await store.models.saveDraft('p2', sampleModel, 'cy', T0 + 2)).version).toBe(1);
+    expect(await store.replays.firstUse('sig', T0 + 300_000, T0)).toBe(true);
   });
 }

@@ -1,13 +1,13 @@
 /**
- * The model aggregate's SQL (the {@link ModelStore} port): drafts numbered per portal (retried when
- * two instances pick the same number), and publishing, which archives the published version in the
+ * The model aggregate's SQL (the {@link ModelStore} port): drafts numbered per portal by a counter
+ * row that serialises concurrent saves of one portal (0005), and publishing, which archives the published version in the
  * same transaction (locked on PostgreSQL), so at most one version is published.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { QualificationModelInput } from '../../core/model.js';
 import type { ModelVersionsTable } from '../schema.js';
 import type { SqlContext } from '../sql/context.js';
-import { isUniqueViolation, selectWhere } from '../sql/queries.js';
+import { selectWhere } from '../sql/queries.js';
 import { StoreNotFoundError, type PortalId } from '../store.port.js';
 import type { ModelStore, ModelVersionRecord } from './models.port.js';
 import { toModelVersion } from './models.rows.js';
@@ -16,40 +16,55 @@ import { toModelVersion } from './models.rows.js';
 export class SqlModelStore implements ModelStore {
   constructor(private readonly ctx: SqlContext) {}
 
-  async saveDraft(
+  saveDraft(
     portalId: PortalId,
     model: QualificationModelInput,
     createdBy: string,
     now: number,
   ): Promise<ModelVersionRecord> {
-    // Two instances saving at once may pick the same number on PostgreSQL: the loser tries again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ctx.transact('saveDraft', async (trx) => {
-          const top = await trx
-            .selectFrom('model_versions')
-            .select((eb) => eb.fn.max('version').as('version'))
-            .where('portal_id', '=', portalId)
-            .executeTakeFirst();
-          const row = {
-            portal_id: portalId,
-            version: Number(top?.version ?? 0) + 1,
-            status: 'draft',
-            model: JSON.stringify(model),
-            created_by: createdBy,
-            created_at: now,
-            published_by: null,
-            published_at: null,
-            agreed_by: null,
-            note: null,
-          };
-          await trx.insertInto('model_versions').values(row).execute();
-          return toModelVersion(row);
-        });
-      } catch (error) {
-        if (attempt >= 5 || !isUniqueViolation(error)) throw error;
+    return this.ctx.transact('saveDraft', async (trx) => {
+      // Bumping the portal's counter row locks it until commit: concurrent saves of one portal
+      // take their turns (on PostgreSQL too), and each gets the next number.
+      const counter = await trx
+        .insertInto('model_version_counters')
+        .values({ portal_id: portalId, last_version: 1 })
+        .onConflict((oc) =>
+          oc.column('portal_id').doUpdateSet({ last_version: sql`model_version_counters.last_version + 1` }),
+        )
+        .returning('last_version')
+        .executeTakeFirstOrThrow();
+      // A version the counter does not know of (written by an instance from before 0005 during a
+      // rolling deploy) is stepped over rather than collided with.
+      const top = await trx
+        .selectFrom('model_versions')
+        .select((eb) => eb.fn.max('version').as('version'))
+        .where('portal_id', '=', portalId)
+        .executeTakeFirst();
+      let version = Number(counter.last_version);
+      const highest = Number(top?.version ?? 0);
+      if (highest >= version) {
+        version = highest + 1;
+        await trx
+          .updateTable('model_version_counters')
+          .set({ last_version: version })
+          .where('portal_id', '=', portalId)
+          .execute();
       }
-    }
+      const row = {
+        portal_id: portalId,
+        version,
+        status: 'draft',
+        model: JSON.stringify(model),
+        created_by: createdBy,
+        created_at: now,
+        published_by: null,
+        published_at: null,
+        agreed_by: null,
+        note: null,
+      };
+      await trx.insertInto('model_versions').values(row).execute();
+      return toModelVersion(row);
+    });
   }
 
   publish(

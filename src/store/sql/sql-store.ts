@@ -14,6 +14,7 @@ import { SqlDecisionStore } from '../decisions/decisions.sql.js';
 import { SqlEventStore } from '../events/events.sql.js';
 import { SqlModelStore } from '../models/models.sql.js';
 import { SqlWorkQueue } from '../queue/queue.sql.js';
+import { SqlReplayStore } from '../replays/replays.sql.js';
 import { SqlReportStore } from '../reports/reports.sql.js';
 import { SqlRouteStore } from '../routes/routes.sql.js';
 import { SqlSlaStore } from '../sla/sla.sql.js';
@@ -55,6 +56,7 @@ export class SqlStore implements Store {
   readonly sla: SqlSlaStore;
   readonly routes: SqlRouteStore;
   readonly reports: SqlReportStore;
+  readonly replays: SqlReplayStore;
   private readonly ctx: SqlContext;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
 
@@ -74,6 +76,7 @@ export class SqlStore implements Store {
     this.sla = new SqlSlaStore(ctx);
     this.routes = new SqlRouteStore(ctx);
     this.reports = new SqlReportStore(ctx);
+    this.replays = new SqlReplayStore(ctx);
     const days = options.eventRetentionDays ?? 0;
     if (days > 0) {
       const prune = () => {

@@ -32,6 +32,23 @@ export function modelsContract(fresh: () => TestDatabase): void {
     expect(await t.store.models.version('p1', 3)).toBeNull();
   });
 
+  it('when 10 drafts are saved at once, then they get versions 1 to 10, none fails and none is lost', async () => {
+    const saves = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => t.store.models.saveDraft('p1', sampleModel, `user ${i}`, T0 + i)),
+    );
+
+    expect(saves.filter((s) => s.status === 'rejected')).toEqual([]);
+    const versions = saves.map((s) => (s.status === 'fulfilled' ? s.value.version : 0));
+    expect([...versions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((await t.store.models.versions('p1')).map((v) => v.version)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    // Each draft is stored under the number it was given.
+    for (const s of saves)
+      if (s.status === 'fulfilled')
+        expect((await t.store.models.version('p1', s.value.version))?.createdBy).toBe(s.value.createdBy);
+  });
+
   it('when a version is published, then it is the only published one and the previous is archived; republishing rolls back', async () => {
     await t.store.models.saveDraft('p1', sampleModel, 'ann', T0);
     await t.store.models.saveDraft('p1', sampleModel, 'ann', T0);

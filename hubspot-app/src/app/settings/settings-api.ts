@@ -97,6 +97,10 @@ function reason(error: unknown): string {
 function explain(status: number, body: { error?: unknown; message?: unknown }): string {
   const code = typeof body.error === 'string' ? body.error : '';
   const message = typeof body.message === 'string' ? body.message : '';
+  if (code === 'wrong_portal')
+    return 'This lead-qualification service serves another HubSpot portal, so it refused this one. Each portal needs its own service (its own access token).';
+  if (message.startsWith('replayed:'))
+    return 'The service refused a repeated copy of an earlier request. Reload the page and try again.';
   if (status === 401 || code === 'invalid_signature')
     return 'The lead-qualification service did not accept HubSpot’s signature. Check that the service runs with this app’s client secret (HUBSPOT_CLIENT_SECRET).';
   if (status === 503 || code === 'store_unavailable')
