@@ -82,6 +82,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     basePath: config.HUBSPOT_BASE_URL,
     budget,
     onCall: (endpoint, status) => metrics.hubspotCalls.inc({ endpoint, status: String(status) }),
+    onRejected: (endpoint, rejected) => {
+      for (const r of rejected) metrics.hubspotRejected.inc({ endpoint, category: r.category });
+      logger.warn({ endpoint, rejected }, 'HubSpot refused records of a batch write');
+    },
     ...options.gateway,
   });
   const models = new ActiveModels(store, 5_000, clock);

@@ -11,15 +11,20 @@
  * by the worker); a lead status that shows contact meets the follow-up SLA; a lifecycle stage a
  * person sets is a `lifecycle` transition (cause `hubspot`) for the funnel, and SQL or later on a
  * routed MQL is its acceptance.
+ *
+ * A contact deleted, erased (`contact.privacyDeletion`) or merged away takes its stored data with
+ * it, or hands it to the merge's survivor: the event carries the removal, applied to every
+ * aggregate in the transaction that stores the event.
  */
 import { FOLLOW_UP_LEAD_STATUSES, higherStage, isSalesStage } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
 import { propertiesRead } from '../core/properties.js';
-import { eventKind, isContactEvent, type WebhookEvent } from '../hubspot/payloads.js';
+import { eventKind, isContactEvent, mergeOf, type WebhookEvent } from '../hubspot/payloads.js';
 import { isOwnProperty } from '../hubspot/write-back.js';
 import type {
   AcceptEventsResult,
   ContactId,
+  ContactRemoval,
   SalesDecisionRequest,
   ContactStore,
   EventStore,
@@ -52,7 +57,7 @@ export function triage(
   if (!isContactEvent(event)) return 'not_a_contact';
   const kind = eventKind(event);
   if (kind === 'creation' || kind === 'restore') return { contactId: event.objectId };
-  if (kind === 'merge') return { contactId: event.primaryObjectId ?? event.newObjectId ?? event.objectId };
+  if (kind === 'merge') return { contactId: mergeOf(event).into };
   if (kind !== 'propertyChange') return 'kind';
   const property = event.propertyName ?? '';
   if (isOwnProperty(property)) return 'own_property';
@@ -60,6 +65,21 @@ export function triage(
     return 'own_write';
   if (!modelProperties.has(property)) return 'not_a_model_property';
   return { contactId: event.objectId };
+}
+
+/**
+ * What a contact event says about the contact's stored data: a deletion or privacy deletion
+ * removes it, a merge moves the merged-away contacts' data to the one that remains; else null.
+ */
+export function removalOf(event: WebhookEvent): ContactRemoval | null {
+  if (!isContactEvent(event)) return null;
+  const kind = eventKind(event);
+  if (kind === 'deletion') return { kind: 'deleted', portalId: event.portalId, contactIds: [event.objectId] };
+  if (kind === 'privacyDeletion')
+    return { kind: 'erased', portalId: event.portalId, contactIds: [event.objectId] };
+  if (kind !== 'merge') return null;
+  const { into, from } = mergeOf(event);
+  return from.length > 0 ? { kind: 'merged', portalId: event.portalId, from, into } : null;
 }
 
 /** Change sources of API writes: without the app id, such a change may be the app's own. */
@@ -165,6 +185,7 @@ export async function acceptWebhooks(
             },
       decision: salesDecision,
       transitions: transition ? [transition] : [],
+      removal: removalOf(event),
     });
   }
   const result = await deps.store.events.accept(records);

@@ -61,9 +61,22 @@ export function migrationContract(fresh: () => TestDatabase): void {
          '["MQL: fit 100 > 60 and intent 60 > 50"]', ${T0})`,
     ]);
 
-    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0004_next_change']);
+    expect(await migrate(db.url, { schema: db.schema, target: '0004_next_change' })).toEqual([
+      '0004_next_change',
+    ]);
+    await db.exec([
+      `insert into pending_callbacks (callback_id, portal_id, contact_id, action, created_at)
+       values ('cb-old', 'p1', 'c1', 'qualify', ${T0})`,
+    ]);
+
+    expect((await migrate(db.url, { schema: db.schema })).at(-1)).toBe('0006_callback_expiry');
 
     const store = await db.open();
+    // A callback BLOCKed before 0006 got the app's one-day expiration then: it expires a day later.
+    expect(
+      (await store.callbacks.pending('p1', ['c1'], T0 + 86_400_000 - 1)).map((c) => c.callbackId),
+    ).toEqual(['cb-old']);
+    expect(await store.callbacks.pending('p1', ['c1'], T0 + 86_400_000)).toEqual([]);
     expect((await store.contacts.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
     expect(await store.queue.claim('w1', 10, 30_000, T0)).toMatchObject([
       { contactId: 'c1', reason: 'webhook' },

@@ -7,6 +7,7 @@ import { initial } from './0001_initial.js';
 import { feedbackLoop } from './0002_feedback_loop.js';
 import { routingAndReports } from './0003_routing_and_reports.js';
 import { nextChange } from './0004_next_change.js';
+import { callbackExpiry } from './0006_callback_expiry.js';
 import type { DialectKind } from './dialect-kind.js';
 
 export type { DialectKind } from './dialect-kind.js';
@@ -19,6 +20,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0002_feedback_loop': feedbackLoop(kind),
     '0003_routing_and_reports': routingAndReports(kind),
     '0004_next_change': nextChange(kind),
+    '0006_callback_expiry': callbackExpiry(kind),
   };
 }
 

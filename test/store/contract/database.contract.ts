@@ -45,6 +45,7 @@ export function databaseContract(fresh: () => TestDatabase): void {
         '0002_feedback_loop',
         '0003_routing_and_reports',
         '0004_next_change',
+        '0006_callback_expiry',
       ]);
     });
   });
