@@ -104,6 +104,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       metrics.hubspotCalls.inc({ endpoint, status: String(status) });
       hubspotHealth.record(status);
     },
+    onRejected: (endpoint, rejected) => {
+      for (const r of rejected) metrics.hubspotRejected.inc({ endpoint, category: r.category });
+      logger.warn({ endpoint, rejected }, 'HubSpot refused records of a batch write');
+    },
     ...options.gateway,
   });
   // /readyz reads this: real traffic, or one check a minute when traffic is quiet (no retries,

@@ -98,6 +98,10 @@ export class Metrics {
     'Contacts evaluated, by outcome (written, unchanged).',
   );
   readonly hubspotCalls = new Counter('lq_hubspot_calls_total', 'HubSpot API calls, by endpoint and status.');
+  readonly hubspotRejected = new Counter(
+    'lq_hubspot_records_rejected_total',
+    'Records HubSpot refused within batch writes (207 errors, refused records), by endpoint and category.',
+  );
   readonly actions = new Counter(
     'lq_workflow_actions_total',
     'Workflow-action executions, by action and state.',
@@ -138,6 +142,7 @@ export class Metrics {
       this.eventsIgnored,
       this.contactsScored,
       this.hubspotCalls,
+      this.hubspotRejected,
       this.actions,
       this.signatureFailures,
       this.salesDecisions,

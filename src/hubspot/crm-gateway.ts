@@ -4,6 +4,12 @@
  * one policy (429: wait out HubSpot's window or Retry-After; 5xx and network errors: exponential
  * backoff with jitter), and is counted by endpoint and status. What still fails is a
  * `HubSpotError` with a stable code, for the job layer to retry later or park.
+ *
+ * Batch writes can partly fail. HubSpot then answers 207 (multi-status) with `results` for the
+ * records it wrote and `errors` for the others (`category`, `message`, `context.ids` or
+ * `context.objectWriteTraceId`), and the SDK returns that without throwing. Every batch write
+ * here returns the refused records with HubSpot's message (never retried as they are: the same
+ * request would be refused again) and reports them through `onRejected`, for metrics and logs.
  */
 import { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js';
@@ -26,6 +32,8 @@ export class HubSpotError extends Error {
     readonly status: number | null,
     /** When it makes sense to try again, in ms from now (rate limits). */
     readonly retryAfterMs: number | null = null,
+    /** HubSpot's error category (`VALIDATION_ERROR`, `MISSING_SCOPES`, …), when it gave one. */
+    readonly category: string | null = null,
   ) {
     super(message);
     this.name = 'HubSpotError';
@@ -37,7 +45,7 @@ export class HubSpotError extends Error {
   }
 
   /** A short label safe to show anywhere: `hubspot 503`, `hubspot network`. */
-  get category(): string {
+  get label(): string {
     return upstreamCategory('hubspot', this.status);
   }
 }
@@ -95,6 +103,14 @@ export interface CallCounter {
   (endpoint: string, status: number | 'network'): void;
 }
 
+/** One record of a batch write HubSpot refused: `key` is its id, trace id or callback id. */
+export interface RecordRejection {
+  key: string;
+  /** HubSpot's category (`OBJECT_NOT_FOUND`, `VALIDATION_ERROR`, …), `UNKNOWN` when it gave none. */
+  category: string;
+  message: string;
+}
+
 export interface CrmGatewayOptions {
   accessToken: string;
   /** `https://api.hubapi.com` or the sandbox's URL. */
@@ -107,8 +123,33 @@ export interface CrmGatewayOptions {
   /** Longest single wait on a 429 (default 10 s, HubSpot's window). */
   maxRateLimitWaitMs?: number;
   onCall?: CallCounter;
+  /** Records HubSpot refused within batch writes, by endpoint (for metrics and logs). */
+  onRejected?: (endpoint: string, rejected: readonly RecordRejection[]) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+}
+
+/** The `errors` of a 207 (HubSpot's StandardError), as far as they are read here. */
+interface MultiStatusError {
+  category?: string;
+  message?: string;
+  context?: Record<string, string[] | undefined>;
+}
+
+/**
+ * The records a batch answer says were refused, by key (`ids` or `objectWriteTraceId` in each
+ * error's context), with HubSpot's category and message. Empty for a 200/201.
+ */
+function refusedIn(
+  response: object,
+  contextKey: 'ids' | 'objectWriteTraceId',
+): Map<string, { category: string; message: string }> {
+  const out = new Map<string, { category: string; message: string }>();
+  const errors = (response as { errors?: readonly MultiStatusError[] }).errors ?? [];
+  for (const error of errors)
+    for (const key of error.context?.[contextKey] ?? [])
+      out.set(key, { category: error.category ?? 'UNKNOWN', message: error.message ?? 'no message' });
+  return out;
 }
 
 interface ApiErrorLike {
@@ -150,6 +191,7 @@ export class CrmGateway {
   private readonly baseDelayMs: number;
   private readonly maxRateLimitWaitMs: number;
   private readonly onCall: CallCounter;
+  private readonly onRejected: NonNullable<CrmGatewayOptions['onRejected']>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -166,6 +208,7 @@ export class CrmGateway {
     this.baseDelayMs = options.baseDelayMs ?? 250;
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 10_000;
     this.onCall = options.onCall ?? (() => {});
+    this.onRejected = options.onRejected ?? (() => {});
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
   }
@@ -240,27 +283,43 @@ export class CrmGateway {
   }
 
   /**
-   * Batch-updates contacts (≤100 per call). When HubSpot refuses a batch (a deleted contact, an
-   * invalid value), the batch is split in halves to find the records at fault, so one bad record
-   * cannot hold the others back; those are returned in `rejected` with HubSpot's message.
+   * Batch-updates contacts (≤100 per call). Records HubSpot refuses are returned in `rejected`
+   * with its message: those a 207 names (a contact that no longer exists), and those of a batch
+   * refused as a whole (an invalid value), which is split in halves to find the records at fault
+   * so that one bad record cannot hold the others back.
    */
   async updateContacts(
     updates: readonly { id: string; properties: Record<string, string> }[],
   ): Promise<{ updated: number; rejected: { id: string; message: string }[] }> {
+    const endpoint = 'contacts.batch.update';
     let updated = 0;
-    const rejected: { id: string; message: string }[] = [];
+    const rejected: RecordRejection[] = [];
     const write = async (
       part: readonly { id: string; properties: Record<string, string> }[],
     ): Promise<void> => {
       try {
-        await this.call('contacts.batch.update', () =>
+        const response = await this.call(endpoint, () =>
           this.client.crm.contacts.batchApi.update({ inputs: [...part] }),
         );
-        updated += part.length;
+        const refused = refusedIn(response, 'ids');
+        const written = new Set(response.results.map((r) => r.id));
+        for (const { id } of part) {
+          const why = refused.get(id);
+          if (why === undefined && (written.has(id) || refused.size === 0)) {
+            updated++;
+            continue;
+          }
+          const { category, message } = why ?? { category: 'UNKNOWN', message: "not in HubSpot's results" };
+          rejected.push({
+            key: id,
+            category,
+            message: `${endpoint}: HubSpot refused this record (${category}: ${message})`,
+          });
+        }
       } catch (error) {
         if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
         if (part.length === 1) {
-          rejected.push({ id: part[0]!.id, message: error.message });
+          rejected.push({ key: part[0]!.id, category: error.category ?? 'UNKNOWN', message: error.message });
           return;
         }
         const half = Math.ceil(part.length / 2);
@@ -269,22 +328,26 @@ export class CrmGateway {
       }
     };
     for (const part of chunk(updates)) await write(part);
-    return { updated, rejected };
+    if (rejected.length > 0) this.onRejected(endpoint, rejected);
+    return { updated, rejected: rejected.map((r) => ({ id: r.key, message: r.message })) };
   }
 
   /**
-   * Creates tasks (batch, ≤100 per call), each associated with its contact (if any). HubSpot creates a
-   * batch all or nothing, so a refused batch is split in halves to find the inputs at fault (an
-   * unknown owner, a deleted contact); those are returned in `rejected` and the others created.
+   * Creates tasks (batch, ≤100 per call), each associated with its contact (if any). Every input
+   * carries its `ref` as HubSpot's `objectWriteTraceId`, so HubSpot creates the valid ones and
+   * answers 207 naming the others; a batch refused as a whole is split in halves to find the
+   * inputs at fault (an unknown owner, a deleted contact). Refused inputs are returned in
+   * `rejected`, the others created.
    */
   async createTasks(
     tasks: readonly TaskInput[],
   ): Promise<{ created: Map<string, string>; rejected: { ref: string; message: string }[] }> {
+    const endpoint = 'tasks.batch.create';
     const created = new Map<string, string>();
-    const rejected: { ref: string; message: string }[] = [];
+    const rejected: RecordRejection[] = [];
     const write = async (part: readonly TaskInput[]): Promise<void> => {
       try {
-        const response = await this.call('tasks.batch.create', () =>
+        const response = await this.call(endpoint, () =>
           this.client.crm.objects.tasks.batchApi.create({
             inputs: part.map((t) => ({
               properties: t.properties,
@@ -302,14 +365,27 @@ export class CrmGateway {
             })),
           }),
         );
+        const refused = refusedIn(response, 'objectWriteTraceId');
         response.results.forEach((r, i) => {
-          const ref = r.objectWriteTraceId ?? part[i]?.ref;
+          const ref = r.objectWriteTraceId ?? (refused.size === 0 ? part[i]?.ref : undefined);
           if (ref !== undefined) created.set(ref, r.id);
         });
+        for (const { ref } of part) {
+          if (created.has(ref)) continue;
+          const { category, message } = refused.get(ref) ?? {
+            category: 'UNKNOWN',
+            message: "not in HubSpot's results",
+          };
+          rejected.push({
+            key: ref,
+            category,
+            message: `${endpoint}: HubSpot refused this task (${category}: ${message})`,
+          });
+        }
       } catch (error) {
         if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
         if (part.length === 1) {
-          rejected.push({ ref: part[0]!.ref, message: error.message });
+          rejected.push({ key: part[0]!.ref, category: error.category ?? 'UNKNOWN', message: error.message });
           return;
         }
         const half = Math.ceil(part.length / 2);
@@ -318,7 +394,8 @@ export class CrmGateway {
       }
     };
     for (const part of chunk(tasks)) await write(part);
-    return { created, rejected };
+    if (rejected.length > 0) this.onRejected(endpoint, rejected);
+    return { created, rejected: rejected.map((r) => ({ ref: r.key, message: r.message })) };
   }
 
   /** One page of contacts (≤100), for rescoring a whole portal. */
@@ -418,17 +495,43 @@ export class CrmGateway {
     return { created, existing };
   }
 
-  /** Completes blocked workflow actions (batch, ≤100 per call). Output values are strings. */
+  /**
+   * Completes blocked workflow actions (batch, ≤100 per call; output values are strings).
+   * HubSpot refuses a completion it no longer waits for (an unknown or expired callback); a batch
+   * it refuses is split in halves to find those, so the others are still completed. Refused ones
+   * are returned in `rejected` with HubSpot's message. Transient failures throw `HubSpotError`.
+   */
   async completeCallbacks(
     completions: readonly { callbackId: string; outputFields: Record<string, string> }[],
-  ): Promise<void> {
-    for (const part of chunk(completions)) {
-      await this.call('automation.callbacks.complete', () =>
-        this.client.automation.actions.callbacksApi.completeBatch({
-          inputs: part.map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields })),
-        }),
-      );
-    }
+  ): Promise<{ completed: string[]; rejected: { callbackId: string; message: string }[] }> {
+    const endpoint = 'automation.callbacks.complete';
+    const completed: string[] = [];
+    const rejected: RecordRejection[] = [];
+    const complete = async (
+      part: readonly { callbackId: string; outputFields: Record<string, string> }[],
+    ): Promise<void> => {
+      try {
+        await this.call(endpoint, () =>
+          this.client.automation.actions.callbacksApi.completeBatch({
+            inputs: part.map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields })),
+          }),
+        );
+        completed.push(...part.map((c) => c.callbackId));
+      } catch (error) {
+        if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
+        if (part.length === 1) {
+          const category = error.category ?? 'UNKNOWN';
+          rejected.push({ key: part[0]!.callbackId, category, message: error.message });
+          return;
+        }
+        const half = Math.ceil(part.length / 2);
+        await complete(part.slice(0, half));
+        await complete(part.slice(half));
+      }
+    };
+    for (const part of chunk(completions)) await complete(part);
+    if (rejected.length > 0) this.onRejected(endpoint, rejected);
+    return { completed, rejected: rejected.map((r) => ({ callbackId: r.key, message: r.message })) };
   }
 
   /**
@@ -495,9 +598,18 @@ export class CrmGateway {
       message?: string;
       policyName?: string;
       category?: string;
+      errors?: { context?: Record<string, string[] | undefined> }[];
     };
+    const category = body.category ?? null;
     // HubSpot's text is not ours: it can name contacts and echo URLs; it is redacted here, once.
-    const message = redactUpstream(body.message ?? error.message ?? 'no message', 200);
+    let message = redactUpstream(body.message ?? error.message ?? 'no message', 200);
+    if (category === 'MISSING_SCOPES') {
+      // Name the scopes the app's token needs, from HubSpot's error details.
+      const scopes = (body.errors ?? []).flatMap(
+        (e) => e.context?.requiredGranularScopes ?? e.context?.requiredScopes ?? [],
+      );
+      if (scopes.length > 0) message = `${message} Needs one of: ${[...new Set(scopes)].join(', ')}.`;
+    }
     if (status === 429) {
       if (body.policyName === 'DAILY')
         return new HubSpotError(
@@ -527,11 +639,15 @@ export class CrmGateway {
         'unavailable',
         `${endpoint}: HubSpot unavailable (${status ?? 'network error'}: ${message})`,
         status,
+        null,
+        category,
       );
     return new HubSpotError(
       'rejected',
       `${endpoint}: HubSpot refused the request (${status}: ${message})`,
       status,
+      null,
+      category,
     );
   }
 }

@@ -109,6 +109,17 @@ export function eventKind(event: WebhookEvent): string {
   return event.subscriptionType.slice(event.subscriptionType.indexOf('.') + 1);
 }
 
+/**
+ * A merge event's outcome: the record that remains (`newObjectId` when HubSpot made a new record,
+ * else the `primaryObjectId`, the "merge winner") and the ids merged into it, which HubSpot no
+ * longer has as records of their own (the primary's old id too, when a new record was made).
+ */
+export function mergeOf(event: WebhookEvent): { into: string; from: string[] } {
+  const into = event.newObjectId ?? event.primaryObjectId ?? event.objectId;
+  const ids = [...(event.mergedObjectIds ?? []), event.primaryObjectId, event.objectId];
+  return { into, from: [...new Set(ids.filter((id): id is string => id !== undefined && id !== into))] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workflow actions
 
@@ -188,7 +199,8 @@ export const QUALIFY_OUTPUT_FIELDS = [
 ] as const;
 export type QualifyOutputField = (typeof QUALIFY_OUTPUT_FIELDS)[number];
 
-export type QualifyOutput = Record<QualifyOutputField, string | number | boolean> & {
+/** Output values are strings, as HubSpot's callback API types them (see write-back.ts, outputValue). */
+export type QualifyOutput = Record<QualifyOutputField, string> & {
   hs_execution_state: ExecutionState;
 };
 
@@ -232,3 +244,53 @@ export const ACTION_INPUT_FIELDS = {
 
 /** Output fields of *Record intent signal*. */
 export const RECORD_SIGNAL_OUTPUT_FIELDS = ['signal_type', 'duplicate'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Why an action did not do its job
+
+/**
+ * A `FAIL_CONTINUE` answer carries `error_code` (and the details in `error_message`). HubSpot
+ * shows no message for a failed (4xx) action; it shows the message of the first of the action's
+ * `executionRules` whose conditions match the outputs, so every code below has a rule with a
+ * message in each action's hsmeta (a test keeps the two in step).
+ */
+export const ACTION_ERROR_OUTPUTS = { code: 'error_code', message: 'error_message' } as const;
+
+/** The codes, with the input each one is about (for problems found by validation). */
+export const ACTION_ERROR_CODES = {
+  not_a_contact: '$.object.objectType',
+  invalid_signal_type: '$.inputFields.signal_type',
+  invalid_occurred_at: '$.inputFields.occurred_at',
+  invalid_decision: '$.inputFields.decision',
+  invalid_reason: '$.inputFields.reason',
+  invalid_note: '$.inputFields.note',
+  /** An input problem without a code of its own. */
+  invalid_input: null,
+  /** HubSpot does not have the enrolled contact (deleted or merged). */
+  contact_not_found: null,
+  /** HubSpot refused to write the contact's values. */
+  write_refused: null,
+} as const;
+export type ActionErrorCode = keyof typeof ACTION_ERROR_CODES;
+
+/** The codes each action can answer. */
+export const ACTION_ERRORS: Record<keyof typeof ACTIONS, readonly ActionErrorCode[]> = {
+  qualify: ['not_a_contact', 'contact_not_found', 'write_refused', 'invalid_input'],
+  recordSignal: ['not_a_contact', 'invalid_signal_type', 'invalid_occurred_at', 'invalid_input'],
+  salesDecision: [
+    'not_a_contact',
+    'invalid_decision',
+    'invalid_reason',
+    'invalid_note',
+    'contact_not_found',
+    'write_refused',
+    'invalid_input',
+  ],
+};
+
+/** The code of an input problem at `path` (e.g. `$.inputFields.signal_type`). */
+export function actionErrorCodeOf(path: string | undefined): ActionErrorCode {
+  for (const [code, at] of Object.entries(ACTION_ERROR_CODES))
+    if (at !== null && at === path) return code as ActionErrorCode;
+  return 'invalid_input';
+}

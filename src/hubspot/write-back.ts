@@ -7,7 +7,7 @@ import type { Evaluation } from '../core/evaluate.js';
 import { type DecisionPlan, HIGH_WATER_STAGES, higherStage } from '../core/feedback.js';
 import { cutToHubSpotLimit } from '../core/limits.js';
 import type { PropertyDefinition } from './crm-gateway.js';
-import type { QualifyOutputField } from './payloads.js';
+import { ACTION_ERROR_OUTPUTS, type ActionErrorCode, type QualifyOutputField } from './payloads.js';
 
 export const PROPERTY_GROUP = { name: 'lead_qualification', label: 'Lead qualification' } as const;
 
@@ -257,21 +257,40 @@ export function routingValues(ownerId: string | null): Record<string, string> {
   });
 }
 
-/** The *Qualify contact* action's output fields, so a workflow can branch on them. */
-export function qualifyOutputFields(e: Evaluation): Record<QualifyOutputField, string | number | boolean> {
+/**
+ * An output value as HubSpot takes it: text. The callback API types output values as strings,
+ * so the synchronous answer sends them the same way (`72`, `true`), and a workflow sees the same
+ * values whichever way the action finished. HubSpot reads them as the field's declared type.
+ */
+export function outputValue(value: string | number | boolean): string {
+  return String(value);
+}
+
+/**
+ * The outputs of an action that could not do its job (`FAIL_CONTINUE`): the workflow moves on and
+ * shows the message of the action's execution rule for `code`; `message` says exactly what.
+ */
+export function failureOutputs(
+  code: ActionErrorCode,
+  message: string,
+  outputs: Record<string, string> = {},
+): Record<string, string> & { hs_execution_state: 'FAIL_CONTINUE' } {
   return {
-    fit_score: e.fit.score,
-    intent_score: e.intent.score,
-    qualification: e.qualification,
-    is_mql: e.isMql,
-    disqualification_reason: e.disqualification ? cutToHubSpotLimit(e.disqualification.reason) : '',
-    explanation: cutToHubSpotLimit(e.explanation.join('\n')),
+    ...outputs,
+    hs_execution_state: 'FAIL_CONTINUE',
+    [ACTION_ERROR_OUTPUTS.code]: code,
+    [ACTION_ERROR_OUTPUTS.message]: cutToHubSpotLimit(message),
   };
 }
 
-/** The same, as the callback API wants them: every value a string. */
-export function asCallbackOutputs(
-  outputs: Record<string, string | number | boolean>,
-): Record<string, string> {
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, String(v)]));
+/** The *Qualify contact* action's output fields, so a workflow can branch on them. */
+export function qualifyOutputFields(e: Evaluation): Record<QualifyOutputField, string> {
+  return {
+    fit_score: outputValue(e.fit.score),
+    intent_score: outputValue(e.intent.score),
+    qualification: e.qualification,
+    is_mql: outputValue(e.isMql),
+    disqualification_reason: e.disqualification ? cutToHubSpotLimit(e.disqualification.reason) : '',
+    explanation: cutToHubSpotLimit(e.explanation.join('\n')),
+  };
 }

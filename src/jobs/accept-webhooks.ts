@@ -16,6 +16,10 @@
  * by the worker); a lead status that shows contact meets the follow-up SLA; a lifecycle stage a
  * person sets is a `lifecycle` transition (cause `hubspot`) for the funnel, and SQL or later on a
  * routed MQL is its acceptance.
+ *
+ * A contact deleted, erased (`contact.privacyDeletion`) or merged away takes its stored data with
+ * it, or hands it to the merge's survivor: the event carries the removal, applied to every
+ * aggregate in the transaction that stores the event.
  */
 import { FOLLOW_UP_LEAD_STATUSES, higherStage, isSalesStage } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
@@ -25,6 +29,7 @@ import {
   eventKind,
   isCompanyEvent,
   isContactEvent,
+  mergeOf,
   type WebhookEvent,
 } from '../hubspot/payloads.js';
 import { isOwnProperty } from '../hubspot/write-back.js';
@@ -32,6 +37,7 @@ import {
   companyWorkKey,
   type AcceptEventsResult,
   type ContactId,
+  type ContactRemoval,
   type SalesDecisionRequest,
   type ContactStore,
   type EnqueueRequest,
@@ -96,7 +102,7 @@ export function triage(event: WebhookEvent, modelProperties: ModelProperties, ap
   if (isCompanyEvent(event)) return triageCompany(event, kind, modelProperties.company, appId);
   if (!isContactEvent(event)) return 'not_a_contact';
   if (kind === 'creation' || kind === 'restore') return { contactId: event.objectId };
-  if (kind === 'merge') return { contactId: event.primaryObjectId ?? event.newObjectId ?? event.objectId };
+  if (kind === 'merge') return { contactId: mergeOf(event).into };
   if (kind !== 'propertyChange') return 'kind';
   const property = event.propertyName ?? '';
   if (isOwnProperty(property)) return 'own_property';
@@ -133,6 +139,21 @@ function triageCompany(
   if (isOwnWrite(event, appId)) return 'own_write';
   if (!companyProperties.has(property)) return 'not_a_model_property';
   return { companyIds: [event.objectId] };
+}
+
+/**
+ * What a contact event says about the contact's stored data: a deletion or privacy deletion
+ * removes it, a merge moves the merged-away contacts' data to the one that remains; else null.
+ */
+export function removalOf(event: WebhookEvent): ContactRemoval | null {
+  if (!isContactEvent(event)) return null;
+  const kind = eventKind(event);
+  if (kind === 'deletion') return { kind: 'deleted', portalId: event.portalId, contactIds: [event.objectId] };
+  if (kind === 'privacyDeletion')
+    return { kind: 'erased', portalId: event.portalId, contactIds: [event.objectId] };
+  if (kind !== 'merge') return null;
+  const { into, from } = mergeOf(event);
+  return from.length > 0 ? { kind: 'merged', portalId: event.portalId, from, into } : null;
 }
 
 /** Change sources of API writes: without the app id, such a change may be the app's own. */
@@ -252,6 +273,7 @@ export async function acceptWebhooks(
       enqueue,
       decision: salesDecision,
       transitions: transition ? [transition] : [],
+      removal: removalOf(event),
     });
   }
   const result = await deps.store.events.accept(records, moreWork);

@@ -1,18 +1,22 @@
 /**
  * The custom workflow actions HubSpot calls: *Qualify contact*, *Record intent signal*, *Sales
  * decision*, and the option lists for the signal type and the lost reason. Each validates its
- * input, acts, and answers in HubSpot's `outputFields` shape. Slow or rate-limited HubSpot →
- * `BLOCK`, completed later by the worker through the callback API, rather than a timeout.
+ * input, acts, and answers in HubSpot's `outputFields` shape, every value a string. Slow or
+ * rate-limited HubSpot → `BLOCK`, completed later by the worker through the callback API, rather
+ * than a timeout. Input that cannot be acted on → `FAIL_CONTINUE` with an `error_code` the
+ * action's execution rules turn into a message in the workflow's history (a 4xx would show none).
  */
 import { AppError, parseInput } from '../errors.js';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import {
+  type ActionErrorCode,
   type ActionExecution,
+  actionErrorCodeOf,
   type ExecutionState,
   RecordSignalInputSchema,
   SalesDecisionInputSchema,
 } from '../hubspot/payloads.js';
-import { qualifyOutputFields } from '../hubspot/write-back.js';
+import { failureOutputs, outputValue, qualifyOutputFields } from '../hubspot/write-back.js';
 import type { Logger } from '../logger.js';
 import type {
   CallbackStore,
@@ -39,11 +43,49 @@ export interface ActionDeps {
 }
 
 export type ActionResponse = {
-  outputFields: Record<string, string | number | boolean> & { hs_execution_state: ExecutionState };
+  outputFields: Record<string, string> & { hs_execution_state: ExecutionState };
 };
 
-/** How long HubSpot keeps a BLOCKed action waiting before it moves on (ISO-8601 duration). */
+/**
+ * How long HubSpot keeps a BLOCKed action waiting before it moves on, as answered
+ * (`hs_expiration_duration`, ISO-8601) and in ms (when the pending callback expires here: HubSpot
+ * refuses a completion after it, so the worker stops completing it).
+ */
 export const BLOCK_EXPIRATION = 'P1D';
+export const BLOCK_EXPIRATION_MS = 24 * 60 * 60 * 1000;
+
+/** A `FAIL_CONTINUE` answer: the workflow moves on and shows the message of the code's rule. */
+export function failContinue(
+  code: ActionErrorCode,
+  message: string,
+  outputs: Record<string, string> = {},
+): ActionResponse {
+  return { outputFields: failureOutputs(code, message, outputs) };
+}
+
+/**
+ * Runs an action; input it cannot act on (an `invalid_input` AppError) becomes a `FAIL_CONTINUE`
+ * answer naming the first problem, rather than a 4xx that HubSpot shows without a message.
+ */
+async function answeringInputProblems(
+  deps: Pick<ActionDeps, 'logger'>,
+  execution: ActionExecution,
+  run: () => Promise<ActionResponse>,
+): Promise<ActionResponse> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+    const problem = error.problems[0];
+    const code = actionErrorCodeOf(problem?.path);
+    const field = problem?.path.replace(/^\$\.(inputFields|object)\./, '');
+    deps.logger.info(
+      { callbackId: execution.callbackId, code, problems: error.problems },
+      'action input cannot be acted on: answered FAIL_CONTINUE',
+    );
+    return failContinue(code, problem ? `${field}: ${problem.message}` : error.message);
+  }
+}
 
 function requireContact(execution: ActionExecution): void {
   if (execution.object.objectType.toUpperCase() !== 'CONTACT')
@@ -83,12 +125,14 @@ async function scoreOrBlock(
     scoring.catch((late: unknown) =>
       deps.logger.debug({ err: late, action }, 'late action result discarded'),
     );
+    const blockedAt = deps.clock();
     await deps.store.callbacks.add({
       callbackId: execution.callbackId,
       portalId,
       contactId,
       action,
-      createdAt: deps.clock(),
+      createdAt: blockedAt,
+      expiresAt: blockedAt + BLOCK_EXPIRATION_MS,
       completedAt: null,
     });
     await deps.store.queue.enqueue([
@@ -111,32 +155,36 @@ async function scoreOrBlock(
 }
 
 /** *Qualify contact*: evaluate now, write back, answer with the outputs (or BLOCK and finish later). */
-export async function qualifyContact(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
-  requireContact(execution);
-  const contactId = execution.object.objectId;
-  return scoreOrBlock(deps, execution, 'qualify', (result): ActionResponse => {
-    const evaluation = result.evaluations.get(contactId);
-    if (!evaluation) {
-      const why = result.missing.includes(contactId)
-        ? 'HubSpot does not know this contact'
-        : (result.rejected[0]?.message ?? 'not scored');
-      return { outputFields: { hs_execution_state: 'FAIL_CONTINUE', explanation: why } };
-    }
-    const refused = result.rejected.some((r) => r.id === contactId);
-    return {
-      outputFields: {
-        ...qualifyOutputFields(evaluation),
-        hs_execution_state: refused ? 'FAIL_CONTINUE' : 'SUCCESS',
-      },
-    };
+export function qualifyContact(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+  return answeringInputProblems(deps, execution, () => {
+    requireContact(execution);
+    const contactId = execution.object.objectId;
+    return scoreOrBlock(deps, execution, 'qualify', (result): ActionResponse => {
+      const evaluation = result.evaluations.get(contactId);
+      const refused = result.rejected.find((r) => r.id === contactId);
+      if (!evaluation) return notDone(result, contactId, 'not scored');
+      if (refused) return failContinue('write_refused', refused.message, qualifyOutputFields(evaluation));
+      return { outputFields: { ...qualifyOutputFields(evaluation), hs_execution_state: 'SUCCESS' } };
+    });
   });
 }
 
+/** Why an action's contact was not scored or decided on, as a FAIL_CONTINUE answer. */
+function notDone(result: ScoreResult, contactId: ContactId, otherwise: string): ActionResponse {
+  if (result.missing.includes(contactId)) {
+    const why = 'HubSpot does not know this contact (deleted or merged)';
+    return failContinue('contact_not_found', why, { explanation: why });
+  }
+  const why = result.rejected.find((r) => r.id === contactId)?.message ?? otherwise;
+  return failContinue('write_refused', why, { explanation: why });
+}
+
 /** *Record intent signal*: stored once per callbackId (HubSpot's retries re-send it), then rescored via the queue. */
-export async function recordIntentSignal(
-  deps: ActionDeps,
-  execution: ActionExecution,
-): Promise<ActionResponse> {
+export function recordIntentSignal(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+  return answeringInputProblems(deps, execution, () => recordSignalNow(deps, execution));
+}
+
+async function recordSignalNow(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
   requireContact(execution);
   const input = parseInput(
     RecordSignalInputSchema,
@@ -175,7 +223,9 @@ export async function recordIntentSignal(
     { portalId, contactId, reason: 'signal' },
   );
   if (created) deps.wakeWorker();
-  return { outputFields: { hs_execution_state: 'SUCCESS', signal_type: rule.type, duplicate: !created } };
+  return {
+    outputFields: { hs_execution_state: 'SUCCESS', signal_type: rule.type, duplicate: outputValue(!created) },
+  };
 }
 
 /** The signal-type options for the *Record intent signal* action, from the active model. */
@@ -202,7 +252,11 @@ export async function signalOptions(
  * by scoring the contact (the same path a lead-status decision takes); a retry answers what the
  * first run did. Slow or rate-limited HubSpot → BLOCK, completed by the worker.
  */
-export async function salesDecision(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+export function salesDecision(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
+  return answeringInputProblems(deps, execution, () => decideNow(deps, execution));
+}
+
+async function decideNow(deps: ActionDeps, execution: ActionExecution): Promise<ActionResponse> {
   requireContact(execution);
   const input = parseInput(
     SalesDecisionInputSchema,
@@ -256,12 +310,7 @@ export async function salesDecision(deps: ActionDeps, execution: ActionExecution
 
   return scoreOrBlock(deps, execution, 'sales-decision', (result): ActionResponse => {
     const outcome: DecisionOutcome | undefined = result.decisions.get(key);
-    if (!outcome) {
-      const why = result.missing.includes(contactId)
-        ? 'HubSpot does not know this contact'
-        : (result.rejected[0]?.message ?? 'not applied');
-      return { outputFields: { hs_execution_state: 'FAIL_CONTINUE', explanation: why } };
-    }
+    if (!outcome) return notDone(result, contactId, 'not applied');
     return { outputFields: { ...salesDecisionOutputs(outcome), hs_execution_state: 'SUCCESS' } };
   });
 }

@@ -1,8 +1,9 @@
 /**
  * HubSpot's side of custom workflow actions (hubspot.md §1.2–1.4): POSTs the execution payload
  * to the app's `actionUrl`, signed v2 and v3, retries 429 (honouring `Retry-After`) and 5xx,
- * records every response, and lets the callback endpoints complete BLOCKed executions.
- * Also fetches `optionsUrl` options with HubSpot's payload.
+ * records every response, and lets the callback endpoints complete BLOCKed executions until
+ * their expiration (`hs_expiration_duration`, one week by default), after which HubSpot has moved
+ * the workflow on and refuses a completion. Also fetches `optionsUrl` options with HubSpot's payload.
  */
 import { hubSpotSignatureHeaders } from '../hubspot/signature.js';
 import { type OutboundDeps, type OutboundResult, sendRequest } from './outbound.js';
@@ -74,6 +75,25 @@ export interface ActionExecution {
   state: ExecutionState;
   /** Set when the app completed a BLOCKed execution through the callback endpoints. */
   completion?: { outputFields: Record<string, unknown>; completedAt: number; batch: boolean };
+  /** BLOCK (or ASYNC) only: when HubSpot stops waiting for the completion (sandbox clock, epoch ms). */
+  expiresAt?: number;
+}
+
+/** Whether a callback can be completed: HubSpot refuses unknown, finished and expired ones. */
+export type CallbackStatus = 'waiting' | 'unknown' | 'not-waiting' | 'expired';
+
+/** HubSpot's default BLOCK expiration: one week (hubspot.md §1.4). */
+export const DEFAULT_BLOCK_EXPIRATION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * An ISO-8601 duration as HubSpot takes it for `hs_expiration_duration` (`P1D`, `PT12H`, `P1WT1H`),
+ * in ms; null when it is not one.
+ */
+export function parseIsoDuration(text: string): number | null {
+  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) return null;
+  const [, w, d, h, min, s] = m.map((part) => Number(part ?? 0));
+  return ((((w! * 7 + d!) * 24 + h!) * 60 + min!) * 60 + s!) * 1000;
 }
 
 /** Input of {@link ActionExecutor.fetchOptions}. */
@@ -107,7 +127,9 @@ export interface ActionExecutor {
   fetchOptions(input: FetchOptionsInput): Promise<FetchOptionsResult>;
   /** Executions by callback id, including completions received by the callback endpoints. */
   readonly executions: ReadonlyMap<string, ActionExecution>;
-  /** Records a callback completion (used by the sandbox's callback routes). */
+  /** Whether the callback can be completed at `at` (used by the sandbox's callback routes). */
+  status(callbackId: string, at: number): CallbackStatus;
+  /** Records a callback completion (used by the sandbox's callback routes); false when unknown. */
   complete(callbackId: string, outputFields: Record<string, unknown>, batch: boolean, at: number): boolean;
 }
 
@@ -128,10 +150,14 @@ const parseJson = (text: string): unknown => {
 
 const isRetryable = (status: number | null): boolean => status === null || status === 429 || status >= 500;
 
-/** Creates an {@link ActionExecutor}; `executions` is the registry shared with the callback routes. */
+/**
+ * Creates an {@link ActionExecutor}; `executions` is the registry shared with the callback routes,
+ * `clock` the sandbox's clock for BLOCK expirations (default: the outbound clock).
+ */
 export function createActionExecutor(
   deps: OutboundDeps,
   executions = new Map<string, ActionExecution>(),
+  clock: () => number = deps.now,
 ): ActionExecutor {
   let sequence = 0;
 
@@ -228,6 +254,11 @@ export function createActionExecutor(
       : declared === 'FAIL_CONTINUE' || declared === 'BLOCK' || declared === 'ASYNC' || declared === 'SUCCESS'
         ? declared
         : 'SUCCESS';
+    const expiration = outputFields?.hs_expiration_duration;
+    const waitsMs =
+      typeof expiration === 'string'
+        ? (parseIsoDuration(expiration) ?? DEFAULT_BLOCK_EXPIRATION_MS)
+        : DEFAULT_BLOCK_EXPIRATION_MS;
     const execution: ActionExecution = {
       callbackId,
       payload,
@@ -236,6 +267,7 @@ export function createActionExecutor(
       ...(outputFields ? { outputFields } : {}),
       responseBody: last?.body ?? '',
       state,
+      ...(state === 'BLOCK' || state === 'ASYNC' ? { expiresAt: clock() + waitsMs } : {}),
     };
     executions.set(callbackId, execution);
     return execution;
@@ -270,6 +302,13 @@ export function createActionExecutor(
     executeAction,
     fetchOptions,
     executions,
+    status: (callbackId, at) => {
+      const execution = executions.get(callbackId);
+      if (!execution) return 'unknown';
+      if (execution.expiresAt === undefined) return 'not-waiting';
+      if (at > execution.expiresAt) return 'expired';
+      return 'waiting';
+    },
     complete: (callbackId, outputFields, batch, at) => {
       const execution = executions.get(callbackId);
       if (!execution) return false;

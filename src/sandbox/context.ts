@@ -27,6 +27,8 @@ export interface SandboxContext {
   executor: ActionExecutor;
   callbacks: CallbackCompletion[];
   tokens: ReadonlySet<string>;
+  /** The scopes of tokens given a scope list; a token not in it has every scope. */
+  tokenScopes: ReadonlyMap<string, ReadonlySet<string>>;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   searchLimits: SearchLimits;

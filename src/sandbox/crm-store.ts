@@ -420,6 +420,36 @@ export class CrmStore {
     return prepared.map((p) => this.commitCreate(type, p, source));
   }
 
+  /**
+   * Creates each valid input and reports the others, as HubSpot's batch create does when every
+   * input carries an `objectWriteTraceId` (its multi-status mode): one result per input, in order.
+   */
+  createEach(
+    type: ObjectType,
+    inputs: readonly { properties: unknown; associations?: readonly AssociationInput[] }[],
+    source: WriteSource,
+  ): ({ object: StoredObject } | { error: SandboxHttpError })[] {
+    const emails = new Set<string>();
+    type Prepared = { prepared: ReturnType<CrmStore['prepareCreate']> } | { error: SandboxHttpError };
+    const prepared = inputs.map((input): Prepared => {
+      try {
+        const p = this.prepareCreate(type, input.properties, input.associations ?? []);
+        const email = p.values.email?.toLowerCase();
+        if (email && emails.has(email))
+          throw new SandboxHttpError(409, {
+            message: 'Duplicate emails in batch input',
+            category: 'CONFLICT',
+          });
+        if (email) emails.add(email);
+        return { prepared: p };
+      } catch (error) {
+        if (error instanceof SandboxHttpError) return { error };
+        throw error;
+      }
+    });
+    return prepared.map((p) => ('error' in p ? p : { object: this.commitCreate(type, p.prepared, source) }));
+  }
+
   private prepareCreate(
     type: ObjectType,
     properties: unknown,

@@ -26,6 +26,8 @@ export interface HubSpotErrorBody {
   subCategory?: string;
   errors?: { message: string; code?: string; in?: string; context?: Record<string, string[]> }[];
   context?: Record<string, string[]>;
+  /** Related documentation, e.g. `{ scopes: "https://developers.hubspot.com/scopes" }`. */
+  links?: Record<string, string>;
   /** Rate-limit errors only. */
   errorType?: 'RATE_LIMIT';
   policyName?: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY';

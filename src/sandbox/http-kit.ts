@@ -8,6 +8,7 @@ import type { SandboxContext } from './context.js';
 import { SandboxHttpError, validationError } from './errors.js';
 import { type ObjectType, resolveObjectType } from './object-types.js';
 import { rateLimitBody } from './rate-limiter.js';
+import { checkScopes, requiredScopes } from './scopes.js';
 
 /** `res.locals` fields the pipeline sets. */
 export interface SandboxLocals {
@@ -52,10 +53,19 @@ const AUTH_MISSING =
   'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more ' +
   'details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
 
+/** `Retry-After` in whole seconds (at least 1), as HTTP has it. */
+const retryAfter = (ms: number): Record<string, string> => ({
+  'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))),
+});
+
+/** How long an injected 429 asks the caller to wait. */
+const FAULT_RETRY_AFTER_MS = 1_000;
+
 /**
  * The pipeline every API endpoint runs: record the call under `key` when the response finishes,
- * check the bearer token, apply the rate limits (`search` endpoints have their own), then
- * injected latency and faults, then the handler.
+ * check the bearer token and its scopes, apply the rate limits (`search` endpoints have their
+ * own; a 429 says when to retry in `Retry-After`), then injected latency and faults, then the
+ * handler.
  */
 export function endpoint(
   ctx: SandboxContext,
@@ -79,18 +89,28 @@ export function endpoint(
       });
     }
     (res.locals as SandboxLocals).token = token;
+    const scopes = ctx.tokenScopes.get(token);
+    if (scopes) checkScopes(scopes, requiredScopes(endpointKey, stringParam(req.params.objectType)));
 
     const decision = ctx.limiter.take(token, kind);
     res.set(decision.headers);
     if (!decision.allowed) {
-      throw new SandboxHttpError(429, { ...rateLimitBody(decision.policy), requestId: randomUUID() });
+      throw new SandboxHttpError(
+        429,
+        { ...rateLimitBody(decision.policy), requestId: randomUUID() },
+        retryAfter(decision.retryAfterMs),
+      );
     }
 
     const fault = ctx.faults.decide(endpointKey);
     if (fault.latencyMs > 0) await ctx.sleep(fault.latencyMs);
     if (fault.status === 429) {
       const policy = kind === 'search' ? 'SECONDLY' : 'TEN_SECONDLY_ROLLING';
-      throw new SandboxHttpError(429, { ...rateLimitBody(policy), requestId: randomUUID() });
+      throw new SandboxHttpError(
+        429,
+        { ...rateLimitBody(policy), requestId: randomUUID() },
+        retryAfter(FAULT_RETRY_AFTER_MS),
+      );
     }
     if (fault.status !== undefined) {
       const messages = { 500: 'internal error', 502: 'Bad Gateway', 503: 'Service Unavailable' } as const;

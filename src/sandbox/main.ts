@@ -1,13 +1,15 @@
 /**
  * `npm run sandbox -- --port <n> [--rate-limit <per 10 s>] [--daily-limit <n>] [--contacts <N>]
- * [--seed <n>] [--token <t>]`: starts the sandbox in the foreground and prints how to reach it.
+ * [--seed <n>] [--token <t>] [--scopes <a,b>] [--lifecycle-backward refuse|ignore]`: starts the
+ * sandbox in the foreground and prints how to reach it.
  */
 import { parseArgs } from 'node:util';
 import { createSandbox } from './sandbox.js';
 
 const USAGE =
   'Usage: npm run sandbox -- [--port 8090] [--host 127.0.0.1] [--rate-limit 190] [--daily-limit 625000] ' +
-  '[--contacts 1000] [--seed 42] [--token sandbox-token]';
+  '[--contacts 1000] [--seed 42] [--token sandbox-token] [--scopes crm.objects.contacts.read,...] ' +
+  '[--lifecycle-backward refuse|ignore]';
 
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
       contacts: { type: 'string' },
       seed: { type: 'string' },
       token: { type: 'string' },
+      scopes: { type: 'string' },
+      'lifecycle-backward': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -38,11 +42,22 @@ async function main(): Promise<void> {
   }
   const contacts = integer(values.contacts, 'contacts', 1000);
   const token = values.token ?? 'sandbox-token';
+  const backward = values['lifecycle-backward'] ?? 'refuse';
+  if (backward !== 'refuse' && backward !== 'ignore') {
+    process.stderr.write(`--lifecycle-backward must be refuse or ignore, got "${backward}".\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const scopes = values.scopes
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const started = Date.now();
   const sandbox = await createSandbox({
     port: integer(values.port, 'port', 8090),
     host: values.host ?? '127.0.0.1',
     accessTokens: [token],
+    ...(scopes ? { tokenScopes: { [token]: scopes } } : {}),
+    lifecycleBackwardWrite: backward,
     rateLimit: {
       perInterval: integer(values['rate-limit'], 'rate-limit', 190),
       daily: integer(values['daily-limit'], 'daily-limit', 625_000),

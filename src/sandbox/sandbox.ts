@@ -64,6 +64,11 @@ export interface SandboxOptions {
   port?: number;
   /** Accepted bearer tokens; each is one "app" for rate limits. Default `['sandbox-token']`. */
   accessTokens?: readonly string[];
+  /**
+   * The scopes granted to tokens, by token. A token listed here gets HubSpot's 403
+   * `MISSING_SCOPES` on endpoints its scopes do not cover; a token not listed has every scope.
+   */
+  tokenScopes?: Readonly<Record<string, readonly string[]>>;
   portalId?: number;
   appId?: number;
   /** The sandbox's clock (epoch ms) for rate limits, timestamps and events. Default `Date.now`. */
@@ -177,7 +182,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const senderRandom = createRandom(options.senderSeed ?? 7);
   const webhookSender = createWebhookSender(outbound, senderRandom);
   const executions = new Map<string, ActionExecution>();
-  const executor = createActionExecutor(outbound, executions);
+  const executor = createActionExecutor(outbound, executions, now);
   const events = createEventFactory({ portalId, appId, now });
   const queue: WebhookEvent[] = [];
 
@@ -212,6 +217,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     executor,
     callbacks,
     tokens,
+    tokenScopes: new Map(
+      Object.entries(options.tokenScopes ?? {}).map(([token, scopes]) => [token, new Set(scopes)]),
+    ),
     now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     searchLimits: { ...DEFAULT_SEARCH_LIMITS, ...options.searchLimits },

@@ -71,6 +71,11 @@ export interface EventFactory {
   propertyChange(input: Common & { propertyName: string; propertyValue: string }): WebhookEvent;
   creation(input: Common): WebhookEvent;
   deletion(input: Common): WebhookEvent;
+  /**
+   * A GDPR deletion of a contact: `contact.privacyDeletion`, a "hub event" that exists only in the
+   * legacy format. HubSpot sends a `contact.deletion` for it as well (hubspot.md §2.1).
+   */
+  privacyDeletion(input: Omit<Common, 'objectType' | 'format'>): WebhookEvent;
   merge(
     input: Common & {
       primaryObjectId: number;
@@ -145,6 +150,10 @@ export function createEventFactory(options: EventFactoryOptions): EventFactory {
     }),
     creation: (input) => ({ ...base(input, 'creation'), ...source(input), changeFlag: 'NEW' }),
     deletion: (input) => ({ ...base(input, 'deletion'), ...source(input), changeFlag: 'DELETED' }),
+    privacyDeletion: (input) => ({
+      ...base({ ...input, objectType: 'contacts', format: 'legacy' }, 'privacyDeletion'),
+      ...source(input),
+    }),
     merge: (input) => ({
       ...base(input, 'merge'),
       ...source(input),

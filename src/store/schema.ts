@@ -138,6 +138,10 @@ export interface PendingCallbacksTable {
   action: string;
   created_at: number;
   completed_at: number | null;
+  /** 0006: when HubSpot stops waiting (the BLOCK's expiration); after it the action is not completed. */
+  expires_at: number | null;
+  /** 0006: HubSpot's message when it refused the completion (the callback is settled all the same). */
+  completion_error: string | null;
 }
 
 export interface SalesDecisionsTable {

@@ -48,6 +48,22 @@ export type * from './sla/sla.port.js';
 export type PortalId = string;
 export type ContactId = string;
 
+/**
+ * A contact HubSpot no longer has under its id, and what becomes of what the store holds about it.
+ * Every aggregate that keeps per-contact data applies it (`removeContacts`); a webhook event that
+ * carries one applies it to all of them in one transaction with the event.
+ *
+ * - `deleted`: deleted in HubSpot. Everything about it goes, except its lifecycle history
+ *   (transitions), which the funnel counts and which holds no personal data.
+ * - `erased`: a privacy (GDPR) deletion. Everything goes, transitions too.
+ * - `merged`: the `from` contacts were merged into `into`. Their data moves to `into`; where both
+ *   have a record of which a contact has only one (a snapshot, an evaluation, a route, a timer of
+ *   a kind), the surviving contact's own record stays and the merged-away ones go.
+ */
+export type ContactRemoval =
+  | { kind: 'deleted' | 'erased'; portalId: PortalId; contactIds: readonly ContactId[] }
+  | { kind: 'merged'; portalId: PortalId; from: readonly ContactId[]; into: ContactId };
+
 export interface Page<T> {
   items: T[];
   /** Pass back to get the next page; null at the end. */

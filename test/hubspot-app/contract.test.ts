@@ -17,6 +17,8 @@ import {
 } from '../../src/core/index.js';
 import { ROUTES } from '../../src/http/app.js';
 import {
+  ACTION_ERROR_OUTPUTS,
+  ACTION_ERRORS,
   ACTION_INPUT_FIELDS,
   ACTIONS,
   QUALIFY_OUTPUT_FIELDS,
@@ -50,6 +52,17 @@ const OUTPUT_FIELDS: Record<keyof typeof ACTIONS, readonly string[]> = {
 
 const names = (fields: { typeDefinition: { name: string } }[] = []) =>
   fields.map((f) => f.typeDefinition.name).sort();
+
+/**
+ * Output values are text (HubSpot's callback API types them as strings, and the synchronous answer
+ * sends them the same way); each must read as the type its field declares.
+ */
+const READS_AS: Record<string, RegExp> = {
+  number: /^-?\d+(\.\d+)?$/,
+  bool: /^(true|false)$/,
+  string: /[\s\S]*/,
+  enumeration: /^[a-z_-]+$/,
+};
 
 describe('workflow actions match the service', () => {
   for (const key of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
@@ -113,9 +126,10 @@ describe('workflow actions match the service', () => {
       evaluate(contact, loadPreset(DEFAULT_PRESET), Date.UTC(2026, 10, 23)),
     );
 
-    const jsType = { number: 'number', bool: 'boolean', string: 'string', enumeration: 'string' } as const;
-    for (const [name, value] of Object.entries(outputs))
-      expect(typeof value, name).toBe(jsType[declared[name].type as keyof typeof jsType]);
+    for (const [name, value] of Object.entries(outputs)) {
+      expect(typeof value, name).toBe('string');
+      expect(value, name).toMatch(READS_AS[declared[name].type]!);
+    }
     // The qualification options are the values the lq_qualification property holds.
     const property = LQ_PROPERTIES.find((p) => p.name === 'lq_qualification')!;
     expect(declared.qualification.options.map((o: { value: string }) => o.value)).toEqual(
@@ -125,6 +139,21 @@ describe('workflow actions match the service', () => {
       outputs.qualification,
     );
   });
+
+  for (const key of Object.keys(ACTIONS) as (keyof typeof ACTIONS)[]) {
+    it(`when "${ACTIONS[key].uid}" cannot do its job, then every error code it answers has an execution rule with a message`, async () => {
+      const { config } = await readComponent(ACTION_FILES[key]);
+      const rules = config.executionRules as { labelName: string; conditions: Record<string, unknown> }[];
+
+      expect(rules.map((r) => r.conditions)).toEqual(
+        ACTION_ERRORS[key].map((code) => ({ [ACTION_ERROR_OUTPUTS.code]: code })),
+      );
+      for (const rule of rules) expect(config.labels.en.executionRules[rule.labelName]).toMatch(/\w{3,}.*\./);
+      expect(Object.keys(config.labels.en.executionRules).sort()).toEqual(
+        rules.map((r) => r.labelName).sort(),
+      );
+    });
+  }
 
   it('when Record intent signal answers, then its outputs are the recorded type (text) and whether it was a retry (yes/no)', async () => {
     const { config } = await readComponent(FILES.recordSignal);
@@ -195,10 +224,11 @@ describe('workflow action: Sales decision', () => {
       why: 'returned (Wrong timing): recycled MQL → lead, re-nurture track remind_me',
     });
 
-    const jsType = { bool: 'boolean', string: 'string', enumeration: 'string' } as const;
     expect(Object.keys(outputs).sort()).toEqual(names(config.outputFields));
-    for (const [name, value] of Object.entries(outputs))
-      expect(typeof value, name).toBe(jsType[declared[name].type as keyof typeof jsType]);
+    for (const [name, value] of Object.entries(outputs)) {
+      expect(typeof value, name).toBe('string');
+      expect(value, name).toMatch(READS_AS[declared[name].type]!);
+    }
     expect(declared.decision.options.map((o: any) => o.value)).toContain(outputs.decision);
   });
 });

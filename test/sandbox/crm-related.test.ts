@@ -360,21 +360,6 @@ describe('properties and groups', () => {
 });
 
 describe('workflow-action callbacks', () => {
-  it('when the SDK completes one callback and a batch, then 204s are returned and recorded', async () => {
-    sandbox = await startSandbox();
-    const client = sdk(sandbox);
-    await client.automation.actions.callbacksApi.complete('ap-1-2-3-0', {
-      outputFields: { hs_execution_state: 'SUCCESS', fit_score: '72' },
-    });
-    await client.automation.actions.callbacksApi.completeBatch({
-      inputs: [{ callbackId: 'ap-1-2-4-0', outputFields: { hs_execution_state: 'FAIL_CONTINUE' } }],
-    });
-    expect(sandbox.callbacks.map((c) => [c.callbackId, c.batch, c.outputFields.hs_execution_state])).toEqual([
-      ['ap-1-2-3-0', false, 'SUCCESS'],
-      ['ap-1-2-4-0', true, 'FAIL_CONTINUE'],
-    ]);
-  });
-
   it('when a completion has no outputFields, then it is refused', async () => {
     sandbox = await startSandbox();
     const response = await call(sandbox, 'POST', '/automation/v4/actions/callbacks/ap-1/complete', {});

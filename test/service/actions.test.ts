@@ -20,12 +20,13 @@ describe('workflow action: Qualify contact', () => {
     expect(execution.status).toBe(200);
     expect(execution.state).toBe('SUCCESS');
     const stored = (await stack.service.store.contacts.latestEvaluations(stack.portalId, [id])).get(id)!;
+    // Every output value is text, as in a callback completion.
     expect(execution.outputFields).toEqual({
       hs_execution_state: 'SUCCESS',
-      fit_score: stored.fitScore,
-      intent_score: stored.intentScore,
+      fit_score: String(stored.fitScore),
+      intent_score: String(stored.intentScore),
       qualification: stored.qualification,
-      is_mql: stored.qualification === 'mql',
+      is_mql: String(stored.qualification === 'mql'),
       disqualification_reason: expect.any(String),
       explanation: stored.explanation.join('\n'),
     });
@@ -49,7 +50,7 @@ describe('workflow action: Qualify contact', () => {
     });
   });
 
-  it('when the object is not a contact, then it is a 400 naming the field', async () => {
+  it('when the object is not a contact, then it answers FAIL_CONTINUE with a code HubSpot shows the message of', async () => {
     stack = await startStack({ contacts: 1 });
     const response = await stack.sandbox.sender.executeAction({
       actionUrl: `${stack.url}${ACTIONS.qualify.path}`,
@@ -59,10 +60,11 @@ describe('workflow action: Qualify contact', () => {
       object: { objectId: 1, objectType: 'DEAL' },
       maxRetries: 0,
     });
-    expect(response.status).toBe(400);
-    expect(JSON.parse(response.responseBody)).toMatchObject({
-      error: 'invalid_input',
-      problems: [{ path: '$.object.objectType', message: 'must be CONTACT, not DEAL' }],
+    expect(response.status).toBe(200);
+    expect(response.outputFields).toEqual({
+      hs_execution_state: 'FAIL_CONTINUE',
+      error_code: 'not_a_contact',
+      error_message: 'objectType: must be CONTACT, not DEAL',
     });
   });
 });
@@ -85,12 +87,12 @@ describe('workflow action: Record intent signal', () => {
     expect(first.outputFields).toEqual({
       hs_execution_state: 'SUCCESS',
       signal_type: 'demo_requested',
-      duplicate: false,
+      duplicate: 'false',
     });
     expect(again.outputFields).toEqual({
       hs_execution_state: 'SUCCESS',
       signal_type: 'demo_requested',
-      duplicate: true,
+      duplicate: 'true',
     });
     const signals = await stack.service.store.contacts.signalsFor(stack.portalId, [id], 0);
     expect(signals.get(id)).toHaveLength(1);
@@ -100,25 +102,25 @@ describe('workflow action: Record intent signal', () => {
   });
 
   it.each([
-    [{}, '$.inputFields.signal_type', 'is required: choose a signal type'],
+    [{}, 'signal_type', 'is required: choose a signal type'],
     [
       { signal_type: 'podcast_listened' },
-      '$.inputFields.signal_type',
+      'signal_type',
       expect.stringContaining('"podcast_listened" is not a signal of the active model'),
     ],
     [
       { signal_type: 'demo_requested', occurred_at: 'last tuesday' },
-      '$.inputFields.occurred_at',
+      'occurred_at',
       'must be an ISO-8601 date-time or date, or epoch milliseconds',
     ],
     [
       { signal_type: 'demo_requested', occurred_at: String(Date.now() + 86_400_000) },
-      '$.inputFields.occurred_at',
+      'occurred_at',
       'must not be in the future',
     ],
   ])(
-    'when the inputs are %j, then it is a 400 HubSpot shows, naming %s',
-    async (inputFields, path, message) => {
+    'when the inputs are %j, then it answers FAIL_CONTINUE with the code of %s, whose message HubSpot shows',
+    async (inputFields, field, message) => {
       stack = await startStack({ contacts: 1 });
       const execution = await stack.sandbox.sender.executeAction({
         actionUrl: `${stack.url}${ACTIONS.recordSignal.path}`,
@@ -129,10 +131,12 @@ describe('workflow action: Record intent signal', () => {
         inputFields,
         maxRetries: 0,
       });
-      expect(execution.status).toBe(400);
-      expect(JSON.parse(execution.responseBody)).toMatchObject({
-        error: 'invalid_input',
-        problems: [{ path, message }],
+      expect(execution.status).toBe(200);
+      expect(execution.state).toBe('FAIL_CONTINUE');
+      expect(execution.outputFields).toEqual({
+        hs_execution_state: 'FAIL_CONTINUE',
+        error_code: `invalid_${field}`,
+        error_message: typeof message === 'string' ? `${field}: ${message}` : message,
       });
       expect((await stack.service.store.queue.stats()).pending).toBe(0);
     },

@@ -250,7 +250,7 @@ describe('sales decisions from the workflow action', () => {
     const outputs = {
       hs_execution_state: 'SUCCESS',
       decision: 'accept',
-      applied: true,
+      applied: 'true',
       lifecycle_stage: 'salesqualifiedlead',
       renurture_track: '',
       explanation: 'accepted: MQL → SQL',
@@ -299,7 +299,7 @@ describe('sales decisions from the workflow action', () => {
     expect(execution.outputFields).toEqual({
       hs_execution_state: 'SUCCESS',
       decision: 'return',
-      applied: true,
+      applied: 'true',
       lifecycle_stage: 'lead',
       renurture_track: 'remind_me',
       explanation: 'returned (Wrong timing): recycled MQL → lead, re-nurture track remind_me',
@@ -413,7 +413,7 @@ describe('sales decisions from the workflow action', () => {
 
     expect(execution.outputFields).toMatchObject({
       hs_execution_state: 'SUCCESS',
-      applied: false,
+      applied: 'false',
       lifecycle_stage: 'lead',
       explanation: 'the contact is at "lead", not an MQL awaiting a decision: nothing changes',
     });
@@ -440,26 +440,32 @@ describe('sales decisions from the workflow action', () => {
       '$.inputFields.note',
       'is required when the reason is other',
     ],
-  ])('when the inputs are %j, then it is a 400 naming %s', async (inputFields, path, message) => {
-    stack = await startFeedbackStack();
-    const id = await makeContact(stack, { name: 'Fout Invoer', signals: {} });
-    const execution = await stack.sandbox.sender.executeAction({
-      actionUrl: `${stack.url}/hubspot/actions/sales-decision`,
-      signedUrl: `${PUBLIC}/hubspot/actions/sales-decision`,
-      clientSecret: SECRET,
-      origin: { portalId: stack.sandbox.portalId, actionDefinitionId: 3, actionDefinitionVersion: 1 },
-      object: { objectId: id, objectType: 'CONTACT' },
-      inputFields,
-      maxRetries: 0,
-    });
+  ])(
+    'when the inputs are %j, then it answers FAIL_CONTINUE with the error code of %s, for HubSpot to show',
+    async (inputFields, path, message) => {
+      stack = await startFeedbackStack();
+      const id = await makeContact(stack, { name: 'Fout Invoer', signals: {} });
+      const execution = await stack.sandbox.sender.executeAction({
+        actionUrl: `${stack.url}/hubspot/actions/sales-decision`,
+        signedUrl: `${PUBLIC}/hubspot/actions/sales-decision`,
+        clientSecret: SECRET,
+        origin: { portalId: stack.sandbox.portalId, actionDefinitionId: 3, actionDefinitionVersion: 1 },
+        object: { objectId: id, objectType: 'CONTACT' },
+        inputFields,
+        maxRetries: 0,
+      });
 
-    expect(execution.status).toBe(400);
-    expect(JSON.parse(execution.responseBody)).toMatchObject({
-      error: 'invalid_input',
-      problems: [{ path, message }],
-    });
-    expect(await stack.service.store.decisions.pending(stack.portalId, [id])).toEqual([]);
-  });
+      const field = path.replace('$.inputFields.', '');
+      expect(execution.status).toBe(200);
+      expect(execution.state).toBe('FAIL_CONTINUE');
+      expect(execution.outputFields).toEqual({
+        hs_execution_state: 'FAIL_CONTINUE',
+        error_code: `invalid_${field}`,
+        error_message: typeof message === 'string' ? `${field}: ${message}` : message,
+      });
+      expect(await stack.service.store.decisions.pending(stack.portalId, [id])).toEqual([]);
+    },
+  );
 
   it('serves the model’s lost reasons as the reason options, with what each does', async () => {
     stack = await startFeedbackStack();

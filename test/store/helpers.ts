@@ -38,6 +38,8 @@ export interface TestDatabase {
   open(config?: Omit<StoreConfig, 'databaseUrl' | 'schema'>): Promise<Store>;
   /** Runs raw SQL statements on the database, bypassing the store (for set-ups the port cannot make). */
   exec(statements: readonly string[]): Promise<void>;
+  /** Every row of every table the migrations made (not the migration bookkeeping), bypassing the store. */
+  everyRow(): Promise<{ table: string; row: Record<string, unknown> }[]>;
   dispose(): Promise<void>;
 }
 
@@ -64,6 +66,27 @@ export function freshSqlite(): TestDatabase {
       }
       return Promise.resolve();
     },
+    everyRow() {
+      const db = new SqliteDatabase(url, { readonly: true });
+      try {
+        const tables = db
+          .prepare(
+            `select name from sqlite_master where type = 'table'
+               and name not like 'sqlite_%' and name not like 'kysely_%' order by name`,
+          )
+          .all() as { name: string }[];
+        return Promise.resolve(
+          tables.flatMap(({ name }) =>
+            (db.prepare(`select * from "${name}"`).all() as Record<string, unknown>[]).map((row) => ({
+              table: name,
+              row,
+            })),
+          ),
+        );
+      } finally {
+        db.close();
+      }
+    },
     async dispose() {
       await Promise.all(stores.map((s) => s.close()));
       rmSync(dir, { recursive: true, force: true });
@@ -87,6 +110,30 @@ export async function pgExec(
   }
 }
 
+/** Every row of every table of a PostgreSQL schema (not the migration bookkeeping). */
+export async function pgEveryRow(
+  url: string,
+  schema: string | undefined,
+): Promise<{ table: string; row: Record<string, unknown> }[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (schema !== undefined) await client.query(`set search_path to "${schema}"`);
+    const tables = await client.query<{ tablename: string }>(
+      `select tablename from pg_tables where schemaname = current_schema()
+         and tablename not like 'kysely%' order by tablename`,
+    );
+    const out: { table: string; row: Record<string, unknown> }[] = [];
+    for (const { tablename } of tables.rows) {
+      const rows = await client.query<Record<string, unknown>>(`select * from "${tablename}"`);
+      out.push(...rows.rows.map((row) => ({ table: tablename, row })));
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh PostgreSQL schema (dropped on dispose), so test files and tests never share tables. */
 export function freshPostgres(url: string): TestDatabase {
   const schema = `lq_test_${randomBytes(6).toString('hex')}`;
@@ -101,6 +148,7 @@ export function freshPostgres(url: string): TestDatabase {
       return store;
     },
     exec: (statements) => pgExec(url, schema, statements),
+    everyRow: () => pgEveryRow(url, schema),
     async dispose() {
       await Promise.all(stores.map((s) => s.close()));
       await pgExec(url, undefined, [`drop schema if exists "${schema}" cascade`]);
@@ -142,6 +190,7 @@ export function reusablePostgres(url: string): {
         return store;
       },
       exec: (statements) => pgExec(url, schema, statements),
+      everyRow: () => pgEveryRow(url, schema),
       async dispose() {
         await Promise.all(stores.map((s) => s.close()));
       },

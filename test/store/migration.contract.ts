@@ -67,11 +67,21 @@ export function migrationContract(fresh: () => TestDatabase): void {
     await db.exec([
       `insert into model_versions (portal_id, version, status, model, created_by, created_at)
        values ('p1', 2, 'draft', ${literal(JSON.stringify(sampleModel))}, 'bob', ${T0 + 1})`,
+      `insert into pending_callbacks (callback_id, portal_id, contact_id, action, created_at)
+       values ('cb-old', 'p1', 'c1', 'qualify', ${T0})`,
     ]);
 
-    expect(await migrate(db.url, { schema: db.schema })).toEqual(['0005_settings_guards']);
+    expect(await migrate(db.url, { schema: db.schema })).toEqual([
+      '0005_settings_guards',
+      '0006_callback_expiry',
+    ]);
 
     const store = await db.open();
+    // A callback BLOCKed before 0006 got the app's one-day expiration then: it expires a day later.
+    expect(
+      (await store.callbacks.pending('p1', ['c1'], T0 + 86_400_000 - 1)).map((c) => c.callbackId),
+    ).toEqual(['cb-old']);
+    expect(await store.callbacks.pending('p1', ['c1'], T0 + 86_400_000)).toEqual([]);
     expect((await store.contacts.signalsFor('p1', ['c1'], 0)).get('c1')).toEqual([signal()]);
     expect(await store.queue.claim('w1', 10, 30_000, T0)).toMatchObject([
       { contactId: 'c1', reason: 'webhook' },

@@ -12,6 +12,7 @@ import { eventsContract } from './contract/events.contract.js';
 import { modelsContract } from './contract/models.contract.js';
 import { queueContract } from './contract/queue.contract.js';
 import { replaysContract } from './contract/replays.contract.js';
+import { removalContract } from './contract/removal.contract.js';
 import { reportsContract } from './contract/reports.contract.js';
 import { routesContract } from './contract/routes.contract.js';
 import { slaContract } from './contract/sla.contract.js';
@@ -29,5 +30,6 @@ export function storeContract(fresh: () => TestDatabase): void {
   describe('routes', () => routesContract(fresh));
   describe('reports', () => reportsContract(fresh));
   describe('replays', () => replaysContract(fresh));
+  describe('contacts HubSpot deleted or merged', () => removalContract(fresh));
   describe('the store as a whole', () => databaseContract(fresh));
 }

@@ -4,7 +4,8 @@
  *   apply   → plan the pending decisions against the contacts as read; the evaluation sees their
  *             effect (and the signals a return reason adds); a recycle's stage is cleared in a
  *             request of its own first, because HubSpot moves a stage backwards only after a clear
- *   restore → a recycle whose stage was cleared but whose main write was refused gets its stage back
+ *   confirm → after the writes, each recycled contact's stage is read back from HubSpot: a stage
+ *             HubSpot did not take refuses the recycle; a contact left without one gets it back
  *   settle  → the decisions of the contacts written are settled in the store with their
  *             transitions and timers, and logged and counted
  */
@@ -37,26 +38,56 @@ export async function applySalesDecisions(deps: ScoreDeps, batch: ScoringBatch):
 }
 
 /**
- * A recycle whose stage was cleared but whose main write HubSpot refused would leave the contact
- * without a stage: write the recycle stage on its own (the decision stays pending; the contact is
- * parked with HubSpot's message, and a replay finishes it).
+ * After the writes, reads back the stage of each recycled contact: what counts is the stage
+ * HubSpot holds, not the status it answered (a backward stage write can be answered 200 and
+ * ignored, as integrations report; a person can set a stage between the clear and the write).
+ *
+ * - Written, and HubSpot holds the recycle stage: done.
+ * - Written, but HubSpot holds another stage: treated as refused with what HubSpot holds (the
+ *   decision stays pending, the contact is parked with that message, and a replay finishes it).
+ * - Main write refused after the clear, and HubSpot holds no stage: the recycle stage is written
+ *   on its own, so the contact is not left without one (the decision stays pending).
  */
-export async function restoreClearedStages(deps: ScoreDeps, batch: ScoringBatch): Promise<void> {
+export async function confirmRecycles(deps: ScoreDeps, batch: ScoringBatch): Promise<void> {
   const { decided, refused, clearRefused } = batch;
-  const restore = decided.clears
-    .filter((id) => refused.has(id) && !clearRefused.has(id))
-    .map((id) => ({
-      id,
-      properties: {
-        lifecyclestage: decided.planned.get(id)?.find((p) => p.plan.clearFirst)?.plan.stage ?? 'lead',
-      },
-    }));
+  const ids = decided.clears.filter((id) => !clearRefused.has(id));
+  if (ids.length === 0) return;
+  const recycleStage = (id: ContactId) =>
+    decided.planned.get(id)?.find((p) => p.plan.clearFirst)?.plan.stage ?? 'lead';
+  const { records } = await deps.crm.readContacts(ids, ['lifecyclestage']);
+  const held = new Map(records.map((r) => [r.id, r.properties.lifecyclestage ?? '']));
+  const restore: { id: ContactId; properties: Record<string, string> }[] = [];
+  for (const id of ids) {
+    const stage = held.get(id);
+    const wanted = recycleStage(id);
+    if (refused.has(id)) {
+      if (stage === '') restore.push({ id, properties: { lifecyclestage: wanted } });
+      continue;
+    }
+    if (stage === wanted) continue;
+    const why =
+      stage === undefined
+        ? 'HubSpot does not know this contact any more (deleted or merged during the recycle)'
+        : `HubSpot holds the lifecycle stage "${stage || '(none)'}" after the recycle wrote "${wanted}": the stage was not moved back`;
+    refused.set(id, why);
+    batch.written = batch.written.filter((w) => w !== id);
+    deps.logger?.error(
+      { portalId: batch.portalId, contactId: id, stage, wanted },
+      `recycle not applied: ${why}`,
+    );
+  }
   if (restore.length === 0) return;
-  await deps.crm.updateContacts(restore);
+  const { rejected } = await deps.crm.updateContacts(restore);
+  const stillRefused = new Map(rejected.map((r) => [r.id, r.message]));
   for (const r of restore)
     deps.logger?.error(
-      { contactId: r.id, stage: r.properties.lifecyclestage, error: refused.get(r.id) },
-      'recycle: HubSpot refused the write after the stage was cleared; the stage was set back on its own',
+      {
+        contactId: r.id,
+        stage: r.properties.lifecyclestage,
+        error: refused.get(r.id),
+        restore: stillRefused.get(r.id) ?? 'written',
+      },
+      'recycle: HubSpot refused the write after the stage was cleared; the recycle stage was written on its own',
     );
 }
 

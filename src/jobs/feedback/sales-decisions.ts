@@ -12,7 +12,7 @@ import { HOUR_MS } from '../../core/intent.js';
 import { type DecisionPlan, FOLLOW_UP_LEAD_STATUSES, planSalesDecision } from '../../core/feedback.js';
 import type { QualificationModel } from '../../core/model.js';
 import type { CrmRecord } from '../../hubspot/crm-gateway.js';
-import { decisionValues } from '../../hubspot/write-back.js';
+import { decisionValues, outputValue } from '../../hubspot/write-back.js';
 import type {
   ContactId,
   DecisionSettlement,
@@ -249,10 +249,10 @@ export function settlementOf(
 }
 
 /** The *Sales decision* action's output fields for an outcome. */
-export function salesDecisionOutputs(outcome: DecisionOutcome): Record<string, string | boolean> {
+export function salesDecisionOutputs(outcome: DecisionOutcome): Record<string, string> {
   return {
     decision: outcome.decision,
-    applied: outcome.applied,
+    applied: outputValue(outcome.applied),
     lifecycle_stage: outcome.stage ?? '',
     renurture_track: outcome.track ?? '',
     explanation: outcome.why,

@@ -7,7 +7,7 @@
  *   evaluate  core.evaluate on each contact, with the return hold
  *   route     new MQLs get an owner, a task and an acceptance timer
  *   plan      only the values that differ from HubSpot's
- *   write     one batch update; a refused owner is retried without it
+ *   write     one batch update; a refused owner is retried without it; recycled stages read back
  *   record    snapshots, evaluations, transitions; decisions settled; routes and tasks saved;
  *             hand-overs of MQLs that fell below the bar withdrawn
  *   notify    workflow actions waiting on these contacts are completed
@@ -19,8 +19,8 @@ import type { ContactId, PortalId } from '../../store/store.port.js';
 import type { CrmRecord } from '../../hubspot/crm-gateway.js';
 import {
   applySalesDecisions,
+  confirmRecycles,
   forgetMissingContacts,
-  restoreClearedStages,
   settleSalesDecisions,
 } from '../feedback/decisions.step.js';
 import {
@@ -73,7 +73,7 @@ export async function scoreRecords(
   await routeNewMqls(deps, batch);
   planWrites(batch);
   await writeChanges(deps, batch);
-  await restoreClearedStages(deps, batch);
+  await confirmRecycles(deps, batch);
   keepWrittenRoutes(deps, batch);
   await recordEvaluations(deps, batch);
   await settleSalesDecisions(deps, batch);

@@ -1,9 +1,13 @@
 /**
  * Workflow-action callback completion (`/automation/v4/actions/callbacks/...`): 204, recorded.
+ * HubSpot refuses a completion it is not waiting for: an unknown callback id, an execution that
+ * did not BLOCK or was completed by HubSpot's own expiration (`hs_expiration_duration`). A batch
+ * with such a callback is refused as a whole, naming them; nothing of it is completed.
  */
 import { Router } from 'express';
+import type { CallbackStatus } from '../action-executor.js';
 import type { SandboxContext } from '../context.js';
-import { validationError } from '../errors.js';
+import { SandboxHttpError, validationError } from '../errors.js';
 import { endpoint } from '../http-kit.js';
 
 const outputFieldsOf = (value: unknown): Record<string, unknown> => {
@@ -12,6 +16,13 @@ const outputFieldsOf = (value: unknown): Record<string, unknown> => {
     throw validationError('Invalid input JSON: "outputFields" must be an object.');
   }
   return outputFields as Record<string, unknown>;
+};
+
+/** Why a callback cannot be completed, in words (the texts are the sandbox's own). */
+const REFUSED: Record<Exclude<CallbackStatus, 'waiting'>, string> = {
+  unknown: 'was not found',
+  'not-waiting': 'is not waiting for a completion',
+  expired: 'has expired',
 };
 
 /** Routes for completing BLOCKed workflow-action executions. */
@@ -40,6 +51,15 @@ export function callbackRoutes(ctx: SandboxContext): Router {
           throw validationError('Every input needs a callbackId.');
         return { callbackId, outputFields: outputFieldsOf(input) };
       });
+      const at = ctx.now();
+      const refused = parsed.filter((input) => ctx.executor.status(input.callbackId, at) !== 'waiting');
+      if (refused.length > 0) {
+        const ids = refused.map((input) => input.callbackId);
+        throw validationError(
+          `Some callbacks cannot be completed (not found, not waiting or expired): ${ids.join(', ')}.`,
+          { callbackIds: ids },
+        );
+      }
       for (const input of parsed) record(input.callbackId, input.outputFields, true);
       res.status(204).end();
     }),
@@ -48,7 +68,16 @@ export function callbackRoutes(ctx: SandboxContext): Router {
   router.post(
     '/automation/v4/actions/callbacks/:callbackId/complete',
     endpoint(ctx, 'callbacks.complete', (req, res) => {
-      record(String(req.params.callbackId ?? ''), outputFieldsOf(req.body), false);
+      const callbackId = String(req.params.callbackId ?? '');
+      const outputFields = outputFieldsOf(req.body);
+      const status = ctx.executor.status(callbackId, ctx.now());
+      if (status !== 'waiting') {
+        const message = `Callback ${callbackId} ${REFUSED[status]}.`;
+        throw status === 'unknown'
+          ? new SandboxHttpError(404, { message, category: 'OBJECT_NOT_FOUND' })
+          : validationError(message, { callbackId: [callbackId] });
+      }
+      record(callbackId, outputFields, false);
       res.status(204).end();
     }),
   );

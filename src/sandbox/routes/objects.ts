@@ -112,6 +112,38 @@ export function objectRoutes(ctx: SandboxContext): Router {
       const type = objectTypeParam(req);
       const startedAt = iso();
       const inputs = batchInputs(ctx, req.body);
+      const traceIds = inputs.map((input) => input.objectWriteTraceId);
+      if (inputs.length > 0 && traceIds.every((id) => typeof id === 'string' && id !== '')) {
+        // Multi-status (HubSpot's "multi-status errors for batch create requests"): with an
+        // objectWriteTraceId on every input, the valid inputs are created and the others named.
+        const outcomes = ctx.store.createEach(
+          type,
+          inputs.map((input) => ({
+            properties: input.properties ?? {},
+            associations: Array.isArray(input.associations) ? (input.associations as AssociationInput[]) : [],
+          })),
+          ctx.writeSource(tokenOf(res)),
+        );
+        const results: Record<string, unknown>[] = [];
+        const errors: Record<string, unknown>[] = [];
+        outcomes.forEach((outcome, i) => {
+          const objectWriteTraceId = traceIds[i] as string;
+          if ('object' in outcome)
+            results.push({
+              ...toWriteResult(ctx.store, outcome.object, inputs[i]?.properties),
+              objectWriteTraceId,
+            });
+          else
+            errors.push({
+              status: 'error',
+              category: outcome.error.details.category ?? 'VALIDATION_ERROR',
+              message: outcome.error.details.message,
+              context: { objectWriteTraceId: [objectWriteTraceId] },
+            });
+        });
+        sendBatch(res, results, errors, startedAt, iso(), 201);
+        return;
+      }
       const created = ctx.store.createBatch(
         type,
         inputs.map((input) => ({
@@ -283,15 +315,21 @@ export function objectRoutes(ctx: SandboxContext): Router {
   return router;
 }
 
+/**
+ * A batch answer: `okStatus` when every input succeeded, else 207 (multi-status) with `errors`,
+ * HubSpot's documented shape: `status`, `results`, `numErrors`, `errors` (each with `status`,
+ * `category`, `message` and the inputs it concerns in `context`), `startedAt`, `completedAt`.
+ */
 function sendBatch(
   res: Response,
   results: Record<string, unknown>[],
   errors: Record<string, unknown>[],
   startedAt: string,
   completedAt: string,
+  okStatus = 200,
 ): void {
   if (errors.length === 0) {
-    res.status(200).json({ status: 'COMPLETE', results, startedAt, completedAt });
+    res.status(okStatus).json({ status: 'COMPLETE', results, startedAt, completedAt });
     return;
   }
   res

@@ -12,6 +12,9 @@ export function toPendingCallback(row: Selectable<PendingCallbacksTable>): Pendi
     contactId: row.contact_id,
     action: row.action,
     createdAt: Number(row.created_at),
+    // Every row has one since 0006 (rows from before it were given the one-day BLOCK they got).
+    expiresAt: Number(row.expires_at ?? row.created_at),
     completedAt: time(row.completed_at),
+    completionError: row.completion_error,
   };
 }

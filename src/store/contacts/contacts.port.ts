@@ -4,7 +4,7 @@
  * (transitions, kept forever: the funnel is computed from them).
  */
 import type { EnqueueRequest } from '../queue/queue.port.js';
-import type { ContactId, Page, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, Page, PortalId } from '../store.port.js';
 
 /** A recorded intent signal. */
 export interface SignalRecord {
@@ -106,4 +106,10 @@ export interface ContactStore {
   recordTransitions(transitions: readonly TransitionRecord[]): Promise<void>;
   /** Transitions of a portal with `from <= at < to`, oldest first. */
   transitions(portalId: PortalId, from: number, to: number): Promise<TransitionRecord[]>;
+
+  /**
+   * Applies a removal to signals, snapshots, evaluations and transitions (transitions stay for a
+   * `deleted` contact: the funnel counts them; an `erased` one loses them too).
+   */
+  removeContacts(removal: ContactRemoval): Promise<void>;
 }

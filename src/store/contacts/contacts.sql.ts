@@ -13,12 +13,13 @@ import {
   chunks,
   dedupeBy,
   fromExcluded,
+  removeFromTable,
   rowsOfContacts,
   selectWhere,
   upsert,
   within,
 } from '../sql/queries.js';
-import type { ContactId, Page, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, Page, PortalId } from '../store.port.js';
 import type {
   ContactSnapshot,
   ContactStore,
@@ -45,6 +46,18 @@ export async function insertTransitions(
   for (const part of chunks(transitions)) {
     await db.insertInto('transitions').values(part.map(transitionRow)).execute();
   }
+}
+
+/**
+ * Applies a removal to the contact aggregate, in the caller's transaction. Transitions hold no
+ * personal data and the funnel is computed from them, so a `deleted` contact keeps them; an
+ * `erased` one does not.
+ */
+export async function removeContactDataOf(db: Kysely<Database>, removal: ContactRemoval): Promise<void> {
+  await removeFromTable(db, 'signals', removal, { many: true });
+  await removeFromTable(db, 'contact_snapshots', removal, { newest: 'read_at' });
+  await removeFromTable(db, 'evaluations', removal, { newest: 'evaluated_at' });
+  if (removal.kind !== 'deleted') await removeFromTable(db, 'transitions', removal, { many: true });
 }
 
 /** One row per contact: the last given wins. */
@@ -196,5 +209,9 @@ export class SqlContactStore implements ContactStore {
       const rows = await inPeriod.orderBy('at').orderBy('seq').execute();
       return rows.map(toTransition);
     });
+  }
+
+  removeContacts(removal: ContactRemoval): Promise<void> {
+    return this.ctx.transact('removeContacts', (trx) => removeContactDataOf(trx, removal));
   }
 }

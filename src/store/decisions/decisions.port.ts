@@ -6,7 +6,7 @@
 import type { TransitionRecord } from '../contacts/contacts.port.js';
 import type { EnqueueRequest } from '../queue/queue.port.js';
 import type { SlaKind, SlaTimerStart } from '../sla/sla.port.js';
-import type { ContactId, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 
 export interface SalesDecisionRecord {
   portalId: PortalId;
@@ -81,4 +81,7 @@ export interface DecisionStore {
   latest(portalId: PortalId, contactIds: readonly ContactId[]): Promise<Map<ContactId, SalesDecisionRecord>>;
   /** Portals with applied decisions in `from <= decidedAt < to`. */
   portalsWithDecisions(from: number, to: number): Promise<PortalId[]>;
+
+  /** Forgets the decisions of deleted contacts (notes are personal), or moves merged ones' to the survivor. */
+  removeContacts(removal: ContactRemoval): Promise<void>;
 }

@@ -10,8 +10,8 @@ import { enqueueWork } from '../queue/queue.sql.js';
 import type { Database } from '../schema.js';
 import { meetTimer, startTimers } from '../sla/sla.sql.js';
 import type { SqlContext } from '../sql/context.js';
-import { rowsOfContacts, selectWhere, within } from '../sql/queries.js';
-import type { ContactId, PortalId } from '../store.port.js';
+import { removeFromTable, rowsOfContacts, selectWhere, within } from '../sql/queries.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 import type {
   DecisionSettlement,
   DecisionStore,
@@ -53,6 +53,11 @@ export async function insertDecision(
 }
 
 /** The {@link DecisionStore} over SQL. */
+/** Applies a removal to the sales decisions, in the caller's transaction. */
+export function removeDecisionsOf(db: Kysely<Database>, removal: ContactRemoval): Promise<void> {
+  return removeFromTable(db, 'sales_decisions', removal, { many: true });
+}
+
 export class SqlDecisionStore implements DecisionStore {
   constructor(private readonly ctx: SqlContext) {}
 
@@ -143,5 +148,9 @@ export class SqlDecisionStore implements DecisionStore {
         .execute();
       return rows.map((r) => r.portal_id);
     });
+  }
+
+  removeContacts(removal: ContactRemoval): Promise<void> {
+    return this.ctx.transact('removeDecisions', (trx) => removeDecisionsOf(trx, removal));
   }
 }

@@ -5,7 +5,7 @@
 import type { SalesDecisionRequest } from '../decisions/decisions.port.js';
 import type { TransitionRecord } from '../contacts/contacts.port.js';
 import type { EnqueueRequest } from '../queue/queue.port.js';
-import type { PortalId } from '../store.port.js';
+import type { ContactRemoval, PortalId } from '../store.port.js';
 
 /** One accepted HubSpot webhook event, as the webhook route parsed it. */
 export interface WebhookEventRecord {
@@ -31,6 +31,11 @@ export interface WebhookEventRecord {
   decision?: SalesDecisionRequest | null;
   /** Transitions this event is (e.g. a stage a person set), recorded when the event is new. */
   transitions?: readonly TransitionRecord[];
+  /**
+   * The contact is gone (deleted, erased, merged): applied to every aggregate in the same
+   * transaction, after the batch's other work, each time the event arrives (it is idempotent).
+   */
+  removal?: ContactRemoval | null;
 }
 
 export interface AcceptEventsResult {
@@ -46,7 +51,8 @@ export interface EventStore {
   /**
    * Stores webhook events (deduplicated by portal, eventId, subscriptionId, objectId,
    * occurredAt and propertyName) and, in the same transaction, queues the work of each event that
-   * was new (its `enqueue`, `decision` and `transitions`) plus everything in `enqueue`.
+   * was new (its `enqueue`, `decision` and `transitions`) plus everything in `enqueue`; then the
+   * events' `removal`s, to every aggregate.
    */
   accept(
     events: readonly WebhookEventRecord[],
@@ -54,4 +60,10 @@ export interface EventStore {
   ): Promise<AcceptEventsResult>;
   /** Deletes raw events received before `before`; returns how many. Signals and transitions are kept. */
   prune(before: number): Promise<number>;
+  /**
+   * Deletes the raw events of deleted or erased contacts (they hold property values), except the
+   * deletion, privacy-deletion and merge events, which hold nothing but ids and prove the removal.
+   * Merged contacts' events stay as they were received.
+   */
+  removeContacts(removal: ContactRemoval): Promise<void>;
 }

@@ -3,16 +3,18 @@
  * key, and, in the same transaction, the work of each event that was new (its enqueue, decision
  * and transitions), so an acknowledged event is never lost between the two.
  */
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { TransitionRecord } from '../contacts/contacts.port.js';
 import { insertTransitions } from '../contacts/contacts.sql.js';
 import type { SalesDecisionRequest } from '../decisions/decisions.port.js';
 import { insertDecision } from '../decisions/decisions.sql.js';
 import type { EnqueueRequest } from '../queue/queue.port.js';
 import { enqueueWork } from '../queue/queue.sql.js';
-import type { WebhookEventsTable } from '../schema.js';
+import type { Database, WebhookEventsTable } from '../schema.js';
+import { removeContactsEverywhere } from '../sql/contact-removal.js';
 import type { SqlContext } from '../sql/context.js';
-import { chunks } from '../sql/queries.js';
+import { chunks, removedIds } from '../sql/queries.js';
+import type { ContactRemoval } from '../store.port.js';
 import type { AcceptEventsResult, EventStore, WebhookEventRecord } from './events.port.js';
 
 // prettier-ignore
@@ -41,6 +43,21 @@ function toRow(e: WebhookEventRecord): Insertable<WebhookEventsTable> {
     raw: e.raw,
     received_at: e.receivedAt,
   };
+}
+
+/** Event kinds that say a contact is gone: kept when its other raw events are purged. */
+const REMOVAL_EVENT = sql<boolean>`(subscription_type like '%.deletion' or subscription_type like '%.privacyDeletion' or subscription_type like '%.merge')`;
+
+/** Applies a removal to the raw events, in the caller's transaction (see EventStore.removeContacts). */
+export async function removeRawEventsOf(db: Kysely<Database>, removal: ContactRemoval): Promise<void> {
+  if (removal.kind === 'merged') return;
+  for (const part of chunks(removedIds(removal)))
+    await db
+      .deleteFrom('webhook_events')
+      .where('portal_id', '=', removal.portalId)
+      .where('object_id', 'in', part)
+      .where(sql<boolean>`not ${REMOVAL_EVENT}`)
+      .execute();
 }
 
 /** The {@link EventStore} over SQL. */
@@ -82,6 +99,8 @@ export class SqlEventStore implements EventStore {
       await insertTransitions(trx, transitions);
       const requests = [...enqueue, ...fresh];
       const enqueued = requests.length > 0 ? await enqueueWork(trx, requests, now) : 0;
+      // Last, so that nothing of a removed contact the batch brought stays behind.
+      for (const e of events) if (e.removal) await removeContactsEverywhere(trx, e.removal, now);
       return { accepted, duplicates: events.length - accepted, enqueued };
     });
   }
@@ -94,5 +113,9 @@ export class SqlEventStore implements EventStore {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     });
+  }
+
+  removeContacts(removal: ContactRemoval): Promise<void> {
+    return this.ctx.transact('removeRawEvents', (trx) => removeRawEventsOf(trx, removal));
   }
 }

@@ -3,7 +3,7 @@
  * with a lease and a fencing token, retried with back-off and parked as a dead letter at the end.
  * The rules are spelled out in `queue.sql.ts`.
  */
-import type { ContactId, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 
 /** A unit of queued work: (re)score one contact of one portal. Work per contact is coalesced. */
 export interface WorkItem {
@@ -74,6 +74,11 @@ export interface WorkQueue {
   deadLetters(portalId?: PortalId): Promise<DeadLetter[]>;
   /** Moves a dead letter back into the queue; false when there is no such dead letter. */
   replayDeadLetter(id: string, now: number): Promise<boolean>;
+  /**
+   * Drops the work and dead letters of deleted contacts. For merged ones the work is dropped (the
+   * survivor is queued instead, once) and dead letters move to the survivor.
+   */
+  removeContacts(removal: ContactRemoval, now: number): Promise<void>;
 }
 
 /**

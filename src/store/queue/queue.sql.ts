@@ -40,8 +40,15 @@ import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SqlContext } from '../sql/context.js';
-import { chunks, selectWhere, upsert } from '../sql/queries.js';
-import type { PortalId } from '../store.port.js';
+import {
+  chunks,
+  deleteOfContacts,
+  removedIds,
+  removeFromTable,
+  selectWhere,
+  upsert,
+} from '../sql/queries.js';
+import type { ContactRemoval, PortalId } from '../store.port.js';
 import {
   SCHEDULED_WORK_REASON,
   type DeadLetter,
@@ -122,6 +129,28 @@ export async function enqueueWork(
   };
   await upsert(db, 'work_queue', rows, ['portal_id', 'contact_id'], coalesce, CHUNK);
   return merged.length;
+}
+
+/**
+ * Applies a removal to the queue, in the caller's transaction: the work of removed contacts is
+ * dropped (a claimed row too: its worker's completion then finds nothing, and scoring a contact
+ * HubSpot no longer has records nothing). A merge queues the survivor once in their place.
+ * Dead letters go with a deleted contact and follow a merged one.
+ */
+export async function removeWorkOf(
+  db: Kysely<Database>,
+  removal: ContactRemoval,
+  now: number,
+): Promise<void> {
+  const ids = removedIds(removal);
+  if (ids.length === 0) return;
+  const queued = await selectWhere(db, 'work_queue', { portal_id: removal.portalId })
+    .where('contact_id', 'in', ids)
+    .execute();
+  await deleteOfContacts(db, 'work_queue', removal.portalId, ids);
+  if (removal.kind === 'merged' && queued.length > 0)
+    await enqueueWork(db, [{ portalId: removal.portalId, contactId: removal.into, reason: 'merge' }], now);
+  await removeFromTable(db, 'dead_letters', removal, { many: true });
 }
 
 interface ClaimedRow {
@@ -355,5 +384,9 @@ export class SqlWorkQueue implements WorkQueue {
     return this.ctx.transact(what, async (trx) => {
       for (const part of chunks(items, CHUNK)) await write(trx, part, now);
     });
+  }
+
+  removeContacts(removal: ContactRemoval, now: number): Promise<void> {
+    return this.ctx.transact('removeWork', (trx) => removeWorkOf(trx, removal, now));
   }
 }

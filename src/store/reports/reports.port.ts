@@ -2,7 +2,7 @@
  * The reports aggregate: each portal's weekly returned-leads report, made once per week and
  * delivered once, whatever the number of instances.
  */
-import type { PortalId } from '../store.port.js';
+import type { ContactRemoval, PortalId } from '../store.port.js';
 
 export interface WeeklyReportReason {
   reason: string;
@@ -42,4 +42,9 @@ export interface ReportStore {
   markDelivered(portalId: PortalId, weekStart: number, at: number, taskId: string | null): Promise<void>;
   /** A portal's weekly reports, newest first. */
   weekly(portalId: PortalId): Promise<WeeklyReportRecord[]>;
+  /**
+   * A report quotes sales' notes per contact: a deleted contact's lines are taken out of the
+   * stored reports, a merged one's are put under the survivor's id.
+   */
+  removeContacts(removal: ContactRemoval): Promise<void>;
 }

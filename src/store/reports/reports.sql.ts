@@ -2,11 +2,41 @@
  * The reports aggregate's SQL (the {@link ReportStore} port): a week's report is stored once, then
  * leased to one instance at a time until it is marked delivered.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
 import type { SqlContext } from '../sql/context.js';
-import { selectWhere } from '../sql/queries.js';
-import type { PortalId } from '../store.port.js';
+import { removedIds, selectWhere } from '../sql/queries.js';
+import type { ContactRemoval, PortalId } from '../store.port.js';
 import type { ReportStore, WeeklyReportRecord } from './reports.port.js';
 import { toWeeklyReport } from './reports.rows.js';
+
+/**
+ * Applies a removal to the stored weekly reports, in the caller's transaction. A report quotes
+ * notes as lines `  contact <id> (<reason>): <note>` (core/funnel.ts, weeklyReturnedLeadsReport):
+ * a deleted contact's lines are dropped, a merged one's name the survivor.
+ */
+export async function removeReportNotesOf(db: Kysely<Database>, removal: ContactRemoval): Promise<void> {
+  for (const id of removedIds(removal)) {
+    const mention = new RegExp(`\\bcontact ${id.replace(/[^\w-]/g, '')} \\(`);
+    const reports = await selectWhere(db, 'weekly_reports', { portal_id: removal.portalId })
+      .where('body', 'like', `%contact ${id} (%`)
+      .execute();
+    for (const report of reports) {
+      const lines = report.body.split('\n');
+      const body = (
+        removal.kind === 'merged'
+          ? lines.map((line) => line.replace(mention, `contact ${removal.into} (`))
+          : lines.filter((line) => !mention.test(line))
+      ).join('\n');
+      await db
+        .updateTable('weekly_reports')
+        .set({ body })
+        .where('portal_id', '=', report.portal_id)
+        .where('week_start', '=', report.week_start)
+        .execute();
+    }
+  }
+}
 
 /** The {@link ReportStore} over SQL. */
 export class SqlReportStore implements ReportStore {
@@ -70,5 +100,9 @@ export class SqlReportStore implements ReportStore {
         .execute();
       return rows.map(toWeeklyReport);
     });
+  }
+
+  removeContacts(removal: ContactRemoval): Promise<void> {
+    return this.ctx.transact('removeReportNotes', (trx) => removeReportNotesOf(trx, removal));
   }
 }

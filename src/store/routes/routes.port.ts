@@ -3,7 +3,7 @@
  * robin cursor shared by every instance on the database.
  */
 import type { SlaTimerStart } from '../sla/sla.port.js';
-import type { ContactId, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 
 /** Where a new MQL went: the route, the owner (null: none available) and the owner's task. */
 export interface RouteRecord {
@@ -48,4 +48,6 @@ export interface RouteStore {
     candidates: readonly string[],
     count: number,
   ): Promise<string[]>;
+  /** Forgets the routes of deleted contacts (they name the person), or moves merged ones' to the survivor. */
+  removeContacts(removal: ContactRemoval): Promise<void>;
 }

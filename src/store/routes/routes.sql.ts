@@ -3,16 +3,22 @@
  * its acceptance timers in one transaction; the owners' tasks, leased while they are made; and the
  * round robin, locked per portal and pool so concurrent callers never serve one owner twice.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
 import { startTimers } from '../sla/sla.sql.js';
 import type { SlaTimerStart } from '../sla/sla.port.js';
 import type { SqlContext } from '../sql/context.js';
-import { byContact, dedupeBy, fromExcluded, selectWhere, upsert } from '../sql/queries.js';
-import type { ContactId, PortalId } from '../store.port.js';
+import { byContact, dedupeBy, fromExcluded, removeFromTable, selectWhere, upsert } from '../sql/queries.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 import type { RouteRecord, RouteStore } from './routes.port.js';
 import { routeRow, toRoute } from './routes.rows.js';
 
 /** The {@link RouteStore} over SQL. */
+/** Applies a removal to the routes, in the caller's transaction (one route per contact). */
+export function removeRoutesOf(db: Kysely<Database>, removal: ContactRemoval): Promise<void> {
+  return removeFromTable(db, 'contact_routes', removal, { newest: 'routed_at' });
+}
+
 export class SqlRouteStore implements RouteStore {
   constructor(private readonly ctx: SqlContext) {}
 
@@ -109,5 +115,9 @@ export class SqlRouteStore implements RouteStore {
         .execute();
       return owners;
     });
+  }
+
+  removeContacts(removal: ContactRemoval): Promise<void> {
+    return this.ctx.transact('removeRoutes', (trx) => removeRoutesOf(trx, removal));
   }
 }

@@ -2,7 +2,7 @@
  * The SLA timers aggregate: per contact, the acceptance timer (sales answers an MQL in time) and
  * the follow-up timer (an accepted lead is contacted in time); breaches and their escalations.
  */
-import type { ContactId, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 
 export type SlaKind = 'acceptance' | 'follow_up';
 
@@ -50,4 +50,6 @@ export interface SlaStore {
     timers: readonly Pick<SlaTimer, 'portalId' | 'contactId' | 'kind'>[],
     at: number,
   ): Promise<void>;
+  /** Forgets the timers of deleted contacts, or moves merged ones' to the survivor (one per kind). */
+  removeContacts(removal: ContactRemoval): Promise<void>;
 }

@@ -5,8 +5,16 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SqlContext } from '../sql/context.js';
-import { dedupeBy, fromExcluded, rowsOfContacts, selectWhere, upsert, within } from '../sql/queries.js';
-import type { ContactId, PortalId } from '../store.port.js';
+import {
+  dedupeBy,
+  fromExcluded,
+  removeFromTable,
+  rowsOfContacts,
+  selectWhere,
+  upsert,
+  within,
+} from '../sql/queries.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 import type { SlaKind, SlaStore, SlaTimer, SlaTimerStart } from './sla.port.js';
 import { toSlaTimer } from './sla.rows.js';
 
@@ -63,6 +71,11 @@ export async function meetTimer(
 }
 
 /** The {@link SlaStore} over SQL. */
+/** Applies a removal to the SLA timers, in the caller's transaction (one timer per contact and kind). */
+export function removeTimersOf(db: Kysely<Database>, removal: ContactRemoval): Promise<void> {
+  return removeFromTable(db, 'sla_timers', removal, { newest: 'started_at', by: ['kind'] });
+}
+
 export class SqlSlaStore implements SlaStore {
   constructor(private readonly ctx: SqlContext) {}
 
@@ -182,5 +195,9 @@ export class SqlSlaStore implements SlaStore {
           .where('outcome', '=', 'breached')
           .execute();
     });
+  }
+
+  removeContacts(removal: ContactRemoval): Promise<void> {
+    return this.ctx.transact('removeTimers', (trx) => removeTimersOf(trx, removal));
   }
 }

@@ -18,7 +18,7 @@ import {
   type Updateable,
 } from 'kysely';
 import type { Database } from '../schema.js';
-import type { ContactId, PortalId } from '../store.port.js';
+import type { ContactId, ContactRemoval, PortalId } from '../store.port.js';
 import type { SqlContext } from './context.js';
 
 /** Rows per statement (well under SQLite's and PostgreSQL's limits on bound parameters). */
@@ -53,6 +53,8 @@ type ContactTable = {
   [T in Table]: Database[T] extends { portal_id: string; contact_id: string } ? T : never;
 }[Table];
 type ContactRow<T extends ContactTable> = Row<T> & { contact_id: ContactId };
+/** The columns of a table. */
+type ColumnOf<T extends Table> = keyof Database[T] & string;
 
 /**
  * `select * from table where …`: a `column = value` (or `is null`) for each entry of `match`, and
@@ -153,4 +155,89 @@ export function fromExcluded<T extends Table, C extends keyof Update<T> & string
   return Object.fromEntries(columns.map((c) => [c, sql`excluded.${sql.ref(c)}`])) as {
     [K in C]: RawBuilder<Update<T>[K]>;
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts HubSpot deleted or merged (see ContactRemoval)
+
+/** The ids a removal takes away: the deleted ones, or those merged into another. */
+export function removedIds(removal: ContactRemoval): ContactId[] {
+  const ids =
+    removal.kind === 'merged' ? removal.from.filter((id) => id !== removal.into) : removal.contactIds;
+  return [...new Set(ids)];
+}
+
+/** `portal_id = … and contact_id in (…)`. */
+function ofContacts(portalId: PortalId, contactIds: readonly ContactId[]): RawBuilder<unknown> {
+  return sql`portal_id = ${portalId} and contact_id in (${sql.join(contactIds)})`;
+}
+
+/** Deletes a portal's rows of these contacts from `table`. */
+export async function deleteOfContacts(
+  db: Kysely<Database>,
+  table: ContactTable,
+  portalId: PortalId,
+  contactIds: readonly ContactId[],
+): Promise<void> {
+  for (const part of chunks([...new Set(contactIds)]))
+    await sql`delete from ${sql.table(table)} where ${ofContacts(portalId, part)}`.execute(db);
+}
+
+/** How a table keeps a contact's rows: any number (history), or one (per the `by` columns). */
+export type ContactRows<T extends ContactTable> =
+  | { many: true }
+  | {
+      many?: false;
+      /** Of several merged-away rows, the one with the highest value here moves to the survivor. */
+      newest: ColumnOf<T>;
+      /** One row per contact and these columns (e.g. a timer per kind). */
+      by?: readonly ColumnOf<T>[];
+    };
+
+/**
+ * Applies a removal to one table: deleted and erased contacts' rows are deleted; merged-away
+ * contacts' rows move to the survivor. In a table of one row per contact, the survivor keeps its
+ * own row when it has one, else it takes the newest of the merged-away ones; the others go.
+ */
+export async function removeFromTable<T extends ContactTable>(
+  db: Kysely<Database>,
+  table: T,
+  removal: ContactRemoval,
+  rows: ContactRows<T>,
+): Promise<void> {
+  const from = removedIds(removal);
+  if (from.length === 0) return;
+  if (removal.kind !== 'merged') return deleteOfContacts(db, table, removal.portalId, from);
+  const { portalId, into } = removal;
+  if (rows.many === true) {
+    for (const part of chunks(from))
+      await sql`update ${sql.table(table)} set contact_id = ${into} where ${ofContacts(portalId, part)}`.execute(
+        db,
+      );
+    return;
+  }
+  const by = rows.by ?? [];
+  const found = await rowsOfContacts(db, table, portalId, [...from, into]);
+  const groups = new Map<string, ContactRow<T>[]>();
+  for (const row of found) {
+    const key = JSON.stringify(by.map((column) => (row as Record<string, unknown>)[column]));
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const sameGroup = (row: ContactRow<T>) =>
+    sql.join(
+      by.map((column) => sql`${sql.ref(column)} = ${(row as Record<string, unknown>)[column]}`),
+      sql` and `,
+    );
+  for (const group of groups.values()) {
+    const merged = group
+      .filter((row) => row.contact_id !== into)
+      .sort((a, b) => Number(b[rows.newest as keyof typeof b]) - Number(a[rows.newest as keyof typeof a]));
+    const keep = group.some((row) => row.contact_id === into) ? undefined : merged[0];
+    for (const row of merged) {
+      const where = sql`${ofContacts(portalId, [row.contact_id])}${by.length > 0 ? sql` and ${sameGroup(row)}` : sql``}`;
+      if (row === keep)
+        await sql`update ${sql.table(table)} set contact_id = ${into} where ${where}`.execute(db);
+      else await sql`delete from ${sql.table(table)} where ${where}`.execute(db);
+    }
+  }
 }

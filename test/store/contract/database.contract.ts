@@ -46,6 +46,7 @@ export function databaseContract(fresh: () => TestDatabase): void {
         '0003_routing_and_reports',
         '0004_next_change',
         '0005_settings_guards',
+        '0006_callback_expiry',
       ]);
     });
   });
