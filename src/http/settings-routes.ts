@@ -15,6 +15,7 @@ import {
   type SettingsDeps,
 } from '../jobs/model-settings.js';
 import { DAY_MS } from '../core/intent.js';
+import { ownValue } from '../core/own.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
 
@@ -50,7 +51,7 @@ function caller(req: Request): { portalId: string; user: string } {
 }
 
 function dateParam(req: Request, name: string, fallback: number): number {
-  const raw = req.query[name];
+  const raw = ownValue(req.query, name);
   if (raw === undefined) return fallback;
   const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(at))

@@ -19,6 +19,7 @@
  */
 import { FOLLOW_UP_LEAD_STATUSES, higherStage, isSalesStage } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
+import { ownValue } from '../core/own.js';
 import { propertiesRead } from '../core/properties.js';
 import {
   contactOfCompanyAssociation,
@@ -179,7 +180,8 @@ export function decisionOf(
   };
   if (property === 'lifecyclestage')
     return isSalesStage(value) ? { ...base, decision: 'accept', reason: null, source: 'lifecycle' } : null;
-  const rule = model.feedback.leadStatusDecisions[value];
+  // A lead status is HubSpot's text: `constructor` or `__proto__` must not find Object's members.
+  const rule = ownValue(model.feedback.leadStatusDecisions, value);
   if (!rule) return null;
   return rule.decision === 'accept'
     ? { ...base, decision: 'accept', reason: null, source: 'lead-status' }

@@ -5,6 +5,7 @@
  * `BLOCK`, completed later by the worker through the callback API, rather than a timeout.
  */
 import { AppError, parseInput } from '../errors.js';
+import { ownValue } from '../core/own.js';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import {
   type ActionExecution,
@@ -279,8 +280,8 @@ export async function reasonOptions(
     .filter((r) => q === '' || r.label.toLowerCase().includes(q) || r.id.includes(q))
     .map((r) => {
       const effects = [
-        renurtureTracks[r.id] ? `re-nurture track ${renurtureTracks[r.id]}` : null,
-        reasonSignals[r.id] ? `adds the signal ${reasonSignals[r.id]}` : null,
+        ownValue(renurtureTracks, r.id) ? `re-nurture track ${ownValue(renurtureTracks, r.id)}` : null,
+        ownValue(reasonSignals, r.id) ? `adds the signal ${ownValue(reasonSignals, r.id)}` : null,
         r.id === 'other' ? 'say why in the note' : null,
       ].filter(Boolean);
       return {
