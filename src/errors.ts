@@ -13,6 +13,7 @@ export type AppErrorCode =
   | 'forbidden'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'store_unavailable'
   | 'hubspot_unavailable'
   | 'internal';

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { CrmGateway } from './hubspot/crm-gateway.js';
-import { createApp } from './http/app.js';
+import { createApp, createHttpServer, type ServerTimeouts } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
@@ -39,6 +39,8 @@ export interface ServiceOptions {
   gateway?: { maxRetries?: number; baseDelayMs?: number; maxRateLimitWaitMs?: number };
   /** How long *Qualify contact* may take before answering BLOCK. */
   syncTimeoutMs?: number;
+  /** The HTTP server's client deadlines (default `SERVER_TIMEOUTS`). */
+  serverTimeouts?: Partial<ServerTimeouts>;
 }
 
 export interface Service {
@@ -206,8 +208,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     app,
     listen: (port = config.PORT) =>
       new Promise((resolve, reject) => {
-        const s = app.listen(port, () => resolve((s.address() as AddressInfo).port));
+        const s = createHttpServer(app, options.serverTimeouts);
         s.once('error', reject);
+        s.listen(port, () => resolve((s.address() as AddressInfo).port));
         server = s;
       }),
     async close() {
