@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import lq from './eslint/own-keys-only.js';
 
 export default tseslint.config(
   {
@@ -23,6 +24,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // Lookups keyed by outside values (HubSpot's, a model's) read own properties only. The
+    // sandbox is a test stand-in for HubSpot, fed by the tests: not held to it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/sandbox/**'],
+    plugins: { lq },
+    rules: { 'lq/own-keys-only': 'error' },
   },
   {
     files: ['test/**/*.ts'],

@@ -15,6 +15,7 @@ export type AppErrorCode =
   | 'wrong_portal'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'store_unavailable'
   | 'hubspot_unavailable'
   | 'internal';

@@ -53,9 +53,7 @@ export function redactDeep(value: unknown, depth = 6): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth <= 0) return '[…]';
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth - 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, depth - 1);
-  return out;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, depth - 1)]));
 }
 
 /** A short, safe label of an upstream failure: `hubspot 503`, `hubspot network`. */

@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import type { Config } from './config.js';
 import { CrmGateway } from './hubspot/crm-gateway.js';
 import { HubSpotHealth } from './hubspot/hubspot-health.js';
-import { createApp } from './http/app.js';
+import { createApp, createHttpServer, type ServerTimeouts } from './http/app.js';
 import { createOpsApp, type OpsDeps } from './http/ops-routes.js';
 import type { PortalScope } from './http/portal-guard.js';
 import { Metrics } from './http/metrics.js';
@@ -49,6 +49,8 @@ export interface ServiceOptions {
    * HubSpot requests (the CLI); the app then refuses every portal.
    */
   portalId?: string | null;
+  /** The HTTP server's client deadlines (default `SERVER_TIMEOUTS`). */
+  serverTimeouts?: Partial<ServerTimeouts>;
 }
 
 export interface Service {
@@ -237,8 +239,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   let opsPort: number | null = null;
   const listenOn = (target: Express, port: number) =>
     new Promise<Server>((resolve, reject) => {
-      const s = target.listen(port, () => resolve(s));
+      // The client deadlines (headers, request, keep-alive) cut slow clients on both ports.
+      const s = createHttpServer(target, options.serverTimeouts);
       s.once('error', reject);
+      s.listen(port, () => resolve(s));
     });
   if (options.startWorker ?? true) worker.start();
   if (options.startScheduler ?? options.startWorker ?? true) scheduler.start();

@@ -8,6 +8,7 @@ import type { Evaluation, RouteKind } from './evaluation.js';
 import { toEpochMs } from './intent.js';
 import { LIFECYCLE_STAGES, type LifecycleStage, stageRank } from './lifecycle.js';
 import type { QualificationModel, Routing } from './model.js';
+import { ownValue } from './own.js';
 
 export type SalesDecisionKind = 'accept' | 'return';
 
@@ -139,8 +140,8 @@ export function planSalesDecision(facts: DecisionFacts, model: QualificationMode
 
   const { feedback } = model;
   const label = feedback.lostReasons.find((r) => r.id === reason)?.label ?? reason;
-  const track = (reason && feedback.renurtureTracks[reason]) ?? null;
-  const signalType = (reason && feedback.reasonSignals[reason]) ?? null;
+  const track = (reason && ownValue(feedback.renurtureTracks, reason)) ?? null;
+  const signalType = (reason && ownValue(feedback.reasonSignals, reason)) ?? null;
   const trackText = track ? `, re-nurture track ${track}` : '';
   if (!isMql)
     return {
@@ -157,7 +158,7 @@ export function planSalesDecision(facts: DecisionFacts, model: QualificationMode
     stage: to,
     recycle: true,
     clearFirst: stage !== null,
-    leadStatus: (reason && feedback.returnLeadStatus[reason]) ?? DEFAULT_RETURN_LEAD_STATUS,
+    leadStatus: (reason && ownValue(feedback.returnLeadStatus, reason)) ?? DEFAULT_RETURN_LEAD_STATUS,
     track,
     signalType,
     why: `returned (${label}): recycled MQL → ${to}${trackText}`,

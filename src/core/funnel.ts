@@ -5,6 +5,7 @@
  */
 import { HOUR_MS } from './intent.js';
 import { stageRank } from './lifecycle.js';
+import { ownValue } from './own.js';
 
 export interface FunnelTransition {
   contactId: string;
@@ -237,7 +238,7 @@ function figures(cohort: readonly MqlFate[], input: FunnelInput): FunnelFigures 
   const lostReasons = [...reasonCounts.entries()]
     .map(([reason, count]) => ({
       reason,
-      label: labels[reason] ?? reason,
+      label: ownValue(labels, reason) ?? reason,
       count,
       share: count / returned.length,
     }))
@@ -398,7 +399,7 @@ export function weeklyReturnedLeadsReport(input: WeeklyReportInput): WeeklyRepor
   const topReasons = [...counts.entries()]
     .map(([reason, count]) => ({
       reason,
-      label: input.reasonLabels[reason] ?? reason,
+      label: ownValue(input.reasonLabels, reason) ?? reason,
       count,
       share: count / returned.length,
     }))
@@ -421,7 +422,7 @@ export function weeklyReturnedLeadsReport(input: WeeklyReportInput): WeeklyRepor
       lines.push('', 'Notes from sales:');
       for (const d of notes)
         lines.push(
-          `  contact ${d.contactId} (${input.reasonLabels[d.reason ?? 'other'] ?? d.reason}): ${d.note}`,
+          `  contact ${d.contactId} (${ownValue(input.reasonLabels, d.reason ?? 'other') ?? d.reason}): ${d.note}`,
         );
     }
   }

@@ -18,6 +18,7 @@ import {
 } from './normalize.js';
 import { compilePattern, type LinearRegex, PATTERN_LIMITS } from './regex.js';
 import { humanizeOption, normalizeOption, shownValue, wordForm } from './text.js';
+import { ownValue } from './own.js';
 
 export { foldAccents, humanizeOption, normalizeOption } from './text.js';
 export type { NumericInterval } from './normalize.js';
@@ -51,7 +52,7 @@ export function readProperty(facts: ContactFacts, ref: PropertyRef): string | nu
 }
 
 function readSplit(facts: ContactFacts, fromCompany: boolean, name: string): string | null {
-  const raw = fromCompany ? facts.company?.[name] : facts.properties[name];
+  const raw = ownValue(fromCompany ? facts.company : facts.properties, name);
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'string') {
     // Most values start and end with a printable ASCII character: nothing for trim() to do.

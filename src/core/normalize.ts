@@ -26,6 +26,7 @@
 import { countryKey, findCountry } from './countries.js';
 import { findIndustry, type IndustryKeywordIndex, industryKeywordIndex } from './industries.js';
 import { normalizeOption, wordForm } from './text.js';
+import { ownValue } from './own.js';
 
 export const VALUE_KINDS = ['text', 'country', 'industry', 'count', 'number'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
@@ -169,7 +170,7 @@ export function createNormalizer(config: NormalizationConfig): Normalizer {
     kindOf(ref) {
       const known = kinds.get(ref);
       if (known) return known;
-      return DEFAULT_PROPERTY_KINDS[ref.slice(ref.indexOf('.') + 1)] ?? 'text';
+      return ownValue(DEFAULT_PROPERTY_KINDS, ref.slice(ref.indexOf('.') + 1)) ?? 'text';
     },
     read(kind, raw) {
       let memo = memos.get(kind);

@@ -1,16 +1,18 @@
 /**
  * The Express app factory: thin routes over the use cases. Built here, listened on in main.ts,
- * so tests run it in-process on port 0.
+ * so tests run it in-process on port 0. And the HTTP server's timeouts, so that a client that
+ * sends slowly (or announces a body it never sends) is cut within seconds.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import { createServer, type Server } from 'node:http';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { AppError, parseInput } from '../errors.js';
 import {
   ACTIONS,
   ActionExecutionSchema,
+  MAX_EVENTS_PER_BATCH,
   OptionsRequestSchema,
-  WebhookBatchSchema,
 } from '../hubspot/payloads.js';
 import type { ActionDeps } from '../jobs/workflow-actions.js';
 import {
@@ -20,14 +22,15 @@ import {
   salesDecision,
   signalOptions,
 } from '../jobs/workflow-actions.js';
-import { acceptWebhooks, type AcceptWebhooksDeps } from '../jobs/accept-webhooks.js';
+import { acceptWebhookBatch, type AcceptWebhooksDeps } from '../jobs/accept-webhooks.js';
 import { type Logger, serializeError } from '../logger.js';
 import type { Store } from '../store/store.port.js';
 import { errorHandler } from './error-handler.js';
 import { rawBody, verifyHubSpotRequest } from './hubspot-signature.js';
+import { bodyText, frameJsonArray } from './json-body.js';
 import type { Metrics } from './metrics.js';
 import { mountOpsRoutes, type OpsDeps } from './ops-routes.js';
-import { eventsOfServedPortal, type PortalScope, requireOriginPortal } from './portal-guard.js';
+import { type PortalScope, requireOriginPortal } from './portal-guard.js';
 
 export const ROUTES = {
   webhooks: '/hubspot/webhooks',
@@ -44,6 +47,47 @@ export const ROUTES = {
 /** A batch of 100 events is about 40 KB; 1 MB leaves room for long property values, and no more. */
 export const WEBHOOK_BODY_LIMIT = '1mb';
 export const ACTION_BODY_LIMIT = '256kb';
+
+/** Refused events detailed in a webhook answer and its log line (all are counted). */
+const INVALID_EVENTS_SHOWN = 20;
+
+/**
+ * How long a client may take to send a request. HubSpot sends a webhook batch (≤ 1 MB) in
+ * milliseconds and gives up on us after 5 s, so a request still arriving after a few seconds is a
+ * slow or hostile client holding a connection; it is cut (408) instead of being waited for.
+ */
+export interface ServerTimeouts {
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (answering may take longer). */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** How often Node checks the two deadlines above (its default, 30 s, would let a client stay on). */
+  checkIntervalMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = {
+  headersTimeoutMs: 3_000,
+  requestTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 500,
+};
+
+/** The HTTP server for `app`, with {@link SERVER_TIMEOUTS} (or `timeouts`). Not listening yet. */
+export function createHttpServer(app: Express, timeouts: Partial<ServerTimeouts> = {}): Server {
+  const t = { ...SERVER_TIMEOUTS, ...timeouts };
+  const server = createServer(
+    {
+      headersTimeout: t.headersTimeoutMs,
+      requestTimeout: t.requestTimeoutMs,
+      connectionsCheckingInterval: t.checkIntervalMs,
+    },
+    app,
+  );
+  server.keepAliveTimeout = t.keepAliveTimeoutMs;
+  return server;
+}
 
 export interface AppDeps {
   logger: Logger;
@@ -67,6 +111,15 @@ const asyncRoute =
   (req, res, next) => {
     handler(req, res).catch(next);
   };
+
+/**
+ * A request answered before its body was read (refused, too large, timed out) is answered with
+ * `Connection: close`: the connection ends with the answer instead of waiting for the rest.
+ */
+const closeIfUnread: ErrorRequestHandler = (error, req, res, next) => {
+  if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+  next(error);
+};
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -96,7 +149,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const signed = (limit: string, versions: ('v2' | 'v3')[]) => [
+  const signed = (limit: string, versions: ('v2' | 'v3')[], body: 'json' | 'raw' = 'json') => [
     rawBody(limit),
     verifyHubSpotRequest({
       clientSecret: deps.clientSecret,
@@ -104,41 +157,68 @@ export function createApp(deps: AppDeps): Express {
       allowedVersions: versions,
       clock: deps.clock,
       metrics: deps.metrics,
+      body,
     }),
     requireOriginPortal(deps.portal),
   ];
 
+  // A signed batch is answered 200 whenever it is a JSON array: each event is judged on its own,
+  // the valid ones stored, the others counted and logged (a 4xx would make HubSpot retry the whole
+  // batch and drop it in the end, valid events included).
   app.post(
     ROUTES.webhooks,
-    ...signed(WEBHOOK_BODY_LIMIT, ['v3', 'v2']),
+    ...signed(WEBHOOK_BODY_LIMIT, ['v3', 'v2'], 'raw'),
     asyncRoute(async (req, res) => {
-      const events = parseInput(
-        WebhookBatchSchema,
-        req.body,
-        'The webhook batch is invalid; nothing was stored.',
+      const framed = frameJsonArray(bodyText(req.body as Buffer), { maxElements: MAX_EVENTS_PER_BATCH });
+      if (!framed.ok)
+        throw new AppError('invalid_input', 'The webhook batch is not a JSON array; nothing was stored.', [
+          { path: '$', message: framed.problem },
+        ]);
+      const served = deps.portal.portalId;
+      const result = await acceptWebhookBatch(
+        deps.webhooks,
+        { events: framed.elements, beyond: framed.beyond },
+        (portalId) => served !== null && portalId === served,
       );
-      for (const e of events) deps.metrics.eventsReceived.inc({ type: e.subscriptionType });
-      const ours = eventsOfServedPortal(deps.portal, events, req.body as unknown[]);
-      const otherPortal = events.length - ours.events.length;
+      for (const e of result.valid) deps.metrics.eventsReceived.inc({ type: e.subscriptionType });
+      const otherPortal = [...result.otherPortals.values()].reduce((a, b) => a + b, 0);
       if (otherPortal > 0) {
         deps.metrics.eventsIgnored.inc({ reason: 'other_portal' }, otherPortal);
         req.log.warn(
-          { servedPortal: deps.portal.portalId, otherPortals: Object.fromEntries(ours.otherPortals) },
+          { servedPortal: served, otherPortals: Object.fromEntries(result.otherPortals) },
           'webhook events of another portal were not stored',
         );
       }
-      const result =
-        ours.events.length > 0
-          ? await acceptWebhooks(deps.webhooks, ours.events, ours.raw)
-          : { accepted: 0, duplicates: 0, enqueued: 0, ignored: {} };
       deps.metrics.eventsDuplicate.inc({}, result.duplicates);
       for (const [reason, n] of Object.entries(result.ignored)) deps.metrics.eventsIgnored.inc({ reason }, n);
+      let invalid = 0;
+      for (const [reason, n] of Object.entries(result.invalidByReason)) {
+        deps.metrics.eventsInvalid.inc({ reason }, n);
+        invalid += n;
+      }
+      if (invalid > 0)
+        req.log.warn(
+          {
+            invalid,
+            byReason: result.invalidByReason,
+            events: result.invalid.slice(0, INVALID_EVENTS_SHOWN),
+          },
+          'webhook events refused; the rest of the batch was accepted',
+        );
       if (result.enqueued > 0) deps.actions.wakeWorker();
       res.status(200).json({
         accepted: result.accepted,
         duplicates: result.duplicates,
         enqueued: result.enqueued,
         ...(otherPortal > 0 ? { otherPortal } : {}),
+        invalid,
+        ...(invalid > 0
+          ? {
+              problems: result.invalid
+                .slice(0, INVALID_EVENTS_SHOWN)
+                .map(({ path, message }) => ({ path, message })),
+            }
+          : {}),
       });
     }),
   );
@@ -188,6 +268,7 @@ export function createApp(deps: AppDeps): Express {
 
   deps.extraRoutes?.(app);
   app.use((_req, _res, next) => next(new AppError('not_found', 'No such route.')));
+  app.use(closeIfUnread);
   app.use(errorHandler);
   return app;
 }

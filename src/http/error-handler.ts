@@ -17,6 +17,7 @@ const STATUS: Record<AppErrorCode, number> = {
   wrong_portal: 403,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   store_unavailable: 503,
   hubspot_unavailable: 503,
   internal: 500,

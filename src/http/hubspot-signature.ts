@@ -1,7 +1,7 @@
 /**
  * The edge of every HubSpot-facing route: read the raw bytes (with a body limit), verify
  * HubSpot's signature over exactly those bytes and the public URL HubSpot called, and only then
- * parse the JSON. Nothing unsigned reaches a use case.
+ * parse the JSON (with a nesting limit). Nothing unsigned reaches a use case.
  */
 import express, { type NextFunction, type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
@@ -11,6 +11,7 @@ import {
   type SignatureVersion,
   verifyHubSpotSignature,
 } from '../hubspot/signature.js';
+import { bodyText, parseJsonText, unreadableBody } from './json-body.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -33,12 +34,62 @@ export interface SignatureCheckOptions {
   replays?: ReplayGuard;
 }
 
-/** Raw body (as a Buffer) up to `limit`, whatever the content type. */
-export function rawBody(limit: string): RequestHandler {
-  return express.raw({ type: () => true, limit });
+/** A body limit as bytes: a number, or `<n>b`, `<n>kb`, `<n>mb` (as Express writes them). */
+function limitBytes(limit: number | string): number {
+  if (typeof limit === 'number') return limit;
+  const match = /^(\d+)\s*(b|kb|mb)$/i.exec(limit.trim());
+  if (!match) throw new RangeError(`unreadable body limit: ${limit}`);
+  const unit = match[2]!.toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
-export function verifyHubSpotRequest(options: SignatureCheckOptions): RequestHandler {
+/** body-parser's errors as the service's own (a body it could not read is the client's problem). */
+function bodyReadError(error: unknown): unknown {
+  const e = error as { type?: unknown; status?: unknown } | null;
+  if (e?.type === 'entity.too.large')
+    return new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new AppError(
+      'unsupported_media_type',
+      'The request body is in an encoding this service does not read.',
+    );
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new AppError(
+      'invalid_input',
+      'The request body could not be read (aborted, or not as long as announced).',
+    );
+  return error;
+}
+
+/**
+ * Raw body (as a Buffer) up to `limit`, whatever the content type. Refused before a byte of it is
+ * read when it is compressed or not UTF-8 (415), or announced larger than the limit (413, without
+ * waiting for a body that may never come).
+ */
+export function rawBody(limit: number | string): RequestHandler {
+  const maxBytes = limitBytes(limit);
+  const read = express.raw({ type: () => true, limit: maxBytes, inflate: false });
+  return (req, res, next) => {
+    const unreadable = unreadableBody(req.headers);
+    if (unreadable !== null) {
+      next(new AppError('unsupported_media_type', `The request body cannot be read: ${unreadable}.`));
+      return;
+    }
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+      next(new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.'));
+      return;
+    }
+    read(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyReadError(error)));
+  };
+}
+
+/**
+ * Verifies the signature over the raw bytes, then (unless `body: 'raw'`: the route frames the
+ * bytes itself) parses them as JSON, refusing a body nested deeper than `MAX_JSON_DEPTH`.
+ */
+export function verifyHubSpotRequest(
+  options: SignatureCheckOptions & { body?: 'json' | 'raw' },
+): RequestHandler {
   return (req, _res, next) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const result = verifyHubSpotSignature({
@@ -63,7 +114,7 @@ export function verifyHubSpotRequest(options: SignatureCheckOptions): RequestHan
         .replays(signature, timestamp + DEFAULT_MAX_SIGNATURE_AGE_MS + 1)
         .then((first) => {
           if (first) {
-            parseJsonBody(req, raw, next);
+            setBody(req, raw, options.body, next);
             return;
           }
           options.metrics.signatureFailures.inc({ reason: 'replayed' });
@@ -72,26 +123,32 @@ export function verifyHubSpotRequest(options: SignatureCheckOptions): RequestHan
         .catch(next);
       return;
     }
-    parseJsonBody(req, raw, next);
+    setBody(req, raw, options.body, next);
   };
 }
 
 /** Replaces the raw body with its JSON (undefined when empty); invalid JSON is a 400. */
-function parseJsonBody(req: Request, raw: Buffer, next: NextFunction): void {
+/** Hands the verified body on: as the raw bytes (`raw`), or parsed as JSON with a depth limit. */
+function setBody(req: Request, raw: Buffer, mode: 'json' | 'raw' | undefined, next: NextFunction): void {
+  if (mode === 'raw') {
+    req.body = raw;
+    next();
+    return;
+  }
   if (raw.length === 0) {
     req.body = undefined;
     next();
     return;
   }
-  try {
-    req.body = JSON.parse(raw.toString('utf8'));
-  } catch {
+  const parsed = parseJsonText(bodyText(raw));
+  if (!parsed.ok) {
     next(
-      new AppError('invalid_input', 'The request body is not valid JSON.', [
-        { path: '$', message: 'not valid JSON' },
+      new AppError('invalid_input', `The request body is ${parsed.problem}.`, [
+        { path: '$', message: parsed.problem },
       ]),
     );
     return;
   }
+  req.body = parsed.value;
   next();
 }

@@ -89,6 +89,10 @@ export class Metrics {
     'lq_webhook_events_duplicate_total',
     'Webhook events already seen (HubSpot retries and duplicate deliveries).',
   );
+  readonly eventsInvalid = new Counter(
+    'lq_webhook_events_invalid_total',
+    'Webhook events refused on their own (the rest of their batch accepted), by reason.',
+  );
   readonly eventsIgnored = new Counter(
     'lq_webhook_events_ignored_total',
     'Webhook events that do not need a rescore, by reason.',
@@ -140,6 +144,7 @@ export class Metrics {
       this.eventsReceived,
       this.eventsDuplicate,
       this.eventsIgnored,
+      this.eventsInvalid,
       this.contactsScored,
       this.hubspotCalls,
       this.hubspotRejected,

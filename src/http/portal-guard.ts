@@ -48,24 +48,3 @@ export function requireOriginPortal(scope: PortalScope): RequestHandler {
     );
   };
 }
-
-/**
- * Splits a parsed webhook batch (with its raw events, index for index) into the served portal's
- * events and the number of events of other portals, which are not stored.
- */
-export function eventsOfServedPortal<E extends { portalId: string }>(
-  scope: PortalScope,
-  events: readonly E[],
-  raw: readonly unknown[],
-): { events: E[]; raw: unknown[]; otherPortals: Map<string, number> } {
-  const kept: E[] = [];
-  const keptRaw: unknown[] = [];
-  const otherPortals = new Map<string, number>();
-  events.forEach((event, i) => {
-    if (scope.portalId !== null && event.portalId === scope.portalId) {
-      kept.push(event);
-      keptRaw.push(raw[i]);
-    } else otherPortals.set(event.portalId, (otherPortals.get(event.portalId) ?? 0) + 1);
-  });
-  return { events: kept, raw: keptRaw, otherPortals };
-}

@@ -18,6 +18,7 @@ import {
   type SettingsDeps,
 } from '../jobs/model-settings.js';
 import { DAY_MS } from '../core/intent.js';
+import { ownValue } from '../core/own.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
 import { type PortalScope, requireServedPortal } from './portal-guard.js';
@@ -89,7 +90,7 @@ function caller(req: Request, scope: PortalScope): Caller {
 }
 
 function dateParam(req: Request, name: string, fallback: number): number {
-  const raw = req.query[name];
+  const raw = ownValue(req.query, name);
   if (raw === undefined) return fallback;
   const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(at))

@@ -1,21 +1,42 @@
 /**
- * The shapes HubSpot sends us, parsed with zod at the edge: webhook batches (legacy `contact.*`
- * and generic `object.*` formats), workflow-action executions and option fetches. And the
+ * The shapes HubSpot sends us, parsed with zod at the edge: webhook events, one by one (legacy
+ * `contact.*` and generic `object.*` formats), workflow-action executions and option fetches. And the
  * workflow actions' own input and output fields: the hubspot-app `*-hsmeta.json` files declare
  * the same names, and a test keeps the two from drifting.
  */
 import { z } from 'zod';
+import { INPUT_LIMITS } from '../core/limits.js';
 
 /** HubSpot sends ids as numbers; some fixtures and the generic format use strings. Keep text. */
 const id = z
-  .union([z.number().int(), z.string().regex(/^\d+$/)], { error: 'must be a numeric id' })
+  .union([z.number().int(), z.string().regex(/^\d{1,20}$/, { error: 'must be a numeric id' })], {
+    error: 'must be a numeric id',
+  })
   .transform(String);
+
+/** Text of at most `max` characters. */
+const text = (max: number) => z.string().max(max, { error: `must be at most ${max} characters` });
+
+/**
+ * The bounds of one event's fields: HubSpot's own limits where it has them (a property value of
+ * 65,536 characters, a property name of 100), and generous ones for its codes and names.
+ */
+export const WEBHOOK_EVENT_LIMITS = {
+  propertyValueChars: INPUT_LIMITS.propertyValueChars,
+  propertyNameChars: INPUT_LIMITS.propertyNameChars,
+  /** A change source, source id, subscription type, object type id, association type… */
+  codeChars: INPUT_LIMITS.idChars,
+  /** Records merged into one. */
+  mergedIds: 1_000,
+} as const;
+
+const code = text(WEBHOOK_EVENT_LIMITS.codeChars);
 
 /**
  * One webhook event. Unknown fields are kept (HubSpot adds fields over time); the fields we rely
- * on are required. Field names are HubSpot's. Association events name their two ends
- * (`fromObjectId`, `toObjectId`); a captured one came without `objectId`, so the "from" end
- * stands in for it there.
+ * on are required, and every field we read is bounded. Field names are HubSpot's. Association
+ * events name their two ends (`fromObjectId`, `toObjectId`); a captured one came without
+ * `objectId`, so the "from" end stands in for it there.
  */
 export const WebhookEventSchema = z.preprocess(
   (raw) =>
@@ -28,42 +49,70 @@ export const WebhookEventSchema = z.preprocess(
     portalId: id,
     appId: id,
     occurredAt: z.number({ error: 'must be epoch milliseconds' }).int().nonnegative(),
-    subscriptionType: z
-      .string()
-      .regex(/^[a-z_]+\.[a-zA-Z_]+$/, { error: 'must look like contact.propertyChange' }),
+    subscriptionType: code.regex(/^[a-z_]+\.[a-zA-Z_]+$/, { error: 'must look like contact.propertyChange' }),
     attemptNumber: z.number().int().nonnegative(),
     objectId: id,
-    objectTypeId: z.string().optional(),
-    propertyName: z.string().optional(),
-    propertyValue: z.string().nullable().optional(),
-    changeSource: z.string().optional(),
-    sourceId: z.string().nullable().optional(),
-    changeFlag: z.string().optional(),
+    objectTypeId: code.optional(),
+    propertyName: text(WEBHOOK_EVENT_LIMITS.propertyNameChars).optional(),
+    propertyValue: text(WEBHOOK_EVENT_LIMITS.propertyValueChars).nullable().optional(),
+    changeSource: code.optional(),
+    sourceId: code.nullable().optional(),
+    changeFlag: code.optional(),
     // Merge events.
     primaryObjectId: id.optional(),
-    mergedObjectIds: z.array(id).optional(),
+    mergedObjectIds: z
+      .array(id)
+      .max(WEBHOOK_EVENT_LIMITS.mergedIds, { error: `must name at most ${WEBHOOK_EVENT_LIMITS.mergedIds}` })
+      .optional(),
     newObjectId: id.optional(),
     // Association events: legacy `associationType` (`CONTACT_TO_COMPANY`); generic object type ids.
-    associationType: z.string().optional(),
+    associationType: code.optional(),
     fromObjectId: id.optional(),
     toObjectId: id.optional(),
-    fromObjectTypeId: z.string().optional(),
-    toObjectTypeId: z.string().optional(),
+    fromObjectTypeId: code.optional(),
+    toObjectTypeId: code.optional(),
     associationTypeId: id.optional(),
-    associationCategory: z.string().optional(),
+    associationCategory: code.optional(),
     associationRemoved: z.boolean().optional(),
     isPrimaryAssociation: z.boolean().optional(),
   }),
 );
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
-/** HubSpot delivers "under 100" events per request; accept up to 100 and refuse more. */
+/** HubSpot delivers "under 100" events per request; the events after the 100th are refused. */
 export const MAX_EVENTS_PER_BATCH = 100;
 
-export const WebhookBatchSchema = z
-  .array(WebhookEventSchema, { error: 'the body must be a JSON array of webhook events' })
-  .min(1, { error: 'the batch is empty' })
-  .max(MAX_EVENTS_PER_BATCH, { error: `a batch holds at most ${MAX_EVENTS_PER_BATCH} events` });
+/** Why one event of a batch was refused: `not_an_object`, or a field that is missing or wrong. */
+export type WebhookEventProblem = {
+  reason: 'not_an_object' | 'invalid_field';
+  /** Where in the event (`occurredAt`, `mergedObjectIds.3`), empty for the event itself. */
+  path: (string | number)[];
+  message: string;
+};
+
+/** One event parsed on its own: the event, or the first thing wrong with it. */
+export type ParsedWebhookEvent =
+  { success: true; data: WebhookEvent } | { success: false; problem: WebhookEventProblem };
+
+/** Parses one event of a batch; a problem names the first field that is wrong. */
+export function parseWebhookEvent(value: unknown): ParsedWebhookEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return {
+      success: false,
+      problem: { reason: 'not_an_object', path: [], message: 'must be a JSON object (one webhook event)' },
+    };
+  const parsed = WebhookEventSchema.safeParse(value);
+  if (parsed.success) return { success: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    success: false,
+    problem: {
+      reason: 'invalid_field',
+      path: (issue?.path ?? []).map((k) => (typeof k === 'symbol' ? String(k) : k)),
+      message: issue?.message ?? 'is not a webhook event',
+    },
+  };
+}
 
 /** HubSpot's object type ids (generic format) of the objects the service follows. */
 const OBJECT_TYPE_IDS = { contact: '0-1', company: '0-2' } as const;

@@ -9,6 +9,7 @@
  *   `X-HubSpot-Signature-v3` and `X-HubSpot-Request-Timestamp` (epoch milliseconds).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { ownValue } from '../core/own.js';
 
 /** A signature version HubSpot sends. */
 export type SignatureVersion = 'v1' | 'v2' | 'v3';
@@ -94,7 +95,7 @@ export function normalizeV3Uri(uri: string): string {
   if (queryStart === -1) return uri;
   const query = uri
     .slice(queryStart + 1)
-    .replace(V3_ESCAPE_PATTERN, (encoded) => V3_DECODED_ESCAPES[encoded.toUpperCase()] ?? encoded);
+    .replace(V3_ESCAPE_PATTERN, (encoded) => ownValue(V3_DECODED_ESCAPES, encoded.toUpperCase()) ?? encoded);
   return `${uri.slice(0, queryStart + 1)}${query}`;
 }
 
@@ -170,10 +171,10 @@ function versionNotAllowed(
 }
 
 function header(headers: HeaderBag, name: string): string | undefined {
-  let value = headers[name];
+  let value = ownValue(headers, name);
   if (value === undefined) {
     const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-    value = key === undefined ? undefined : headers[key];
+    value = key === undefined ? undefined : ownValue(headers, key);
   }
   if (value === undefined) return undefined;
   const first = typeof value === 'string' ? value : value[0];

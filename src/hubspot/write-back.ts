@@ -6,6 +6,7 @@
 import type { Evaluation } from '../core/evaluate.js';
 import { type DecisionPlan, HIGH_WATER_STAGES, higherStage } from '../core/feedback.js';
 import { cutToHubSpotLimit } from '../core/limits.js';
+import { ownValue } from '../core/own.js';
 import type { PropertyDefinition } from './crm-gateway.js';
 import { ACTION_ERROR_OUTPUTS, type ActionErrorCode, type QualifyOutputField } from './payloads.js';
 
@@ -166,8 +167,7 @@ export function isOwnProperty(name: string): boolean {
  * the end (the store keeps the full explanation as an array). Values already within it are unchanged.
  */
 function fitted(values: Record<string, string>): Record<string, string> {
-  for (const [name, value] of Object.entries(values)) values[name] = cutToHubSpotLimit(value);
-  return values;
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, cutToHubSpotLimit(value)]));
 }
 
 /** The values an evaluation puts on the contact (without `lq_scored_at`, which follows a change). */
@@ -204,9 +204,7 @@ export function diffForWrite(
   current: Readonly<Record<string, string | null | undefined>>,
   now: number,
 ): Record<string, string> {
-  const changes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(writtenValues(e)))
-    if (!same(current[name], value)) changes[name] = value;
+  const changes = changedValues(writtenValues(e), current);
   const highest = higherStage(current.lq_highest_stage, current.lifecyclestage, e.lifecycle.proposed);
   if (highest !== null && !same(current.lq_highest_stage, highest)) changes.lq_highest_stage = highest;
   if (Object.keys(changes).length > 0) changes.lq_scored_at = new Date(now).toISOString();
@@ -218,9 +216,9 @@ export function changedValues(
   values: Readonly<Record<string, string>>,
   current: Readonly<Record<string, string | null | undefined>>,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values)) if (!same(current[name], value)) out[name] = value;
-  return out;
+  return Object.fromEntries(
+    Object.entries(values).filter(([name, value]) => !same(ownValue(current, name), value)),
+  );
 }
 
 /**

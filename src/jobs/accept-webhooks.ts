@@ -1,6 +1,10 @@
 /**
- * Accept a webhook batch: decide which events need a rescore, then make the batch durable (events
- * deduplicated, contacts enqueued, in one transaction) before HubSpot gets its 2xx.
+ * Accept a webhook batch, event by event: each event is parsed on its own, and one that is not a
+ * webhook event (wrong types, missing fields, too deep, not JSON) is refused by itself, counted and
+ * reported, never taking the others down with it: HubSpot retries a batch that fails and drops all
+ * of it in the end. For the valid ones, decide which need a rescore, then make them durable (events
+ * deduplicated, each kept as the text it arrived in, contacts enqueued, in one transaction) before
+ * HubSpot gets its 2xx.
  *
  * No loops: changes to the app's own `lq_*` properties, and changes this app's own writes caused
  * (HubSpot echoes them with the app as `sourceId`), never enqueue a rescore. Anything else our
@@ -22,7 +26,8 @@
  * aggregate in the transaction that stores the event.
  */
 import { FOLLOW_UP_LEAD_STATUSES, higherStage, isSalesStage } from '../core/feedback.js';
-import type { QualificationModel } from '../core/model.js';
+import { jsonPath, type QualificationModel } from '../core/model.js';
+import { ownValue } from '../core/own.js';
 import { propertiesRead } from '../core/properties.js';
 import {
   contactOfCompanyAssociation,
@@ -30,6 +35,8 @@ import {
   isCompanyEvent,
   isContactEvent,
   mergeOf,
+  MAX_EVENTS_PER_BATCH,
+  parseWebhookEvent,
   type WebhookEvent,
 } from '../hubspot/payloads.js';
 import { isOwnProperty } from '../hubspot/write-back.js';
@@ -200,19 +207,148 @@ export function decisionOf(
   };
   if (property === 'lifecyclestage')
     return isSalesStage(value) ? { ...base, decision: 'accept', reason: null, source: 'lifecycle' } : null;
-  const rule = model.feedback.leadStatusDecisions[value];
+  // A lead status is HubSpot's text: `constructor` or `__proto__` must not find Object's members.
+  const rule = ownValue(model.feedback.leadStatusDecisions, value);
   if (!rule) return null;
   return rule.decision === 'accept'
     ? { ...base, decision: 'accept', reason: null, source: 'lead-status' }
     : { ...base, decision: 'return', reason: rule.reason, source: 'lead-status' };
 }
 
+/** One element of a webhook batch as read from the body (see `http/json-body.ts`). */
+export interface ReceivedEvent {
+  /** Position in the batch, from 0. */
+  index: number;
+  /** The element exactly as received: what is kept as the event's raw JSON. */
+  text: string;
+  /** The element parsed; absent when it could not be (`unreadable` says why). */
+  value?: unknown;
+  unreadable?: 'not_json' | 'too_deep';
+}
+
+/** A webhook batch as read: its first {@link MAX_EVENTS_PER_BATCH} elements, and how many followed. */
+export interface ReceivedBatch {
+  events: readonly ReceivedEvent[];
+  /** Elements after the 100th: refused without being read. */
+  beyond: number;
+}
+
+/** Why an event of a batch was refused (the `reason` label of `lq_webhook_events_invalid_total`). */
+export type InvalidReason =
+  'not_json' | 'too_deep' | 'not_an_object' | 'invalid_field' | 'beyond_batch_limit';
+
+/** An event refused, with what helps to find it; nothing of its values beyond a short id. */
+export interface InvalidEvent {
+  index: number;
+  reason: InvalidReason;
+  /** Where in the batch, e.g. `$[3].occurredAt`. */
+  path: string;
+  message: string;
+  /** The event's own eventId, portalId and subscriptionType when it has them, cut short. */
+  eventId?: string;
+  portalId?: string;
+  subscriptionType?: string;
+}
+
+export interface AcceptBatchResult extends AcceptWebhooksResult {
+  /** The events accepted as valid (stored, or found to be duplicates). */
+  valid: readonly WebhookEvent[];
+  /** The refused events of the first 100, in batch order. */
+  invalid: readonly InvalidEvent[];
+  /** Refused events by reason, those beyond the 100th included. */
+  invalidByReason: Partial<Record<InvalidReason, number>>;
+  /** Valid events of portals this service does not serve (counted, not stored), by portal. */
+  otherPortals: Map<string, number>;
+}
+
+const UNREADABLE_MESSAGES: Record<'not_json' | 'too_deep', string> = {
+  not_json: 'is not valid JSON',
+  too_deep: 'is nested too deeply to be a webhook event',
+};
+
+/** A short identifying text of an event's field, when it has one (ids and codes only). */
+function shortField(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = ownValue(value as Record<string, unknown>, name);
+  if (typeof field === 'number') return String(field);
+  return typeof field === 'string' ? field.slice(0, 64) : undefined;
+}
+
+/** Sorts a batch's elements into events and refusals. */
+export function judgeBatch(batch: ReceivedBatch): {
+  valid: { event: WebhookEvent; raw: string }[];
+  invalid: InvalidEvent[];
+  invalidByReason: Partial<Record<InvalidReason, number>>;
+} {
+  const valid: { event: WebhookEvent; raw: string }[] = [];
+  const invalid: InvalidEvent[] = [];
+  const invalidByReason: Partial<Record<InvalidReason, number>> = {};
+  const refuse = (e: ReceivedEvent, reason: InvalidReason, path: (string | number)[], message: string) => {
+    invalidByReason[reason] = (invalidByReason[reason] ?? 0) + 1;
+    const ids = {
+      eventId: shortField(e.value, 'eventId'),
+      portalId: shortField(e.value, 'portalId'),
+      subscriptionType: shortField(e.value, 'subscriptionType'),
+    };
+    invalid.push({
+      index: e.index,
+      reason,
+      path: jsonPath([e.index, ...path]),
+      message,
+      ...Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined)),
+    });
+  };
+  for (const e of batch.events) {
+    if (e.index >= MAX_EVENTS_PER_BATCH) {
+      refuse(e, 'beyond_batch_limit', [], `is after the ${MAX_EVENTS_PER_BATCH}th event of the batch`);
+      continue;
+    }
+    if (e.unreadable !== undefined) {
+      refuse(e, e.unreadable, [], UNREADABLE_MESSAGES[e.unreadable]);
+      continue;
+    }
+    const parsed = parseWebhookEvent(e.value);
+    if (parsed.success) valid.push({ event: parsed.data, raw: e.text });
+    else refuse(e, parsed.problem.reason, parsed.problem.path, parsed.problem.message);
+  }
+  if (batch.beyond > 0)
+    invalidByReason.beyond_batch_limit = (invalidByReason.beyond_batch_limit ?? 0) + batch.beyond;
+  return { valid, invalid, invalidByReason };
+}
+
+/**
+ * Accepts a batch as read: the valid events are stored with their work (see
+ * {@link acceptWebhooks}); the others are refused one by one, with the reason.
+ */
+export async function acceptWebhookBatch(
+  deps: AcceptWebhooksDeps,
+  batch: ReceivedBatch,
+  /** Which portals' events to store (the one this service serves); others are counted, not stored. */
+  servesPortal: (portalId: string) => boolean = () => true,
+): Promise<AcceptBatchResult> {
+  const { valid, invalid, invalidByReason } = judgeBatch(batch);
+  const ours = valid.filter((v) => servesPortal(v.event.portalId));
+  const otherPortals = new Map<string, number>();
+  for (const v of valid)
+    if (!servesPortal(v.event.portalId))
+      otherPortals.set(v.event.portalId, (otherPortals.get(v.event.portalId) ?? 0) + 1);
+  const result =
+    ours.length > 0
+      ? await acceptWebhooks(deps, ours)
+      : { accepted: 0, duplicates: 0, enqueued: 0, ignored: {} };
+  return { ...result, valid: valid.map((v) => v.event), invalid, invalidByReason, otherPortals };
+}
+
+/**
+ * Stores valid events, each with `raw`, the text it arrived in (kept as received, never
+ * re-serialised), and queues the work they call for, in one transaction.
+ */
 export async function acceptWebhooks(
   deps: AcceptWebhooksDeps,
-  events: readonly WebhookEvent[],
-  rawEvents: readonly unknown[],
+  received: readonly { event: WebhookEvent; raw: string }[],
 ): Promise<AcceptWebhooksResult> {
   const now = deps.clock();
+  const events = received.map((r) => r.event);
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const records: WebhookEventRecord[] = [];
   const propertiesByPortal = new Map<string, ModelProperties>();
@@ -268,7 +404,7 @@ export async function acceptWebhooks(
       changeSource: event.changeSource ?? null,
       sourceId: event.sourceId ?? null,
       attemptNumber: event.attemptNumber,
-      raw: JSON.stringify(rawEvents[i] ?? event),
+      raw: received[i]!.raw,
       receivedAt: now,
       enqueue,
       decision: salesDecision,

@@ -7,6 +7,7 @@
  * action's execution rules turn into a message in the workflow's history (a 4xx would show none).
  */
 import { AppError, parseInput } from '../errors.js';
+import { ownValue } from '../core/own.js';
 import { HubSpotError } from '../hubspot/crm-gateway.js';
 import {
   type ActionErrorCode,
@@ -328,8 +329,8 @@ export async function reasonOptions(
     .filter((r) => q === '' || r.label.toLowerCase().includes(q) || r.id.includes(q))
     .map((r) => {
       const effects = [
-        renurtureTracks[r.id] ? `re-nurture track ${renurtureTracks[r.id]}` : null,
-        reasonSignals[r.id] ? `adds the signal ${reasonSignals[r.id]}` : null,
+        ownValue(renurtureTracks, r.id) ? `re-nurture track ${ownValue(renurtureTracks, r.id)}` : null,
+        ownValue(reasonSignals, r.id) ? `adds the signal ${ownValue(reasonSignals, r.id)}` : null,
         r.id === 'other' ? 'say why in the note' : null,
       ].filter(Boolean);
       return {

@@ -5,6 +5,7 @@
  * Messages name what happened and never include connection strings or passwords.
  */
 import { StoreUnavailableError } from './store.port.js';
+import { ownValue } from '../core/own.js';
 
 /** A short, non-secret description of why the database is unavailable, e.g. `disk full`. */
 export type UnavailableProblem = string;
@@ -38,7 +39,8 @@ const SOCKET_PROBLEMS: Record<string, string> = {
 export function postgresProblem(error: unknown): UnavailableProblem | null {
   const code = errorCode(error);
   const message = errorMessage(error);
-  if (code !== undefined && SOCKET_PROBLEMS[code] !== undefined) return SOCKET_PROBLEMS[code];
+  const socketProblem = code === undefined ? undefined : ownValue(SOCKET_PROBLEMS, code);
+  if (socketProblem !== undefined) return socketProblem;
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     if (code.startsWith('08')) return 'connection lost';
     if (code === '57P01' || code === '57P02') return 'server shutting down';

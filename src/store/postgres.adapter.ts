@@ -14,6 +14,7 @@ import { postgresProblem, toStoreError } from './errors.js';
 import { RATE_BUDGET_TABLE } from './migrations/index.js';
 import { createRateBudget } from './rate-budget.js';
 import type { Database } from './schema.js';
+import { SanitizeTextPlugin } from './sql/sanitize-text.js';
 
 /** Options of the PostgreSQL adapter. */
 export interface PostgresOptions {
@@ -76,7 +77,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Backend> {
     client.on('error', (error) => warn(error, 'PostgreSQL dropped a connection in use; the operation fails'));
   });
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new SanitizeTextPlugin()],
+  });
 
   if (schema !== undefined) {
     try {

@@ -12,6 +12,7 @@ import type { Backend } from './backend.js';
 import { sqliteProblem } from './errors.js';
 import { createRateBudget } from './rate-budget.js';
 import type { Database } from './schema.js';
+import { SanitizeTextPlugin } from './sql/sanitize-text.js';
 import { StoreUnavailableError } from './store.port.js';
 
 /** Options of the SQLite adapter. */
@@ -58,7 +59,10 @@ export function openSqlite(options: SqliteOptions): Backend {
     );
   }
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database }),
+    plugins: [new SanitizeTextPlugin()],
+  });
 
   return {
     kind: 'sqlite',

@@ -2,9 +2,12 @@
  * A whole stack for component tests: the HubSpot sandbox, and the service on port 0 with its own
  * SQLite file, talking to each other over HTTP exactly as in production.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import type { Config } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -108,4 +111,51 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     calls: (endpoint) => (endpoint ? sandbox.stats.count(endpoint) : sandbox.stats.snapshot().total),
   };
+}
+
+/**
+ * A fresh PostgreSQL schema on TEST_DATABASE_URL for a stack's `databaseUrl` (the URL sets the
+ * connections' search_path to it), and how to drop it; undefined when TEST_DATABASE_URL is unset.
+ */
+export async function freshPostgresDatabase(): Promise<
+  { url: string; drop: () => Promise<void> } | undefined
+> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) return undefined;
+  const schema = `lq_stack_${randomBytes(6).toString('hex')}`;
+  const exec = async (statement: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await exec(`create schema "${schema}"`);
+  const separator = base.includes('?') ? '&' : '?';
+  return {
+    url: `${base}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    drop: () => exec(`drop schema if exists "${schema}" cascade`),
+  };
+}
+
+/** Rows of a read-only query on the stack's own database (SQLite file or PostgreSQL), bypassing the store. */
+export async function queryStackDatabase<Row>(stack: Stack, query: string): Promise<Row[]> {
+  const url = stack.service.config.DATABASE_URL ?? '';
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(query)).rows as Row[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new SqliteDatabase(url, { readonly: true });
+  try {
+    return db.prepare(query).all() as Row[];
+  } finally {
+    db.close();
+  }
 }

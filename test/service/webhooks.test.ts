@@ -41,7 +41,7 @@ describe('webhook signatures', () => {
     const [id] = contactIds(stack, 1);
     const body = JSON.stringify([stack.sandbox.events.creation({ objectId: id! })]);
     const response = await post(stack, body, signedRequest(body));
-    expect(response).toEqual({ status: 200, json: { accepted: 1, duplicates: 0, enqueued: 1 } });
+    expect(response).toEqual({ status: 200, json: { accepted: 1, duplicates: 0, enqueued: 1, invalid: 0 } });
     expect((await stack.service.store.queue.stats()).pending).toBe(1);
   });
 
@@ -96,26 +96,40 @@ describe('webhook signatures', () => {
     },
   );
 
-  it('when a signed batch is malformed, then it is refused with 400 naming the field, and nothing is stored', async () => {
+  it('when one event of a signed batch is malformed, then it alone is refused, named in the answer, and the others are stored', async () => {
     stack = await startStack({ contacts: 5 });
-    const body = JSON.stringify([
-      {
-        eventId: 1,
-        subscriptionId: 2,
-        portalId: 3,
-        appId: 4,
-        occurredAt: 'yesterday',
-        subscriptionType: 'contact.creation',
-        attemptNumber: 0,
-        objectId: 5,
-      },
-    ]);
+    const [id] = contactIds(stack, 1);
+    const malformed = {
+      eventId: 1,
+      subscriptionId: 2,
+      portalId: 3,
+      appId: 4,
+      occurredAt: 'yesterday',
+      subscriptionType: 'contact.creation',
+      attemptNumber: 0,
+      objectId: 5,
+    };
+    const body = JSON.stringify([malformed, stack.sandbox.events.creation({ objectId: id! })]);
     const response = await post(stack, body, signedRequest(body));
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject({
-      error: 'invalid_input',
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      enqueued: 1,
+      invalid: 1,
       problems: [{ path: '$[0].occurredAt', message: 'must be epoch milliseconds' }],
     });
+    expect((await stack.service.store.queue.stats()).pending).toBe(1);
+    expect(stack.service.metrics.eventsInvalid.get({ reason: 'invalid_field' })).toBe(1);
+  });
+
+  it('when a signed body is not a JSON array, then it is refused with 400 and nothing is stored', async () => {
+    stack = await startStack({ contacts: 5 });
+    for (const body of ['{"eventId":1}', '', '[{"eventId":1}', '[1] [2]', 'null']) {
+      const response = await post(stack, body, signedRequest(body));
+      expect(response.status, body).toBe(400);
+      expect(response.json).toMatchObject({ error: 'invalid_input' });
+    }
     expect((await stack.service.store.queue.stats()).pending).toBe(0);
   });
 

@@ -7,6 +7,7 @@
 import type { Evaluation } from '../../core/evaluate.js';
 import { directOwner, type OwnerSource, roundRobinPool } from '../../core/feedback.js';
 import type { QualificationModel } from '../../core/model.js';
+import { ownValue } from '../../core/own.js';
 import { type CrmGateway, HubSpotError, type TaskInput } from '../../hubspot/crm-gateway.js';
 import { routingValues } from '../../hubspot/write-back.js';
 import type { Logger } from '../../logger.js';
@@ -111,7 +112,7 @@ export async function planRoutes(
 export function routeTask(route: RouteRecord): TaskInput {
   const due = route.routedAt + route.followUpSlaHours * HOUR_MS;
   const decideBy = new Date(route.routedAt + route.acceptanceSlaHours * HOUR_MS).toISOString();
-  const kind = ROUTE_LABELS[route.kind] ?? route.kind;
+  const kind = ownValue(ROUTE_LABELS, route.kind) ?? route.kind;
   return {
     ref: `route:${route.contactId}:${route.routedAt}`,
     contactId: route.contactId,

@@ -14,6 +14,7 @@ import type { Database, WebhookEventsTable } from '../schema.js';
 import { removeContactsEverywhere } from '../sql/contact-removal.js';
 import type { SqlContext } from '../sql/context.js';
 import { chunks, removedIds } from '../sql/queries.js';
+import { sanitizeText } from '../sql/sanitize-text.js';
 import type { ContactRemoval } from '../store.port.js';
 import type { AcceptEventsResult, EventStore, WebhookEventRecord } from './events.port.js';
 
@@ -21,9 +22,12 @@ import type { AcceptEventsResult, EventStore, WebhookEventRecord } from './event
 /** The dedupe key (the table's primary key): HubSpot's eventId alone is not unique. */
 const KEY = ['portal_id', 'event_id', 'subscription_id', 'object_id', 'occurred_at', 'property_name'] as const;
 
-/** An event's dedupe key as one string. */
+/**
+ * An event's dedupe key as one string, as the database holds it (text sanitised, so a key sent
+ * with a NUL matches the key returned; and no NUL is left to blur the separator).
+ */
 function keyOf(row: Pick<WebhookEventsTable, (typeof KEY)[number]>): string {
-  return KEY.map((column) => String(row[column])).join('\u0000');
+  return KEY.map((column) => sanitizeText(String(row[column]))).join('\u0000');
 }
 
 /** An event as a `webhook_events` row (no property: `''`, never NULL, as it is part of the key). */

@@ -3,6 +3,7 @@
  * recognising a unique violation, `select *` by column values, a portal's rows for a set of
  * contacts, a half-open period, and upserts that take the inserted values on conflict.
  */
+import { ownValue } from '../../core/own.js';
 import {
   sql,
   type Expression,
@@ -220,12 +221,12 @@ export async function removeFromTable<T extends ContactTable>(
   const found = await rowsOfContacts(db, table, portalId, [...from, into]);
   const groups = new Map<string, ContactRow<T>[]>();
   for (const row of found) {
-    const key = JSON.stringify(by.map((column) => (row as Record<string, unknown>)[column]));
+    const key = JSON.stringify(by.map((column) => ownValue(row as Record<string, unknown>, column)));
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   const sameGroup = (row: ContactRow<T>) =>
     sql.join(
-      by.map((column) => sql`${sql.ref(column)} = ${(row as Record<string, unknown>)[column]}`),
+      by.map((column) => sql`${sql.ref(column)} = ${ownValue(row as Record<string, unknown>, column)}`),
       sql` and `,
     );
   for (const group of groups.values()) {
