@@ -23,6 +23,8 @@ import type { ScoreResult } from './scoring/score-contacts.job.js';
 
 /** A burst is over when the due work has not grown for this long. */
 const FILL_QUIET_MS = 300;
+/** `fillWait`'s answer when nothing is due: idle until woken or polled. */
+const NOTHING_DUE = -1;
 /** How often a filling batch is looked at. */
 const FILL_STEP_MS = 50;
 
@@ -237,6 +239,11 @@ export class Worker {
       let n: number;
       try {
         const wait = await this.fillWait();
+        if (wait === NOTHING_DUE) {
+          // Claiming now could catch the first few items of a burst that started since the look.
+          await this.idle(this.o.pollMs);
+          continue;
+        }
         if (wait > 0) {
           // Not woken by each enqueue: a look per webhook request would slow the burst down.
           await this.idle(wait, false);
@@ -254,7 +261,7 @@ export class Worker {
   }
 
   /**
-   * How long to wait for a fuller batch before claiming (0: claim now). While fewer than a batch
+   * How long to wait for a fuller batch before claiming (0: claim now; NOTHING_DUE: nothing is). While fewer than a batch
    * are due and their number still grows (a burst is arriving), wait in short steps; claim when a
    * batch is full, when nothing new arrived for `FILL_QUIET_MS` (the burst is over), or when the
    * first of them has waited `fillWaitMs`.
@@ -266,7 +273,7 @@ export class Worker {
     const now = performance.now();
     if (due === 0 || due >= limit) {
       this.filling = null;
-      return 0;
+      return due === 0 ? NOTHING_DUE : 0;
     }
     if (this.filling === null) this.filling = { since: now, due, grewAt: now };
     else if (due > this.filling.due) this.filling = { ...this.filling, due, grewAt: now };
