@@ -123,7 +123,6 @@ export async function liveBurstBenchmark(events = 10_000, contacts = 1_000) {
     );
     const companies = s.sandbox.data!.companies.length;
     const before = s.sandbox.stats.snapshot().total;
-    (s.service.worker as unknown as { o: { fillWaitMs: number } }).o.fillWaitMs = 0;
     s.service.worker.start();
     const t0 = Date.now();
     await s.sandbox.sender.deliver(batch, {
