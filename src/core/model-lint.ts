@@ -8,7 +8,7 @@ import { suggestCountry } from './countries.js';
 import { unknownPropertyMessage } from './hubspot-properties.js';
 import { HUBSPOT_INDUSTRY_VALUES } from './industries.js';
 import type { Condition } from './model-parts.js';
-import type { QualificationModel } from './model-schema.js';
+import { forEachCondition, type QualificationModel } from './model-schema.js';
 import type { ModelProblem } from './problems.js';
 import { createNormalizer } from './normalize.js';
 import { closest, jsonPath, wordForm } from './text.js';
@@ -56,14 +56,7 @@ export function modelWarnings(model: QualificationModel): ModelProblem[] {
     }
   };
 
-  model.fit.criteria.forEach((c, i) => visit(c, ['fit', 'criteria', i]));
-  model.disqualifiers.forEach((d, i) => {
-    d.when.forEach((c, j) => visit(c, ['disqualifiers', i, 'when', j]));
-    d.unless.forEach((c, j) => visit(c, ['disqualifiers', i, 'unless', j]));
-  });
-  model.thresholds.installedBase?.customerWhen.forEach((c, i) =>
-    visit(c, ['thresholds', 'installedBase', 'customerWhen', i]),
-  );
+  forEachCondition(model, visit);
   for (const phrase of Object.keys(model.normalization.titleSynonyms))
     if (!containsPhrases.has(wordForm(phrase)))
       warnings.push({
