@@ -6,23 +6,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { type ContactInput, evaluate, loadPreset, nextChangeAt } from '../../src/core/index.js';
-import { cliRecords, generateSeedData } from '../../src/sandbox/index.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
+import { BENCH_NOW as NOW, median, syntheticContacts, time } from './bench-kit.js';
 
 export function nextChangeBenchmark(count = 20_000, rounds = 5) {
-  const NOW = Date.parse('2026-11-23T12:00:00Z');
   const model = loadPreset('seed-fit-intent');
-  const contacts: ContactInput[] = [...cliRecords(generateSeedData({ contacts: count, seed: 42, now: NOW }))];
+  const contacts = syntheticContacts(count);
   const withSignals = contacts.filter((c) => (c.signals?.length ?? 0) > 0);
   const fiveOrSo = contacts.filter((c) => {
     const n = c.signals?.length ?? 0;

@@ -19,18 +19,7 @@ import {
   PATTERN_LIMITS,
   parseModel,
 } from '../../src/core/index.js';
-import { cliRecords, generateSeedData } from '../../src/sandbox/index.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
+import { BENCH_NOW as NOW, median, raceWithJsonParse, syntheticContacts, time } from './bench-kit.js';
 
 /** The seed-fit-intent preset with two regex disqualifiers (see above). */
 export function regexModel() {
@@ -58,26 +47,12 @@ export function regexModel() {
 }
 
 export function regexBenchmark(count = 100_000, rounds = 7, hostileLength = 31) {
-  const NOW = Date.parse('2026-11-23T12:00:00Z');
   const model = regexModel();
-  const contacts: ContactInput[] = [...cliRecords(generateSeedData({ contacts: count, seed: 42, now: NOW }))];
-  const lines = contacts.map((c) => JSON.stringify(c));
-
-  let sink = 0;
-  const ratios: number[] = [];
-  const evalMs: number[] = [];
-  for (let r = 0; r <= rounds; r++) {
-    const p = time(() => {
-      for (const line of lines) sink += (JSON.parse(line) as { id: string }).id.length;
-    });
-    const e = time(() => {
-      for (const c of contacts) sink += evaluate(c, model, NOW).fit.score;
-    });
-    if (r > 0) {
-      ratios.push(e / p);
-      evalMs.push(e);
-    }
-  }
+  const contacts = syntheticContacts(count);
+  const race = raceWithJsonParse(contacts, model, rounds);
+  let sink = race.sink;
+  const ratios = race.evalMs.map((e, k) => e / race.parseMs[k]!);
+  const evalMs = race.evalMs;
 
   const hostile: ContactInput = {
     id: 'hostile',
