@@ -4,7 +4,6 @@
  * option; main.ts prints it with the usage and exits 2.
  */
 import { parseArgs } from 'node:util';
-import { closest } from '../core/text.js';
 import type { LifecycleBackwardPolicy } from './crm-store.js';
 
 export const USAGE = [
@@ -60,6 +59,35 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/**
+ * The option nearest to a mistyped one (at most two edits away), or null. Written here rather than
+ * borrowed from the core's text helpers because the sandbox imports nothing from the app it stands
+ * in for (test/architecture.test.ts).
+ */
+function nearestOption(name: string): string | null {
+  const distance = (a: string, b: string): number => {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++)
+        row[j] = Math.min(
+          previous[j]! + 1,
+          row[j - 1]! + 1,
+          previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
+      previous = row;
+    }
+    return previous[b.length]!;
+  };
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const option of Object.keys(OPTIONS)) {
+    const d = distance(name, option);
+    if (d < bestDistance) [best, bestDistance] = [option, d];
+  }
+  return best;
+}
+
 /** A command line the sandbox cannot run; the message is one line naming the option. */
 export class SandboxArgsError extends Error {}
 
@@ -113,7 +141,7 @@ export function parseSandboxArgs(
     const message = error instanceof Error ? error.message : String(error);
     const first = (message.split(/(?<=\.) /)[0] ?? message).replace(/\.$/, '');
     const unknown = /^Unknown option '--([^']+)'/.exec(first)?.[1];
-    const near = unknown === undefined ? null : closest(unknown, Object.keys(OPTIONS));
+    const near = unknown === undefined ? null : nearestOption(unknown);
     throw new SandboxArgsError(near ? `${first}; did you mean --${near}?` : first);
   }
   // --help prints the usage and runs nothing, whatever else is on the line.

@@ -8,17 +8,20 @@
  * The sandbox must have been created with `echoWrites` (main.ts does so when given `--target`),
  * so that its changes are queued as webhook events.
  */
-import { ACTIONS } from '../hubspot/payloads.js';
 import type { ExecutionState } from './action-executor.js';
 import type { WriteSource } from './crm-store.js';
 import type { Sandbox } from './sandbox.js';
 import { SIGNAL_TYPES } from './seed-vocabulary.js';
 import { type ContactPick, planDay, type TrafficOptions, type TrafficStep } from './traffic.js';
 
-/** The service's routes the playground calls (the HubSpot app project declares the same paths). */
+/**
+ * The service's routes the playground calls. HubSpot knows them only from the app project's
+ * `*-hsmeta.json` files, and the sandbox borrows nothing from the app, so they are written here as
+ * the project declares them; playground.test.ts drives the real service through them.
+ */
 export const SERVICE_PATHS = {
   webhooks: '/hubspot/webhooks',
-  recordSignal: ACTIONS.recordSignal.path,
+  recordSignal: '/hubspot/actions/record-signal',
   signalOptions: '/hubspot/actions/signal-options',
   healthz: '/healthz',
 } as const;

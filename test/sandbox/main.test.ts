@@ -108,7 +108,14 @@ describe('npm run sandbox (src/sandbox/main.ts)', () => {
     );
     try {
       const deadline = Date.now() + 30_000;
-      while (!run.stdout().includes('playground: history sent')) {
+      // The history is sent once its 40 creation events have been delivered (they are flushed
+      // every half second, so after the workflow actions' log line, perhaps).
+      const creations = () =>
+        receiver.requests
+          .filter((r) => r.url === '/hubspot/webhooks')
+          .flatMap((r) => r.json as { subscriptionType: string }[])
+          .filter((e) => e.subscriptionType === 'contact.creation').length;
+      while (!run.stdout().includes('playground: history sent') || creations() < 40) {
         if (Date.now() > deadline) throw new Error(`no history: ${run.stdout()} ${run.stderr()}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
