@@ -34,3 +34,11 @@ export { type CliRecord, cliRecords, writeCliRecords } from './seed-records.js';
 export type { StatsSnapshot } from './stats.js';
 export type { WebhookEvent, WebhookFormat } from './webhook-events.js';
 export type { DeliverOptions, DeliveryAttempt, DeliveryReport } from './webhook-sender.js';
+export {
+  type Playground,
+  type PlaygroundOptions,
+  type PlaygroundReport,
+  SERVICE_PATHS,
+  startPlayground,
+} from './playground.js';
+export { planDay, type TrafficOptions, type TrafficStep } from './traffic.js';

@@ -1,95 +1,90 @@
 /**
- * `npm run sandbox -- --port <n> [--rate-limit <per 10 s>] [--daily-limit <n>] [--contacts <N>]
- * [--seed <n>] [--token <t>] [--scopes <a,b>] [--lifecycle-backward refuse|ignore]`: starts the
- * sandbox in the foreground and prints how to reach it.
+ * `npm run sandbox -- [options]` (see args.ts for all of them): starts the sandbox in the
+ * foreground and prints how to reach it: the base URL and token for the service, the portal id
+ * and the app id. With `--target <service URL> --client-secret <secret>` it also plays HubSpot for
+ * that service (playground.ts): webhooks for what changes, the seeded history as workflow actions,
+ * and with `--traffic` a simulated day.
  */
-import { parseArgs } from 'node:util';
+import { parseSandboxArgs, SandboxArgsError, USAGE } from './args.js';
+import { type Playground, startPlayground } from './playground.js';
 import { createSandbox } from './sandbox.js';
 
-const USAGE =
-  'Usage: npm run sandbox -- [--port 8090] [--host 127.0.0.1] [--rate-limit 190] [--daily-limit 625000] ' +
-  '[--contacts 1000] [--seed 42] [--token sandbox-token] [--scopes crm.objects.contacts.read,...] ' +
-  '[--lifecycle-backward refuse|ignore]';
-
-function integer(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) {
-    process.stderr.write(`--${name} must be a non-negative integer, got "${value}".\n${USAGE}\n`);
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseSandboxArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof SandboxArgsError)) throw error;
+    process.stderr.write(`sandbox: ${error.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  return number;
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'daily-limit': { type: 'string' },
-      contacts: { type: 'string' },
-      seed: { type: 'string' },
-      token: { type: 'string' },
-      scopes: { type: 'string' },
-      'lifecycle-backward': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
+  if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const contacts = integer(values.contacts, 'contacts', 1000);
-  const token = values.token ?? 'sandbox-token';
-  const backward = values['lifecycle-backward'] ?? 'refuse';
-  if (backward !== 'refuse' && backward !== 'ignore') {
-    process.stderr.write(`--lifecycle-backward must be refuse or ignore, got "${backward}".\n${USAGE}\n`);
-    process.exit(2);
-  }
-  const scopes = values.scopes
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
   const started = Date.now();
   const sandbox = await createSandbox({
-    port: integer(values.port, 'port', 8090),
-    host: values.host ?? '127.0.0.1',
-    accessTokens: [token],
-    ...(scopes ? { tokenScopes: { [token]: scopes } } : {}),
-    lifecycleBackwardWrite: backward,
-    rateLimit: {
-      perInterval: integer(values['rate-limit'], 'rate-limit', 190),
-      daily: integer(values['daily-limit'], 'daily-limit', 625_000),
-    },
-    data: { contacts, seed: integer(values.seed, 'seed', 42), now: started },
+    port: args.port,
+    host: args.host,
+    portalId: args.portalId,
+    accessTokens: [args.token],
+    ...(args.scopes ? { tokenScopes: { [args.token]: args.scopes } } : {}),
+    lifecycleBackwardWrite: args.lifecycleBackward,
+    rateLimit: { perInterval: args.rateLimit, daily: args.dailyLimit },
+    data: { contacts: args.contacts, seed: args.seed, now: started },
+    // Driving a service: every accepted change becomes a webhook event, as in HubSpot.
+    ...(args.playground ? { echoWrites: true } : {}),
   });
+  const playground = args.playground;
   process.stdout.write(
     [
       `HubSpot sandbox listening on ${sandbox.baseUrl}`,
       `  HUBSPOT_BASE_URL=${sandbox.baseUrl}`,
-      `  HUBSPOT_ACCESS_TOKEN=${token}`,
-      `  ${contacts} contacts, ${sandbox.state.count('companies')} companies, ${sandbox.state.owners().length} owners ` +
+      `  HUBSPOT_ACCESS_TOKEN=${args.token}`,
+      `  HUBSPOT_APP_ID=${sandbox.appId}`,
+      `  portal id ${sandbox.portalId} (what GET /account-info/v3/details answers; use it as --portal <id>)`,
+      `  ${args.contacts} contacts, ${sandbox.state.count('companies')} companies, ${sandbox.state.owners().length} owners ` +
         `(loaded in ${Date.now() - started} ms)`,
       `  stats: GET ${sandbox.baseUrl}/__sandbox/stats`,
+      ...(playground
+        ? [
+            `  playing HubSpot for ${playground.target} (signed for ${playground.publicUrl}; ` +
+              `history ${playground.history ? 'on' : 'off'}, ` +
+              `${playground.traffic ? `traffic: a day in ${playground.traffic.daySeconds} s` : 'no traffic'})`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
+
+  let running: Playground | undefined;
+  if (playground) {
+    running = startPlayground(sandbox, {
+      ...playground,
+      traffic: playground.traffic ?? null,
+      log: (line) => process.stdout.write(`playground: ${line}\n`),
+    });
+    running.done.catch((error: unknown) => {
+      process.stderr.write(`playground: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  }
 
   const stop = (signal: string): void => {
     process.stdout.write(`\n${signal}: stopping the sandbox\n`);
     const deadline = setTimeout(() => process.exit(1), 5000);
     deadline.unref();
-    sandbox.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    (running?.stop() ?? Promise.resolve())
+      .then(() => sandbox.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
