@@ -11,6 +11,7 @@ export type AppErrorCode =
   | 'invalid_signature'
   | 'unauthorized'
   | 'not_found'
+  | 'method_not_allowed'
   | 'forbidden'
   | 'wrong_portal'
   | 'conflict'

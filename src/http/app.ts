@@ -29,6 +29,7 @@ import { errorHandler } from './error-handler.js';
 import { rawBody, verifyHubSpotRequest } from './hubspot-signature.js';
 import { bodyText, frameJsonArray } from './json-body.js';
 import type { Metrics } from './metrics.js';
+import { noRoute } from './no-route.js';
 import { mountOpsRoutes, type OpsDeps } from './ops-routes.js';
 import { type PortalScope, requireOriginPortal } from './portal-guard.js';
 
@@ -212,11 +213,15 @@ export function createApp(deps: AppDeps): Express {
         enqueued: result.enqueued,
         ...(otherPortal > 0 ? { otherPortal } : {}),
         invalid,
-        ...(invalid > 0
+        ...(invalid + otherPortal > 0
           ? {
-              problems: result.invalid
-                .slice(0, INVALID_EVENTS_SHOWN)
-                .map(({ path, message }) => ({ path, message })),
+              problems: [
+                ...result.invalid.map(({ path, message }) => ({ path, message })),
+                ...result.otherPortalEvents.map(({ path, portalId }) => ({
+                  path,
+                  message: `names portal ${portalId}; this service serves portal ${served ?? 'none yet'}, so the event was not stored`,
+                })),
+              ].slice(0, INVALID_EVENTS_SHOWN),
             }
           : {}),
       });
@@ -267,7 +272,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.ops) mountOpsRoutes(app, deps.ops);
 
   deps.extraRoutes?.(app);
-  app.use((_req, _res, next) => next(new AppError('not_found', 'No such route.')));
+  app.use(noRoute(app));
   app.use(closeIfUnread);
   app.use(errorHandler);
   return app;

@@ -13,6 +13,7 @@ const STATUS: Record<AppErrorCode, number> = {
   invalid_signature: 401,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   forbidden: 403,
   wrong_portal: 403,
   conflict: 409,

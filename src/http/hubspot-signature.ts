@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import {
   DEFAULT_MAX_SIGNATURE_AGE_MS,
   HUBSPOT_SIGNATURE_HEADERS,
+  type SignatureFailureCode,
   type SignatureVersion,
   verifyHubSpotSignature,
 } from '../hubspot/signature.js';
@@ -21,7 +22,49 @@ import type { Metrics } from './metrics.js';
 export type ReplayGuard = (signature: string, expiresAt: number) => Promise<boolean>;
 
 const REPLAYED =
-  'replayed: This signed request was already received. HubSpot signs every request anew, so a second copy of one is refused.';
+  'This signed request was already received. HubSpot signs every request anew, so a second copy of one is refused.';
+
+/** HubSpot's signature headers as its documentation writes them, for naming them in answers. */
+const HEADER = {
+  signature: 'header.X-HubSpot-Signature',
+  version: 'header.X-HubSpot-Signature-Version',
+  v3: 'header.X-HubSpot-Signature-v3',
+  timestamp: 'header.X-HubSpot-Request-Timestamp',
+} as const;
+
+/** The header a signature failure is about, so the answer names it like any other field. */
+function signatureField(code: SignatureFailureCode, headers: Request['headers']): string {
+  switch (code) {
+    case 'missing_timestamp':
+    case 'invalid_timestamp':
+    case 'stale_timestamp':
+    case 'future_timestamp':
+      return HEADER.timestamp;
+    case 'unsupported_version':
+      return HEADER.version;
+    case 'missing_signature':
+    case 'version_not_allowed':
+      return HEADER.v3;
+    case 'bad_signature':
+      return headers[HUBSPOT_SIGNATURE_HEADERS.signatureV3] !== undefined ? HEADER.v3 : HEADER.signature;
+  }
+}
+
+/** A refused signature: 401 with the code in the message and the header named as the problem. */
+function signatureError(code: SignatureFailureCode | 'replayed', message: string, field: string): AppError {
+  return new AppError('invalid_signature', `${code}: ${message}`, [{ path: field, message: code }]);
+}
+
+/**
+ * Media types a HubSpot request body may be sent as: JSON (HubSpot sends `application/json` with
+ * webhooks, workflow actions and hubspot.fetch). A body announced as anything else (a form, plain
+ * text, multipart) is not what HubSpot sends: it is refused (415) before it is read, rather than
+ * read as JSON regardless of what the sender said it was.
+ */
+function isJsonMediaType(contentType: string): boolean {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
+}
 
 export interface SignatureCheckOptions {
   clientSecret: string;
@@ -47,16 +90,20 @@ function limitBytes(limit: number | string): number {
 function bodyReadError(error: unknown): unknown {
   const e = error as { type?: unknown; status?: unknown } | null;
   if (e?.type === 'entity.too.large')
-    return new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.');
+    return new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.', [
+      { path: '$', message: 'the body is too large' },
+    ]);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new AppError(
       'unsupported_media_type',
       'The request body is in an encoding this service does not read.',
+      [{ path: 'header.Content-Encoding', message: 'must be identity, with UTF-8 text' }],
     );
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
     return new AppError(
       'invalid_input',
       'The request body could not be read (aborted, or not as long as announced).',
+      [{ path: '$', message: 'the body could not be read' }],
     );
   return error;
 }
@@ -72,11 +119,39 @@ export function rawBody(limit: number | string): RequestHandler {
   return (req, res, next) => {
     const unreadable = unreadableBody(req.headers);
     if (unreadable !== null) {
-      next(new AppError('unsupported_media_type', `The request body cannot be read: ${unreadable}.`));
+      const field =
+        req.headers['content-encoding'] !== undefined && /encoding/i.test(unreadable)
+          ? 'header.Content-Encoding'
+          : 'header.Content-Type';
+      next(
+        new AppError('unsupported_media_type', `The request body cannot be read: ${unreadable}.`, [
+          { path: field, message: unreadable },
+        ]),
+      );
+      return;
+    }
+    const contentType = req.headers['content-type'];
+    if (contentType !== undefined && contentType !== '' && !isJsonMediaType(contentType)) {
+      next(
+        new AppError(
+          'unsupported_media_type',
+          'The request body must be JSON (Content-Type: application/json).',
+          [
+            {
+              path: 'header.Content-Type',
+              message: `must be application/json, not ${contentType.slice(0, 64)}`,
+            },
+          ],
+        ),
+      );
       return;
     }
     if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
-      next(new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.'));
+      next(
+        new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.', [
+          { path: 'header.Content-Length', message: `must be at most ${maxBytes} bytes` },
+        ]),
+      );
       return;
     }
     read(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyReadError(error)));
@@ -103,7 +178,7 @@ export function verifyHubSpotRequest(
     });
     if (!result.ok) {
       options.metrics.signatureFailures.inc({ reason: result.code });
-      next(new AppError('invalid_signature', `${result.code}: ${result.message}`));
+      next(signatureError(result.code, result.message, signatureField(result.code, req.headers)));
       return;
     }
     if (options.replays !== undefined && result.version === 'v3') {
@@ -118,7 +193,7 @@ export function verifyHubSpotRequest(
             return;
           }
           options.metrics.signatureFailures.inc({ reason: 'replayed' });
-          next(new AppError('invalid_signature', REPLAYED));
+          next(signatureError('replayed', REPLAYED, HEADER.v3));
         })
         .catch(next);
       return;

@@ -11,6 +11,7 @@ import type { HubSpotState } from '../hubspot/hubspot-health.js';
 import { redactUpstream } from '../redact.js';
 import type { StoreHealth } from '../store/store.port.js';
 import { errorHandler } from './error-handler.js';
+import { noRoute } from './no-route.js';
 import type { Metrics } from './metrics.js';
 
 export const OPS_ROUTES = { healthz: '/healthz', readyz: '/readyz', metrics: '/metrics' } as const;
@@ -36,7 +37,11 @@ export function requireBearer(token: string): RequestHandler {
       return;
     }
     res.set('WWW-Authenticate', 'Bearer');
-    next(new AppError('unauthorized', 'This endpoint needs Authorization: Bearer <OPS_TOKEN>.'));
+    next(
+      new AppError('unauthorized', 'This endpoint needs Authorization: Bearer <OPS_TOKEN>.', [
+        { path: 'header.Authorization', message: 'must be Bearer <OPS_TOKEN>' },
+      ]),
+    );
   };
 }
 
@@ -85,7 +90,7 @@ export function createOpsApp(deps: OpsDeps): Express {
     res.json({ status: 'ok' });
   });
   mountOpsRoutes(app, deps);
-  app.use((_req, _res, next) => next(new AppError('not_found', 'No such route.')));
+  app.use(noRoute(app));
   app.use(errorHandler);
   return app;
 }

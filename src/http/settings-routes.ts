@@ -17,7 +17,7 @@ import {
   saveDraft,
   type SettingsDeps,
 } from '../jobs/model-settings.js';
-import { DAY_MS } from '../core/intent.js';
+import { DAY_MS, toEpochMs } from '../core/intent.js';
 import { ownValue } from '../core/own.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
@@ -92,7 +92,9 @@ function caller(req: Request, scope: PortalScope): Caller {
 function dateParam(req: Request, name: string, fallback: number): number {
   const raw = ownValue(req.query, name);
   if (raw === undefined) return fallback;
-  const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  // The core's reading of dates: ISO 8601 or epoch time; an impossible date (February 31) is
+  // refused rather than rolled over into March, as Date.parse would.
+  const at = typeof raw === 'string' ? toEpochMs(raw) : Number.NaN;
   if (Number.isNaN(at))
     throw new AppError('invalid_input', `The ${name} date is invalid.`, [
       { path: `query.${name}`, message: 'must be a date such as 2026-11-01' },

@@ -9,9 +9,12 @@ import { INPUT_LIMITS } from '../core/limits.js';
 
 /** HubSpot sends ids as numbers; some fixtures and the generic format use strings. Keep text. */
 const id = z
-  .union([z.number().int(), z.string().regex(/^\d{1,20}$/, { error: 'must be a numeric id' })], {
-    error: 'must be a numeric id',
-  })
+  .union(
+    [z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/, { error: 'must be a numeric id' })],
+    {
+      error: 'must be a numeric id',
+    },
+  )
   .transform(String);
 
 /** Text of at most `max` characters. */
@@ -183,7 +186,11 @@ export const ActionOriginSchema = z.looseObject({
 /** HubSpot's execution request to an action's `actionUrl`. */
 export const ActionExecutionSchema = z
   .looseObject({
-    callbackId: z.string({ error: 'is required' }).min(1, { error: 'must not be empty' }),
+    // HubSpot's callback ids are short (`ap-…`); bounded, since each is a key in the store.
+    callbackId: z
+      .string({ error: 'is required' })
+      .min(1, { error: 'must not be empty' })
+      .max(INPUT_LIMITS.idChars, { error: `must be at most ${INPUT_LIMITS.idChars} characters` }),
     origin: ActionOriginSchema,
     context: z.looseObject({ source: z.string().optional(), workflowId: z.number().optional() }).optional(),
     object: z.looseObject({
@@ -198,11 +205,16 @@ export const ActionExecutionSchema = z
   .transform((execution) => ({ ...execution, inputs: execution.inputFields ?? execution.fields ?? {} }));
 export type ActionExecution = z.infer<typeof ActionExecutionSchema>;
 
+/** The longest search text of an option fetch (what a user types into the field's search box). */
+export const OPTIONS_QUERY_CHARS = 200;
+
 /** The option fetch HubSpot sends to an input field's `optionsUrl`. */
 export const OptionsRequestSchema = z.looseObject({
   origin: ActionOriginSchema,
   inputFieldName: z.string().optional(),
-  fetchOptions: z.looseObject({ q: z.string().optional(), after: z.string().optional() }).optional(),
+  fetchOptions: z
+    .looseObject({ q: text(OPTIONS_QUERY_CHARS).optional(), after: text(INPUT_LIMITS.idChars).optional() })
+    .optional(),
 });
 
 /** `hs_execution_state`: how HubSpot should treat the action's answer. */
@@ -218,10 +230,19 @@ export const ACTIONS = {
 /** *Qualify contact*: no inputs; evaluates now. */
 export const QualifyInputSchema = z.object({});
 
+/** The latest epoch millisecond a JavaScript Date holds. */
+const MAX_EPOCH_MS = 8.64e15;
+
 /** When a signal happened: ISO-8601, or epoch ms as HubSpot's datetime fields send it. */
 const occurredAtInput = z
   .union(
-    [z.iso.datetime({ offset: true }), z.iso.date(), z.string().regex(/^\d{10,14}$/), z.number().int()],
+    [
+      z.iso.datetime({ offset: true }),
+      z.iso.date(),
+      z.string().regex(/^\d{10,14}$/),
+      // Epoch milliseconds of a date JavaScript can hold, from 1970 on (HubSpot sends no earlier one).
+      z.number().int().min(0).max(MAX_EPOCH_MS),
+    ],
     {
       error: 'must be an ISO-8601 date-time or date, or epoch milliseconds',
     },

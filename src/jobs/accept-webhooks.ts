@@ -259,6 +259,8 @@ export interface AcceptBatchResult extends AcceptWebhooksResult {
   invalidByReason: Partial<Record<InvalidReason, number>>;
   /** Valid events of portals this service does not serve (counted, not stored), by portal. */
   otherPortals: Map<string, number>;
+  /** Those events of the first 100, in batch order: where (`$[3].portalId`) and which portal. */
+  otherPortalEvents: readonly { path: string; portalId: string }[];
 }
 
 const UNREADABLE_MESSAGES: Record<'not_json' | 'too_deep', string> = {
@@ -276,11 +278,11 @@ function shortField(value: unknown, name: string): string | undefined {
 
 /** Sorts a batch's elements into events and refusals. */
 export function judgeBatch(batch: ReceivedBatch): {
-  valid: { event: WebhookEvent; raw: string }[];
+  valid: { event: WebhookEvent; raw: string; index: number }[];
   invalid: InvalidEvent[];
   invalidByReason: Partial<Record<InvalidReason, number>>;
 } {
-  const valid: { event: WebhookEvent; raw: string }[] = [];
+  const valid: { event: WebhookEvent; raw: string; index: number }[] = [];
   const invalid: InvalidEvent[] = [];
   const invalidByReason: Partial<Record<InvalidReason, number>> = {};
   const refuse = (e: ReceivedEvent, reason: InvalidReason, path: (string | number)[], message: string) => {
@@ -308,7 +310,7 @@ export function judgeBatch(batch: ReceivedBatch): {
       continue;
     }
     const parsed = parseWebhookEvent(e.value);
-    if (parsed.success) valid.push({ event: parsed.data, raw: e.text });
+    if (parsed.success) valid.push({ event: parsed.data, raw: e.text, index: e.index });
     else refuse(e, parsed.problem.reason, parsed.problem.path, parsed.problem.message);
   }
   if (batch.beyond > 0)
@@ -329,14 +331,27 @@ export async function acceptWebhookBatch(
   const { valid, invalid, invalidByReason } = judgeBatch(batch);
   const ours = valid.filter((v) => servesPortal(v.event.portalId));
   const otherPortals = new Map<string, number>();
+  const otherPortalEvents: { path: string; portalId: string }[] = [];
   for (const v of valid)
-    if (!servesPortal(v.event.portalId))
+    if (!servesPortal(v.event.portalId)) {
       otherPortals.set(v.event.portalId, (otherPortals.get(v.event.portalId) ?? 0) + 1);
+      otherPortalEvents.push({
+        path: jsonPath([v.index, 'portalId']),
+        portalId: v.event.portalId.slice(0, 20),
+      });
+    }
   const result =
     ours.length > 0
       ? await acceptWebhooks(deps, ours)
       : { accepted: 0, duplicates: 0, enqueued: 0, ignored: {} };
-  return { ...result, valid: valid.map((v) => v.event), invalid, invalidByReason, otherPortals };
+  return {
+    ...result,
+    valid: valid.map((v) => v.event),
+    invalid,
+    invalidByReason,
+    otherPortals,
+    otherPortalEvents,
+  };
 }
 
 /**

@@ -12,6 +12,10 @@
  *            ⌈n/100⌉ reads + ⌈n/100⌉ writes + the association reads), settings preview over
  *            100,000 stored contacts (< 15 s)
  *   store    queue drain jobs/s with 1 and 2 workers on PostgreSQL (TEST_DATABASE_URL)
+ *   chaos    (not in the default set; `--only chaos [--requests N]`) 10,000 bad requests across
+ *            every endpoint on SQLite and PostgreSQL (5xx, lost events, RSS, latency of the next
+ *            valid request), and sandbox faults + two instances + SIGKILL on PostgreSQL (lost,
+ *            written twice, calls per 10 s); see test/chaos/chaos-bench.ts
  */
 import { parseArgs } from 'node:util';
 import { coreBenchmark } from './core-bench.js';
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     contacts: { type: 'string' },
     rounds: { type: 'string' },
+    requests: { type: 'string' },
   },
 });
 const sections = new Set((values.only ?? 'core,regex,service,store').split(','));
@@ -148,6 +153,85 @@ if (sections.has('store')) {
     say(`store: draining ${one.jobs} jobs on PostgreSQL, batches of 100`);
     say(`  1 worker   ${one.jobsPerSecond} jobs/s (${one.seconds} s)`);
     say(`  2 workers  ${two.jobsPerSecond} jobs/s (${two.seconds} s)`);
+  }
+}
+
+if (sections.has('chaos')) {
+  const { chaosBenchmark, fuzzBenchmark } = await import('../chaos/chaos-bench.js');
+  const total = Number(values.requests ?? 10_000);
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  say(
+    `chaos (a): ${total.toLocaleString('en')} bad requests of every class across every endpoint, then a valid signed one after each class`,
+  );
+  say(
+    '  database     requests  5xx  wrong  valid events  lost  RSS before → after (growth)   valid after a class p50 / p95   time',
+  );
+  for (const postgres of pgUrl ? [false, true] : [false]) {
+    const f = await fuzzBenchmark(total, postgres);
+    const name = postgres ? 'PostgreSQL' : 'SQLite';
+    const key = postgres ? 'chaos_fuzz_pg' : 'chaos_fuzz_sqlite';
+    Object.assign(figures, {
+      [`${key}_requests`]: f.requests,
+      [`${key}_5xx`]: f.fiveXx,
+      [`${key}_judged_wrong`]: f.judgedWrong,
+      [`${key}_lost_events`]: f.lostEvents,
+      [`${key}_rss_growth_mb`]: f.rssGrowthMb,
+      [`${key}_valid_after_p50_ms`]: f.validAfterP50Ms,
+      [`${key}_valid_after_p95_ms`]: f.validAfterP95Ms,
+    });
+    say(
+      `  ${name.padEnd(11)}  ${String(f.requests).padStart(8)}  ${String(f.fiveXx).padStart(3)}  ${String(f.judgedWrong).padStart(5)}  ${String(f.validEvents).padStart(12)}  ${String(f.lostEvents).padStart(4)}  ${f.rssBeforeMb} → ${f.rssAfterMb} MB (${f.rssGrowthMb >= 0 ? '+' : ''}${f.rssGrowthMb})`.padEnd(
+        104,
+      ) +
+        `${f.validAfterP50Ms} / ${f.validAfterP95Ms} ms`.padEnd(32) +
+        `${f.seconds} s`,
+    );
+    for (const p of f.firstProblems) say(`    ${p.slice(0, 300)}`);
+    say(
+      `    valid after a class, p50/p95 ms by endpoint: ${Object.entries(f.validAfterByEndpoint)
+        .map(([endpoint, [p50, p95]]) => `${endpoint} ${p50}/${p95}`)
+        .join(', ')}`,
+    );
+  }
+  say('  targets: 0 × 5xx, 0 lost, RSS growth < 50 MB, valid request after each class < 100 ms');
+  if (!pgUrl) say('  PostgreSQL: skipped (set TEST_DATABASE_URL)');
+  if (!pgUrl) say('chaos (b): skipped: two instances need a shared PostgreSQL store (set TEST_DATABASE_URL)');
+  else {
+    const c = (await chaosBenchmark())!;
+    Object.assign(figures, {
+      chaos_events_in: c.eventsIn,
+      chaos_contacts_written: c.contactsWritten,
+      chaos_lost: c.lost,
+      chaos_written_twice: c.writtenTwice,
+      chaos_tasks_twice: c.tasksTwice,
+      chaos_dead_letters: c.deadLetters,
+      chaos_max_calls_per_10s: c.maxCallsPer10s,
+      chaos_seconds: c.seconds,
+    });
+    say(
+      `chaos (b): ${c.contacts} contacts, sandbox faults 50% 429 + 10% 5xx on every endpoint, two instances on one PostgreSQL store, one killed with SIGKILL holding ${c.killedHeldClaims} claimed contacts and restarted`,
+    );
+    say(
+      `  events in             ${c.eventsIn} in ${c.batches} signed batches (${c.batchesFailed} batches never accepted)`,
+    );
+    say(`  contacts written      ${c.contactsWritten} of ${c.contacts} (the others already held the values)`);
+    say(
+      `  lost                  ${c.lost}${c.lostIds.length > 0 ? ` (${c.lostIds.join(', ')})` : ''}   (target 0)`,
+    );
+    say(
+      `  written twice         ${c.writtenTwice} writes that changed nothing; ${c.contactsWithMoreThanOneWrite} contacts changed more than once; ${c.tasksTwice} contacts with two tasks   (target 0)`,
+    );
+    say(
+      `  dead letters          ${c.deadLetters}${c.deadReasons.length > 0 ? ` (${c.deadReasons.join('; ')})` : ''}`,
+    );
+    if (c.secondChanges.length > 0) say(`  changed again         ${c.secondChanges.join(', ')}`);
+    say(
+      `  HubSpot calls         ${c.hubspotCalls} (${c.injected429} answered 429, ${c.injected5xx} answered 5xx)`,
+    );
+    say(
+      `  busiest 10 s          ${c.maxCallsPer10s} calls; the portal's limit is ${c.portalLimitPer10s}   (target ≤ limit)`,
+    );
+    say(`  time                  ${c.seconds} s until every contact was evaluated and nothing was due`);
   }
 }
 

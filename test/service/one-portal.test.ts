@@ -92,7 +92,19 @@ describe('webhook events of another portal', () => {
 
     expect(response).toEqual({
       status: 200,
-      json: { accepted: 1, duplicates: 0, enqueued: 1, otherPortal: 1, invalid: 0 },
+      json: {
+        accepted: 1,
+        duplicates: 0,
+        enqueued: 1,
+        otherPortal: 1,
+        invalid: 0,
+        problems: [
+          {
+            path: '$[1].portalId',
+            message: `names portal ${OTHER_PORTAL}; this service serves portal ${stack.portalId}, so the event was not stored`,
+          },
+        ],
+      },
     });
     expect(stack.service.metrics.eventsIgnored.get({ reason: 'other_portal' })).toBe(1);
     const victimRecord = stack.sandbox.state.get('contacts', victim!)!;
@@ -113,7 +125,19 @@ describe('webhook events of another portal', () => {
     ]);
     expect(response).toEqual({
       status: 200,
-      json: { accepted: 0, duplicates: 0, enqueued: 0, otherPortal: 1, invalid: 0 },
+      json: {
+        accepted: 0,
+        duplicates: 0,
+        enqueued: 0,
+        otherPortal: 1,
+        invalid: 0,
+        problems: [
+          {
+            path: '$[0].portalId',
+            message: `names portal ${OTHER_PORTAL}; this service serves portal ${stack.portalId}, so the event was not stored`,
+          },
+        ],
+      },
     });
     expect(await stack.service.store.queue.stats()).toMatchObject({ pending: 0 });
   });

@@ -179,6 +179,7 @@ describe('protecting /readyz and /metrics', () => {
     expect((await get(`${stack.url}/readyz`)).json).toEqual({
       error: 'unauthorized',
       message: 'This endpoint needs Authorization: Bearer <OPS_TOKEN>.',
+      problems: [{ path: 'header.Authorization', message: 'must be Bearer <OPS_TOKEN>' }],
     });
     expect((await get(`${stack.url}/healthz`)).status).toBe(200);
   });
