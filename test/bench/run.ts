@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only core,service,store] [-- --contacts N]`
+ * `npm run bench [-- --json] [-- --only core,service,store,insights] [-- --contacts N]`
  *
  * Prints the project's performance figures; with `--json`, the last line is one JSON object of
  * every figure (name → number). Sections:
@@ -12,11 +12,14 @@
  *            ⌈n/100⌉ reads + ⌈n/100⌉ writes + the association reads), settings preview over
  *            100,000 stored contacts (< 15 s)
  *   store    queue drain jobs/s with 1 and 2 workers on PostgreSQL (TEST_DATABASE_URL)
+ *   insights backtest of 100,000 contacts over 12 months under two models (target < 10 s) and
+ *            insights (calibration + suggestions) on the same (target < 5 s)
  */
 import { parseArgs } from 'node:util';
 import { coreBenchmark } from './core-bench.js';
 import { PATTERN_LIMITS } from '../../src/core/index.js';
 import { regexBenchmark } from './regex-bench.js';
+import { insightsBenchmark } from './insights-bench.js';
 import {
   burstBenchmark,
   companyFanoutBenchmark,
@@ -34,7 +37,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
   },
 });
-const sections = new Set((values.only ?? 'core,regex,service,store').split(','));
+const sections = new Set((values.only ?? 'core,regex,service,store,insights').split(','));
 const figures: Record<string, number> = {};
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -149,6 +152,22 @@ if (sections.has('store')) {
     say(`  1 worker   ${one.jobsPerSecond} jobs/s (${one.seconds} s)`);
     say(`  2 workers  ${two.jobsPerSecond} jobs/s (${two.seconds} s)`);
   }
+}
+
+if (sections.has('insights')) {
+  const { figures: f, summary, top } = insightsBenchmark(Number(values.contacts ?? 100_000));
+  Object.assign(figures, f);
+  say(
+    `insights: ${f.insights_contacts} contacts with two years of history (${f.insights_signals} signals), the last 12 months`,
+  );
+  say(
+    `  backtest          ${f.insights_backtest_ms} ms (${f.insights_backtest_cpu_ms} ms CPU) under two models (target < 10 s): ${f.insights_backtest_mqls_published} → ${f.insights_backtest_mqls_draft} MQLs`,
+  );
+  say(`                    ${summary}`);
+  say(
+    `  insights          ${f.insights_ms} ms (${f.insights_cpu_ms} ms CPU; target < 5 s): ${f.insights_judged} contacts judged, ${f.insights_suggestions} suggestions`,
+  );
+  say(`                    top: ${top}`);
 }
 
 if (values.json) say(JSON.stringify(figures));

@@ -7,7 +7,8 @@
  */
 import { DAY_MS } from '../intent.js';
 import type { QualificationModel } from '../model.js';
-import { type HistoryContact, OUTCOMES, type Outcome, outcomesAfter } from './history.js';
+import type { ContactInput } from '../evaluation.js';
+import { contactAsOf, type HistoryContact, OUTCOMES, type Outcome, outcomesAfter } from './history.js';
 import { type EvaluateFn, Judge } from './judge.js';
 import type { Rates } from './calibration.js';
 import { wilson } from './wilson.js';
@@ -142,8 +143,15 @@ export class BacktestAccumulator {
   add(contact: HistoryContact): void {
     const { from, to, observedUntil } = this.options;
     this.contacts++;
-    const before = this.publishedJudge.judge(contact, from, to, 'first-mql');
-    const after = this.draftJudge.judge(contact, from, to, 'first-mql');
+    // Both models judge the same moments, mostly: each view is built once.
+    const views = new Map<number, ContactInput>();
+    const viewAt = (at: number) => {
+      let view = views.get(at);
+      if (!view) views.set(at, (view = contactAsOf(contact, at)));
+      return view;
+    };
+    const before = this.publishedJudge.judge(contact, from, to, 'first-mql', viewAt);
+    const after = this.draftJudge.judge(contact, from, to, 'first-mql', viewAt);
     if (before) {
       this.monthly.get(monthKey(before.at))!.published++;
       this.tallies.published.add(contact, before.at, observedUntil);

@@ -149,21 +149,58 @@ export function valueAsOf(entries: readonly DatedValue[], at: number): PropertyV
   return best === null ? null : best.value;
 }
 
-function propertiesAsOf(
+/**
+ * What does not change with the moment, worked out once per contact: the properties without a
+ * history (outcome properties unknown), the signals in time order.
+ */
+interface Prepared {
+  contactBase: Record<string, PropertyValue>;
+  companyBase: Record<string, PropertyValue> | null;
+  contactHistory: [string, readonly DatedValue[]][];
+  companyHistory: [string, readonly DatedValue[]][];
+  /** The lifecycle stage comes from the stage dates (no history of it). */
+  stageFromDates: boolean;
+  signals: DatedSignal[];
+}
+
+const prepared = new WeakMap<HistoryContact, Prepared>();
+
+function baseOf(
   now: Readonly<Record<string, PropertyValue>>,
   history: Readonly<Record<string, readonly DatedValue[]>> | undefined,
+): Record<string, PropertyValue> {
+  // Object.fromEntries and spreads define own properties: a key such as `__proto__` stays a key.
+  return Object.fromEntries(
+    Object.entries(now)
+      .filter(([name]) => !ownValue(history, name))
+      .map(([name, value]) => [name, isOutcomeProperty(name) ? null : value]),
+  );
+}
+
+function prepare(contact: HistoryContact): Prepared {
+  let p = prepared.get(contact);
+  if (p) return p;
+  const h = contact.history;
+  p = {
+    contactBase: baseOf(contact.properties, h?.contact),
+    companyBase: contact.company || h?.company ? baseOf(contact.company ?? {}, h?.company) : null,
+    contactHistory: Object.entries(h?.contact ?? {}),
+    companyHistory: Object.entries(h?.company ?? {}),
+    stageFromDates: !ownValue(h?.contact, 'lifecyclestage') && Object.keys(contact.stageEntered).length > 0,
+    signals: [...contact.signals].sort((a, b) => a.occurredAt - b.occurredAt),
+  };
+  prepared.set(contact, p);
+  return p;
+}
+
+/** The base with the histories' values at `at` laid over it (the base itself when there are none). */
+function withHistory(
+  base: Record<string, PropertyValue>,
+  history: readonly [string, readonly DatedValue[]][],
   at: number,
-): Map<string, PropertyValue> {
-  const out = new Map<string, PropertyValue>();
-  for (const [name, value] of Object.entries(now)) {
-    const entries = ownValue(history, name);
-    if (entries) out.set(name, valueAsOf(entries, at));
-    else out.set(name, isOutcomeProperty(name) ? null : value);
-  }
-  if (history)
-    for (const [name, entries] of Object.entries(history))
-      if (!out.has(name)) out.set(name, valueAsOf(entries, at));
-  return out;
+): Record<string, PropertyValue> {
+  if (history.length === 0) return base;
+  return { ...base, ...Object.fromEntries(history.map(([name, entries]) => [name, valueAsOf(entries, at)])) };
 }
 
 /** The furthest lifecycle stage entered at or before `at`, or null. */
@@ -176,20 +213,22 @@ export function stageAsOf(contact: HistoryContact, at: number): string | null {
 
 /**
  * The contact as it was known at `at`: what `evaluate` is given when the contact is judged then.
- * Never holds a signal or a property value dated after `at`.
+ * Never holds a signal or a property value dated after `at`. The parts that do not depend on the
+ * moment are worked out once per contact and shared between views (treat views as read-only).
  */
 export function contactAsOf(contact: HistoryContact, at: number): ContactInput {
-  const properties = propertiesAsOf(contact.properties, contact.history?.contact, at);
-  const lifecycleHistory = ownValue(contact.history?.contact, 'lifecyclestage');
-  if (!lifecycleHistory && Object.keys(contact.stageEntered).length > 0)
-    properties.set('lifecyclestage', stageAsOf(contact, at));
-  const company =
-    contact.company || contact.history?.company
-      ? Object.fromEntries(propertiesAsOf(contact.company ?? {}, contact.history?.company, at))
-      : null;
-  const signals: DatedSignal[] = [];
-  for (const s of contact.signals) if (s.occurredAt <= at) signals.push(s);
-  return { id: contact.id, properties: Object.fromEntries(properties), company, signals };
+  const p = prepare(contact);
+  const own = withHistory(p.contactBase, p.contactHistory, at);
+  const properties = p.stageFromDates ? { ...own, lifecyclestage: stageAsOf(contact, at) } : own;
+  const company = p.companyBase ? withHistory(p.companyBase, p.companyHistory, at) : null;
+  let n = 0;
+  while (n < p.signals.length && p.signals[n]!.occurredAt <= at) n++;
+  return {
+    id: contact.id,
+    properties,
+    company,
+    signals: n === p.signals.length ? p.signals : p.signals.slice(0, n),
+  };
 }
 
 /**

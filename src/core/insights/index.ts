@@ -14,3 +14,5 @@ export * from './draft-change.js';
 export * from './model-diff.js';
 export * from './cadence.js';
 export * from './insights.js';
+export * from './history-record.js';
+export * from './review.js';

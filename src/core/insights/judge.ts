@@ -42,15 +42,21 @@ export class Judge {
   /**
    * The first moment in [from, to) at which the contact is an MQL under the model, or null when it
    * never is. `mode: 'last'` falls back to the last moment in the period when it never is (how it
-   * stood at the end), so every contact judged in the period is returned.
+   * stood at the end), so every contact judged in the period is returned. `viewAt` lets a caller
+   * judging one contact under two models share the views.
    */
-  judge(contact: HistoryContact, from: number, to: number, mode: 'first-mql' | 'last'): Judgement | null {
+  judge(
+    contact: HistoryContact,
+    from: number,
+    to: number,
+    mode: 'first-mql' | 'last',
+    viewAt: (at: number) => ContactInput = (at) => contactAsOf(contact, at),
+  ): Judgement | null {
     const moments = judgementMoments(contact, this.model, from, to, this.expiry);
     let last: Judgement | null = null;
     for (let i = 0; i < moments.length; i++) {
       const at = moments[i]!;
-      // Only the last moment matters for a non-MQL in 'last' mode, but any moment may be the first MQL.
-      const view = contactAsOf(contact, at);
+      const view = viewAt(at);
       const evaluation = this.evaluate(view, this.model, at);
       if (evaluation.isMql) return { contact, at, view, evaluation };
       if (mode === 'last' && i === moments.length - 1) last = { contact, at, view, evaluation };

@@ -96,35 +96,62 @@ function roleWord(title: string): string | null {
   return ROLE_WORDS.find((w) => padded.includes(` ${w} `)) ?? null;
 }
 
+/**
+ * Segments of raw values, remembered: the same industries, countries, sizes and titles come back
+ * for thousands of contacts. Bounded, so odd free text cannot grow it for ever.
+ */
+const remembered = new Map<string, Segment | null>();
+function remember(key: string, make: () => Segment | null): Segment | null {
+  let hit = remembered.get(key);
+  if (hit === undefined) {
+    hit = make();
+    if (remembered.size >= 50_000) remembered.clear();
+    remembered.set(key, hit);
+  }
+  return hit;
+}
+
 /** The segments a contact, as known at `at`, belongs to. */
 export function segmentsOf(view: ContactInput, at: number, model: QualificationModel): Segment[] {
   const out: Segment[] = [];
   const size = first(view, SEGMENT_PROPERTIES.size);
-  const sizeSeg = size === null ? null : sizeSegment(size);
+  const sizeSeg = size === null ? null : remember(`s${size}`, () => sizeSegment(size));
   if (sizeSeg) out.push(sizeSeg);
   const industry = first(view, SEGMENT_PROPERTIES.industry);
-  if (industry !== null) {
-    const label = humanizeOption(industry);
-    out.push({ kind: 'industry', value: industry, label, phrase: `were in ${label}` });
-  }
+  if (industry !== null)
+    out.push(
+      remember(`i${industry}`, () => {
+        const label = humanizeOption(industry);
+        return { kind: 'industry', value: industry, label, phrase: `were in ${label}` };
+      })!,
+    );
   const country = first(view, SEGMENT_PROPERTIES.region);
-  if (country !== null) {
-    const found = findCountry(country);
-    const label = found?.name ?? country;
-    out.push({ kind: 'region', value: found?.code ?? country, label, phrase: `were in ${label}` });
-  }
+  if (country !== null)
+    out.push(
+      remember(`c${country}`, () => {
+        const found = findCountry(country);
+        const label = found?.name ?? country;
+        return { kind: 'region', value: found?.code ?? country, label, phrase: `were in ${label}` };
+      })!,
+    );
   const title = first(view, SEGMENT_PROPERTIES.role);
-  const role = title === null ? null : roleWord(title);
-  if (role !== null)
-    out.push({
-      kind: 'role',
-      value: role,
-      label: `“${role}” in the job title`,
-      phrase: `had “${role}” in their job title`,
-    });
+  const roleSeg =
+    title === null
+      ? null
+      : remember(`r${title}`, () => {
+          const role = roleWord(title);
+          return role === null
+            ? null
+            : {
+                kind: 'role',
+                value: role,
+                label: `“${role}” in the job title`,
+                phrase: `had “${role}” in their job title`,
+              };
+        });
+  if (roleSeg) out.push(roleSeg);
 
-  const negative = new Set(model.intent.signals.filter((s) => s.points < 0).map((s) => s.type));
-  const labels = new Map(model.intent.signals.map((s) => [s.type, s.label]));
+  const { negative, labels } = signalFacts(model);
   const since = at - TOUCH_WINDOW_DAYS * DAY_MS;
   const types = new Set<string>();
   let touches = 0;
@@ -152,4 +179,18 @@ export function segmentsOf(view: ContactInput, at: number, model: QualificationM
     });
   }
   return out;
+}
+
+const factsOf = new WeakMap<QualificationModel, { negative: Set<string>; labels: Map<string, string> }>();
+/** The model's negative signal types and signal labels, worked out once per model. */
+function signalFacts(model: QualificationModel) {
+  let facts = factsOf.get(model);
+  if (!facts) {
+    facts = {
+      negative: new Set(model.intent.signals.filter((s) => s.points < 0).map((s) => s.type)),
+      labels: new Map(model.intent.signals.map((s) => [s.type, s.label])),
+    };
+    factsOf.set(model, facts);
+  }
+  return facts;
 }
