@@ -1,6 +1,7 @@
 /** Argument parsing and dispatch for the CLI; `main.ts` only binds it to the process. */
 import { parseArgs } from 'node:util';
 import { explainCommand, exportModel, listModels, score, validateModel } from './commands.js';
+import { runBacktest, runInsights, runReview } from './insights.js';
 import { CliError, type CliIo } from './io.js';
 import {
   deadLettersCommand,
@@ -39,6 +40,15 @@ With the service's environment (see .env.example):
   report --portal <id> [--from <date>] [--to <date>] [--format table|csv|json]
          [--cost <marketing cost>] [--deal-value <average>] [--cycle-days <average>]
                           The funnel of the period's MQLs (default: the last 28 days), from the store.
+  insights (--input <history.jsonl> [--model <m>] | --portal <id>) [--from <date>] [--to <date>]
+           [--outcome sql|opportunity|customer] [--format table|csv|json]
+                          Calibration (conversion per fit × intent band, qualification, route) and
+                          suggestions of what converts (default: the last 12 months).
+  backtest --draft <model> (--input <history.jsonl> [--model <m>] | --portal <id>) [--months <n>]
+           [--format table|csv|json]
+                          The draft against the published model over the past months, as of each moment.
+  review --portal <id> [--format table|json]
+                          What changed with the last publish; calibration before and after.
 
 Exit codes: 0 ok; 1 some records or the model were invalid (good records are still printed); 2 usage error.`;
 
@@ -65,6 +75,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       cost: { type: 'string' },
       'deal-value': { type: 'string' },
       'cycle-days': { type: 'string' },
+      draft: { type: 'string' },
+      months: { type: 'string' },
+      outcome: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -110,6 +123,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         },
         io,
       );
+    // Learning from history (issue #16); plain functions, to be moved onto the new dispatch.
+    case 'insights':
+      return runInsights({ ...values }, io);
+    case 'backtest':
+      return runBacktest({ ...values }, io);
+    case 'review':
+      return runReview({ portal: values.portal, format: values.format }, io);
     case undefined:
     case 'help':
     case '--help':

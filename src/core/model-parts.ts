@@ -454,3 +454,12 @@ export const NormalizationSchema = z.strictObject({
   ).default({}),
 });
 export type Normalization = z.infer<typeof NormalizationSchema>;
+
+/**
+ * How often the model may change: publishing within `minimumDays` after the last publish needs a
+ * reason, kept in the version history ("give a model 2–3 months before judging it").
+ */
+export const CadenceSchema = z.strictObject({
+  minimumDays: daysSchema.min(0, { error: 'must be 0 or more' }).default(60),
+});
+export type Cadence = z.infer<typeof CadenceSchema>;

@@ -9,6 +9,7 @@ import { MODEL_LIMITS as LIMITS } from './limits.js';
 import { closest, wordForm } from './text.js';
 
 import {
+  CadenceSchema,
   type Condition,
   DisqualifierSchema,
   FeedbackSchema,
@@ -51,6 +52,7 @@ export const QualificationModelSchema = z
     routing: RoutingSchema,
     feedback: FeedbackSchema.default(FeedbackSchema.parse({})),
     normalization: NormalizationSchema.default(() => NormalizationSchema.parse({})),
+    cadence: CadenceSchema.default({ minimumDays: 60 }),
   })
   .superRefine((model, ctx) => {
     const duplicate = (ids: string[], path: (i: number) => (string | number)[], what: string) => {

@@ -20,6 +20,12 @@ import {
 import { DAY_MS, toEpochMs } from '../core/intent.js';
 import { ownValue } from '../core/own.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
+import {
+  backtestFromStore,
+  DEFAULT_INSIGHTS_MONTHS,
+  insightsFromStore,
+  requirePeriod,
+} from '../jobs/insights.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
 import { type PortalScope, requireServedPortal } from './portal-guard.js';
 
@@ -31,18 +37,34 @@ export const SETTINGS_ROUTES = {
   publish: '/settings/api/publish',
   rollback: '/settings/api/rollback',
   funnel: '/settings/api/funnel',
+  insights: '/settings/api/insights',
+  backtest: '/settings/api/backtest',
 } as const;
 
 /** hubspot.fetch carries at most 1 MB each way. */
 const SETTINGS_BODY_LIMIT = '1mb';
 
 const ModelBody = z.object({ model: z.unknown() });
+const BacktestBody = z.object({
+  model: z.unknown(),
+  months: z
+    .number({ error: 'must be a number of months' })
+    .int({ error: 'must be a whole number of months' })
+    .min(1, { error: 'must be at least 1' })
+    .max(36, { error: 'must be at most 36' })
+    .default(DEFAULT_INSIGHTS_MONTHS),
+});
+const OutcomeParam = z.enum(['sql', 'opportunity', 'customer'], {
+  error: 'must be sql, opportunity or customer',
+});
 /** Who publishes is the signed user: a `publishedBy` (or any other field) in the body is refused. */
 const PublishBody = z.strictObject(
   {
     version: z.number({ error: 'must be a version number' }).int().positive(),
     note: z.string().max(1000).optional(),
     agreedBy: z.string().max(200).optional(),
+    /** Why now: required within the model's minimum period after the last publish. */
+    reason: z.string().trim().min(1, { error: 'must not be empty' }).max(1000).optional(),
   },
   {
     error: (issue) =>
@@ -160,6 +182,7 @@ export function mountSettingsRoutes(
       publishedBy: user,
       agreedBy: body.agreedBy ?? null,
       note: body.note ?? null,
+      reason: body.reason ?? null,
     });
   };
   app.post(SETTINGS_ROUTES.publish, ...signed, route(publish));
@@ -179,4 +202,31 @@ export function mountSettingsRoutes(
     }),
   );
   app.post(SETTINGS_ROUTES.rollback, ...signed, route(publish));
+  // Insights for the settings page's Insights tab (response shapes: README, "Learning from history").
+  app.get(
+    SETTINGS_ROUTES.insights,
+    ...signed,
+    route((req) => {
+      const { portalId } = who(req);
+      const now = deps.clock();
+      const to = dateParam(req, 'to', now);
+      const from = dateParam(req, 'from', to - DEFAULT_INSIGHTS_MONTHS * 30.436875 * DAY_MS);
+      requirePeriod(from, to);
+      const rawOutcome = ownValue(req.query, 'outcome');
+      const outcome =
+        rawOutcome === undefined
+          ? undefined
+          : parseInput(OutcomeParam, rawOutcome, 'The outcome is invalid.', ['query', 'outcome']);
+      return insightsFromStore(deps, portalId, { from, to, now, outcome });
+    }),
+  );
+  app.post(
+    SETTINGS_ROUTES.backtest,
+    ...signed,
+    route((req) => {
+      const { portalId } = who(req);
+      const body = parseBody(BacktestBody, req.body);
+      return backtestFromStore(deps, portalId, body.model, { months: body.months, now: deps.clock() });
+    }),
+  );
 }

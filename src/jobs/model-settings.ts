@@ -13,6 +13,7 @@ import type { ContactSnapshot, ModelVersionRecord, PortalId, Store } from '../st
 import { type ActiveModels, withStoredVersion } from './active-model.js';
 import { signalHorizonDays } from './scoring/score-contacts.job.js';
 import { DAY_MS } from '../core/intent.js';
+import { checkCadence } from '../core/insights/cadence.js';
 
 const PAGE = 1000;
 
@@ -33,6 +34,8 @@ export interface VersionSummary {
   publishedAt: number | null;
   agreedBy: string | null;
   note: string | null;
+  /** Why it was published within the model's minimum period after the previous publish. */
+  publishReason: string | null;
 }
 
 function summary(r: ModelVersionRecord): VersionSummary {
@@ -46,6 +49,7 @@ function summary(r: ModelVersionRecord): VersionSummary {
     publishedAt: r.publishedAt,
     agreedBy: r.agreedBy,
     note: r.note,
+    publishReason: r.publishReason,
   };
 }
 
@@ -70,7 +74,10 @@ export async function activeModel(deps: SettingsDeps, portalId: PortalId) {
       publishedBy: record?.publishedBy ?? null,
       agreedBy: record?.agreedBy ?? null,
       note: record?.note ?? null,
+      publishReason: record?.publishReason ?? null,
     },
+    /** Whether publishing now needs a reason (the model's minimum period since the last publish). */
+    cadence: checkCadence(await lastPublishedAt(deps, portalId), model.cadence.minimumDays, deps.clock()),
     presets: Object.keys(PRESETS),
   };
 }
@@ -144,6 +151,17 @@ export async function previewDraft(
   return { ...acc.finish(), tookMs: deps.clock() - started };
 }
 
+/** When the portal last published a version (rollbacks included), or null. */
+export async function lastPublishedAt(
+  deps: { store: Pick<Store, 'models'> },
+  portalId: PortalId,
+): Promise<number | null> {
+  let last: number | null = null;
+  for (const v of await deps.store.models.versions(portalId))
+    if (v.publishedAt !== null && (last === null || v.publishedAt > last)) last = v.publishedAt;
+  return last;
+}
+
 /** The model a stored version stands for, with its stored number in the label. */
 function versionModel(record: ModelVersionRecord): QualificationModel {
   return withStoredVersion(requireValidModel(record.model), record.version);
@@ -156,7 +174,14 @@ function versionModel(record: ModelVersionRecord): QualificationModel {
 export async function publishVersion(
   deps: SettingsDeps,
   portalId: PortalId,
-  request: { version: number; publishedBy: string; agreedBy?: string | null; note?: string | null },
+  request: {
+    version: number;
+    publishedBy: string;
+    agreedBy?: string | null;
+    note?: string | null;
+    /** Needed when publishing within the model's minimum period after the last publish. */
+    reason?: string | null;
+  },
 ): Promise<VersionSummary & { rescoreEnqueued: number }> {
   const target = await deps.store.models.version(portalId, request.version);
   if (!target)
@@ -166,6 +191,17 @@ export async function publishVersion(
   const proposed = versionModel(target);
   const { model: current } = await deps.models.get(portalId);
   const now = deps.clock();
+  const reason = request.reason?.trim() || null;
+  // A new version within the period needs a reason; going back to a version that was published
+  // before (a rollback) undoes a change rather than making one, so it needs none.
+  if (target.status !== 'published' && target.publishedAt === null) {
+    // The model in force sets the pace: "do not retune every week".
+    const cadence = checkCadence(await lastPublishedAt(deps, portalId), current.cadence.minimumDays, now);
+    if (cadence.reasonRequired && reason === null)
+      throw new AppError('conflict', cadence.message!, [
+        { path: '$.reason', message: `is required within ${cadence.minimumDays} days of the last publish` },
+      ]);
+  }
 
   const affected: string[] = [];
   const horizon = Math.max(signalHorizonDays(current), signalHorizonDays(proposed));
@@ -186,7 +222,12 @@ export async function publishVersion(
   const published = await deps.store.models.publish(
     portalId,
     request.version,
-    { publishedBy: request.publishedBy, agreedBy: request.agreedBy ?? null, note: request.note ?? null },
+    {
+      publishedBy: request.publishedBy,
+      agreedBy: request.agreedBy ?? null,
+      note: request.note ?? null,
+      reason,
+    },
     now,
   );
   deps.models.invalidate(portalId);

@@ -116,6 +116,8 @@ export interface ModelVersionsTable {
   published_at: number | null;
   agreed_by: string | null;
   note: string | null;
+  /** 0009: why it was published within the model's minimum period after the last publish. */
+  publish_reason: string | null;
 }
 
 /** 0005: the last draft number given out per portal; saving a draft bumps (and so locks) the row. */

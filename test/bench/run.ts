@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only core,service,store] [-- --contacts N]`
+ * `npm run bench [-- --json] [-- --only core,service,store,insights] [-- --contacts N]`
  *
  * Prints the project's performance figures; with `--json`, the last line is one JSON object of
  * every figure (name → number). Sections:
@@ -16,11 +16,14 @@
  *            every endpoint on SQLite and PostgreSQL (5xx, lost events, RSS, latency of the next
  *            valid request), and sandbox faults + two instances + SIGKILL on PostgreSQL (lost,
  *            written twice, calls per 10 s); see test/chaos/chaos-bench.ts
+ *   insights backtest of 100,000 contacts over 12 months under two models (target < 10 s) and
+ *            insights (calibration + suggestions) on the same (target < 5 s)
  */
 import { parseArgs } from 'node:util';
 import { coreBenchmark } from './core-bench.js';
 import { PATTERN_LIMITS } from '../../src/core/index.js';
 import { regexBenchmark } from './regex-bench.js';
+import { insightsBenchmark } from './insights-bench.js';
 import {
   burstBenchmark,
   companyFanoutBenchmark,
@@ -39,7 +42,7 @@ const { values } = parseArgs({
     requests: { type: 'string' },
   },
 });
-const sections = new Set((values.only ?? 'core,regex,service,store').split(','));
+const sections = new Set((values.only ?? 'core,regex,service,store,insights').split(','));
 const figures: Record<string, number> = {};
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -233,6 +236,22 @@ if (sections.has('chaos')) {
     );
     say(`  time                  ${c.seconds} s until every contact was evaluated and nothing was due`);
   }
+}
+
+if (sections.has('insights')) {
+  const { figures: f, summary, top } = insightsBenchmark(Number(values.contacts ?? 100_000));
+  Object.assign(figures, f);
+  say(
+    `insights: ${f.insights_contacts} contacts with two years of history (${f.insights_signals} signals), the last 12 months`,
+  );
+  say(
+    `  backtest          ${f.insights_backtest_ms} ms (${f.insights_backtest_cpu_ms} ms CPU) under two models (target < 10 s): ${f.insights_backtest_mqls_published} → ${f.insights_backtest_mqls_draft} MQLs`,
+  );
+  say(`                    ${summary}`);
+  say(
+    `  insights          ${f.insights_ms} ms (${f.insights_cpu_ms} ms CPU; target < 5 s): ${f.insights_judged} contacts judged, ${f.insights_suggestions} suggestions`,
+  );
+  say(`                    top: ${top}`);
 }
 
 if (values.json) say(JSON.stringify(figures));

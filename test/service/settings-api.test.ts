@@ -182,7 +182,7 @@ describe('settings API', () => {
 
     // A second version, then back to the first.
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(90) });
-    await call(stack, 'POST', '/settings/api/publish', { version: 2 });
+    await call(stack, 'POST', '/settings/api/publish', { version: 2, reason: 'pilot: stricter bar' });
     await stack.service.worker.drain();
     const rollback = await call(stack, 'POST', '/settings/api/rollback', { version: 1, note: 'too strict' });
     expect(rollback).toMatchObject({ status: 200, json: { version: 1, status: 'published' } });
@@ -276,7 +276,7 @@ describe('settings API: signatures and replays', () => {
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(60) });
     await call(stack, 'POST', '/settings/api/publish', { version: 2 });
-    const rollback = signedRequest(stack, 'POST', '/settings/api/rollback', { version: 1 });
+    const rollback = signedRequest(stack, 'POST', '/settings/api/rollback', { version: 1, reason: 'test' });
     expect((await send(rollback)).status).toBe(200);
     await call(stack, 'POST', '/settings/api/publish', { version: 2 });
 

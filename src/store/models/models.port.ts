@@ -21,6 +21,8 @@ export interface ModelVersionRecord {
   /** The sales counterpart who agreed to this version, if any. */
   agreedBy: string | null;
   note: string | null;
+  /** Why it was published within the model's minimum period after the previous publish (0009). */
+  publishReason: string | null;
 }
 
 export interface ModelStore {
@@ -38,7 +40,7 @@ export interface ModelStore {
   publish(
     portalId: PortalId,
     version: number,
-    by: { publishedBy: string; agreedBy?: string | null; note?: string | null },
+    by: { publishedBy: string; agreedBy?: string | null; note?: string | null; reason?: string | null },
     now: number,
   ): Promise<ModelVersionRecord>;
   /** The published version, or null when the portal has none (the default preset applies). */

@@ -23,5 +23,6 @@ export function toModelVersion(row: Selectable<ModelVersionsTable>): ModelVersio
     publishedAt: time(row.published_at),
     agreedBy: row.agreed_by,
     note: row.note,
+    publishReason: row.publish_reason ?? null,
   };
 }

@@ -61,6 +61,7 @@ export class SqlModelStore implements ModelStore {
         published_at: null,
         agreed_by: null,
         note: null,
+        publish_reason: null,
       };
       await trx.insertInto('model_versions').values(row).execute();
       return toModelVersion(row);
@@ -70,7 +71,7 @@ export class SqlModelStore implements ModelStore {
   publish(
     portalId: PortalId,
     version: number,
-    by: { publishedBy: string; agreedBy?: string | null; note?: string | null },
+    by: { publishedBy: string; agreedBy?: string | null; note?: string | null; reason?: string | null },
     now: number,
   ): Promise<ModelVersionRecord> {
     const key = { portal_id: portalId, version };
@@ -100,6 +101,7 @@ export class SqlModelStore implements ModelStore {
             published_at: now,
             agreed_by: by.agreedBy ?? null,
             note: by.note ?? null,
+            publish_reason: by.reason ?? null,
           })
           .where((eb) => eb.and(key))
           .execute();

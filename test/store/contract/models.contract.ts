@@ -27,6 +27,7 @@ export function modelsContract(fresh: () => TestDatabase): void {
       publishedAt: null,
       agreedBy: null,
       note: null,
+      publishReason: null,
     });
     expect(await t.store.models.version('p1', 2)).toEqual(v2);
     expect(await t.store.models.version('p1', 3)).toBeNull();
@@ -47,6 +48,18 @@ export function modelsContract(fresh: () => TestDatabase): void {
     for (const s of saves)
       if (s.status === 'fulfilled')
         expect((await t.store.models.version('p1', s.value.version))?.createdBy).toBe(s.value.createdBy);
+  });
+
+  it('when a version is published with a reason, then the reason is kept with it', async () => {
+    await t.store.models.saveDraft('p1', sampleModel, 'ann', T0);
+    const published = await t.store.models.publish(
+      'p1',
+      1,
+      { publishedBy: 'ann', reason: 'new product line: sizes changed' },
+      T0 + 1,
+    );
+    expect(published.publishReason).toBe('new product line: sizes changed');
+    expect((await t.store.models.versions('p1'))[0]!.publishReason).toBe('new product line: sizes changed');
   });
 
   it('when a version is published, then it is the only published one and the previous is archived; republishing rolls back', async () => {

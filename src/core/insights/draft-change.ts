@@ -1,0 +1,144 @@
+/**
+ * "Add to draft": a suggestion becomes a change in a copy of the model (a fit criterion, a value
+ * added to an existing criterion, a signal's points), validated by the model parser. Never
+ * published by itself: the result is a draft for people to look at, backtest and agree on.
+ */
+import { parseModel, type ParseModelResult } from '../model.js';
+import type { FitCriterion, QualificationModel } from '../model.js';
+import { MODEL_LIMITS } from '../limits.js';
+import { SEGMENT_PROPERTIES, type Segment } from './segments.js';
+
+/** The points a suggested criterion or signal change adds or takes away. */
+export const SUGGESTED_POINTS = 10;
+
+/** Ageing of a signal a suggestion adds to the model: the seeds' full 30 days, gone after 90. */
+export const SUGGESTED_AGEING = { fullDays: 30, expiresAfterDays: 90 } as const;
+
+export interface DraftSuggestion {
+  segment: Segment;
+  direction: 'more' | 'less';
+}
+
+const clampPoints = (x: number) => Math.max(-MODEL_LIMITS.points, Math.min(MODEL_LIMITS.points, x));
+
+function snake(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return s === '' ? 'value' : s;
+}
+
+function freeId(model: QualificationModel, base: string): string {
+  const ids = new Set(model.fit.criteria.map((c) => c.id));
+  const stem = base.slice(0, MODEL_LIMITS.idChars - 4);
+  if (!ids.has(stem)) return stem;
+  for (let i = 2; ; i++) if (!ids.has(`${stem}_${i}`)) return `${stem}_${i}`;
+}
+
+/** The first criterion that reads one of these properties with this kind of matcher. */
+function criterionOn(
+  model: QualificationModel,
+  refs: readonly string[],
+  type: 'one-of' | 'contains',
+): FitCriterion | undefined {
+  return model.fit.criteria.find((c) => {
+    const props = Array.isArray(c.property) ? c.property : [c.property];
+    return c.points > 0 && c.match.type === type && props.some((p) => refs.includes(p));
+  });
+}
+
+function newCriterion(model: QualificationModel, s: DraftSuggestion): FitCriterion {
+  const points = s.direction === 'more' ? SUGGESTED_POINTS : -SUGGESTED_POINTS;
+  const id = freeId(model, `suggested_${s.segment.kind}_${snake(s.segment.value)}`);
+  const label = s.segment.label.slice(0, MODEL_LIMITS.labelChars);
+  switch (s.segment.kind) {
+    case 'size': {
+      const [min, max] = s.segment.value.replace('+', '').split('-').map(Number);
+      const existing = model.fit.criteria.find((c) => c.match.type === 'range');
+      const property = existing?.property ?? SEGMENT_PROPERTIES.size;
+      return {
+        id,
+        label: `Company size ${label}`.slice(0, MODEL_LIMITS.labelChars),
+        property,
+        match: max === undefined ? { type: 'range', min: min! } : { type: 'range', min: min!, max },
+        points,
+      };
+    }
+    case 'industry':
+      return {
+        id,
+        label: `Industry: ${label}`.slice(0, MODEL_LIMITS.labelChars),
+        property: SEGMENT_PROPERTIES.industry,
+        match: { type: 'one-of', values: [s.segment.value] },
+        points,
+      };
+    case 'region':
+      return {
+        id,
+        label: `Region: ${label}`.slice(0, MODEL_LIMITS.labelChars),
+        property: SEGMENT_PROPERTIES.region,
+        match: { type: 'one-of', values: [s.segment.value] },
+        points,
+      };
+    default:
+      return {
+        id,
+        label: `Role: ${s.segment.value}`.slice(0, MODEL_LIMITS.labelChars),
+        property: SEGMENT_PROPERTIES.role[0]!,
+        match: { type: 'contains', values: [s.segment.value] },
+        points,
+      };
+  }
+}
+
+/**
+ * The model with the suggestion added, parsed again by the model's schema (so the draft is a model
+ * the whole product accepts). A segment converting more widens an existing criterion on the same
+ * property when there is one (a value added to its list), or adds a +10 criterion; one converting
+ * less adds a −10 criterion. Signals: their points move by 10 (a signal the model lacks is added).
+ * Touches: positive signals counted once may count twice within their window.
+ */
+export function applySuggestion(model: QualificationModel, suggestion: DraftSuggestion): ParseModelResult {
+  const draft = structuredClone(model);
+  const { segment, direction } = suggestion;
+  const delta = direction === 'more' ? SUGGESTED_POINTS : -SUGGESTED_POINTS;
+  switch (segment.kind) {
+    case 'signal': {
+      const signal = draft.intent.signals.find((s) => s.type === segment.value);
+      if (signal) signal.points = clampPoints(signal.points + delta);
+      else
+        draft.intent.signals.push({
+          type: segment.value,
+          label: segment.label.replace(/ within \d+ days$/, '').slice(0, MODEL_LIMITS.labelChars),
+          points: delta,
+          ageing: { ...SUGGESTED_AGEING },
+          counting: { from: 1, max: 1 },
+        });
+      break;
+    }
+    case 'touches':
+      for (const s of draft.intent.signals)
+        if (s.points > 0 && s.counting.from === 1 && s.counting.max === 1) s.counting = { from: 1, max: 2 };
+      break;
+    case 'industry':
+    case 'region':
+    case 'role': {
+      const type = segment.kind === 'role' ? 'contains' : 'one-of';
+      const existing =
+        direction === 'more' ? criterionOn(draft, SEGMENT_PROPERTIES[segment.kind], type) : undefined;
+      if (
+        existing &&
+        'values' in existing.match &&
+        existing.match.values.length < MODEL_LIMITS.matcherValues
+      ) {
+        if (!existing.match.values.includes(segment.value)) existing.match.values.push(segment.value);
+      } else draft.fit.criteria.push(newCriterion(draft, suggestion));
+      break;
+    }
+    case 'size':
+      draft.fit.criteria.push(newCriterion(draft, suggestion));
+      break;
+  }
+  return parseModel(draft);
+}
