@@ -27,6 +27,7 @@ export function modelsContract(fresh: () => TestDatabase): void {
       publishedAt: null,
       agreedBy: null,
       note: null,
+      approval: null,
     });
     expect(await t.store.models.version('p1', 2)).toEqual(v2);
     expect(await t.store.models.version('p1', 3)).toBeNull();
