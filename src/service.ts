@@ -231,7 +231,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     portal,
     ...(opsApp === null ? { ops } : {}),
     extraRoutes: (express) =>
-      mountSettingsRoutes(express, { store, models, clock, wakeWorker }, signature, portal),
+      mountSettingsRoutes(express, { store, models, clock, wakeWorker, catalog: crm }, signature, portal),
   });
 
   let server: Server | null = null;

@@ -9,7 +9,7 @@ import { type ModelPreview, PreviewAccumulator } from '../core/preview.js';
 import { parseModel, type QualificationModel, type QualificationModelInput } from '../core/model.js';
 import { AppError } from '../errors.js';
 import { writtenValues } from '../hubspot/write-back.js';
-import type { ContactSnapshot, ModelVersionRecord, PortalId, Store } from '../store/store.port.js';
+import type { ContactSnapshot, ModelVersionRecord, PortalId, PublishBy, Store } from '../store/store.port.js';
 import { type ActiveModels, withStoredVersion } from './active-model.js';
 import { signalHorizonDays } from './scoring/score-contacts.job.js';
 import { DAY_MS } from '../core/intent.js';
@@ -33,9 +33,11 @@ export interface VersionSummary {
   publishedAt: number | null;
   agreedBy: string | null;
   note: string | null;
+  /** How its last publication was approved (two people, or one where the portal allows it). */
+  approval: ModelVersionRecord['approval'];
 }
 
-function summary(r: ModelVersionRecord): VersionSummary {
+export function summary(r: ModelVersionRecord): VersionSummary {
   return {
     version: r.version,
     status: r.status,
@@ -46,6 +48,7 @@ function summary(r: ModelVersionRecord): VersionSummary {
     publishedAt: r.publishedAt,
     agreedBy: r.agreedBy,
     note: r.note,
+    approval: r.approval,
   };
 }
 
@@ -70,6 +73,7 @@ export async function activeModel(deps: SettingsDeps, portalId: PortalId) {
       publishedBy: record?.publishedBy ?? null,
       agreedBy: record?.agreedBy ?? null,
       note: record?.note ?? null,
+      approval: record?.approval ?? null,
     },
     presets: Object.keys(PRESETS),
   };
@@ -145,28 +149,33 @@ export async function previewDraft(
 }
 
 /** The model a stored version stands for, with its stored number in the label. */
-function versionModel(record: ModelVersionRecord): QualificationModel {
+export function versionModel(record: ModelVersionRecord): QualificationModel {
   return withStoredVersion(requireValidModel(record.model), record.version);
 }
 
-/**
- * Publishes a stored version (a draft, or an earlier version to roll back to). Contacts whose
- * written values would change under it are enqueued for a rescore; the others keep theirs.
- */
-export async function publishVersion(
+/** The stored version, or a 404 naming it. */
+export async function requireVersion(
   deps: SettingsDeps,
   portalId: PortalId,
-  request: { version: number; publishedBy: string; agreedBy?: string | null; note?: string | null },
-): Promise<VersionSummary & { rescoreEnqueued: number }> {
-  const target = await deps.store.models.version(portalId, request.version);
+  version: number,
+  path = '$.version',
+): Promise<ModelVersionRecord> {
+  const target = await deps.store.models.version(portalId, version);
   if (!target)
-    throw new AppError('not_found', `Model version ${request.version} does not exist.`, [
-      { path: '$.version', message: 'no such version' },
+    throw new AppError('not_found', `Model version ${version} does not exist.`, [
+      { path, message: 'no such version' },
     ]);
-  const proposed = versionModel(target);
-  const { model: current } = await deps.models.get(portalId);
-  const now = deps.clock();
+  return target;
+}
 
+/** The stored contacts whose written values would change if `proposed` replaced the model in force. */
+export async function contactsChangedBy(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  proposed: QualificationModel,
+  now: number,
+): Promise<string[]> {
+  const { model: current } = await deps.models.get(portalId);
   const affected: string[] = [];
   const horizon = Math.max(signalHorizonDays(current), signalHorizonDays(proposed));
   await forEachStoredContact(deps, portalId, horizon, (snapshot, signals) => {
@@ -182,18 +191,48 @@ export async function publishVersion(
     delete after.lq_model_version;
     if (JSON.stringify(before) !== JSON.stringify(after)) affected.push(snapshot.contactId);
   });
+  return affected;
+}
 
-  const published = await deps.store.models.publish(
-    portalId,
-    request.version,
-    { publishedBy: request.publishedBy, agreedBy: request.agreedBy ?? null, note: request.note ?? null },
-    now,
-  );
+/** After a publication: the cached model is dropped and the contacts it changes are rescored. */
+export async function afterPublication(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  affected: readonly string[],
+): Promise<void> {
   deps.models.invalidate(portalId);
   for (let i = 0; i < affected.length; i += PAGE)
     await deps.store.queue.enqueue(
       affected.slice(i, i + PAGE).map((contactId) => ({ portalId, contactId, reason: 'model-published' })),
     );
   if (affected.length > 0) deps.wakeWorker();
+}
+
+/**
+ * Publishes a stored version (a draft, or an earlier version to roll back to) at once, as
+ * `publishedBy` with `approval` recorded. Contacts whose written values would change under it are
+ * enqueued for a rescore; the others keep theirs. The settings API publishes through
+ * model-approval.ts instead, which asks a second person first.
+ */
+export async function publishVersion(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  request: { version: number } & PublishBy,
+): Promise<VersionSummary & { rescoreEnqueued: number }> {
+  const target = await requireVersion(deps, portalId, request.version);
+  const now = deps.clock();
+  const affected = await contactsChangedBy(deps, portalId, versionModel(target), now);
+  const published = await deps.store.models.publish(
+    portalId,
+    request.version,
+    {
+      publishedBy: request.publishedBy,
+      agreedBy: request.agreedBy ?? null,
+      note: request.note ?? null,
+      approval: request.approval ?? null,
+    },
+    now,
+  );
+  await afterPublication(deps, portalId, affected);
   return { ...summary(published), rescoreEnqueued: affected.length };
 }
