@@ -14,6 +14,7 @@ import { createApp, createHttpServer, type ServerTimeouts } from './http/app.js'
 import { createOpsApp, type OpsDeps } from './http/ops-routes.js';
 import type { PortalScope } from './http/portal-guard.js';
 import { Metrics } from './http/metrics.js';
+import { mountCardRoutes } from './http/card-routes.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
 import { fanOutCompanies } from './jobs/company-fanout.js';
@@ -230,8 +231,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     actions: { store, models, score, wakeWorker, logger, clock, syncTimeoutMs: options.syncTimeoutMs },
     portal,
     ...(opsApp === null ? { ops } : {}),
-    extraRoutes: (express) =>
-      mountSettingsRoutes(express, { store, models, clock, wakeWorker, catalog: crm }, signature, portal),
+    extraRoutes: (express) => {
+      mountSettingsRoutes(express, { store, models, clock, wakeWorker, catalog: crm }, signature, portal);
+      mountCardRoutes(express, { store, models, clock, wakeWorker }, signature, portal);
+    },
   });
 
   let server: Server | null = null;

@@ -36,3 +36,4 @@ export * from './funnel.js';
 export { cutText, SHOWN_VALUE_CHARS, wordForm } from './text.js';
 export * from './next-change.js';
 export * from './model-diff.js';
+export * from './score-card.js';
