@@ -196,6 +196,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const { model } = await models.get(portalId ?? 'default');
     const result = await setupPortal(crm, model);
     logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
+    for (const line of result.emptySettings) logger.warn(line);
   }
 
   const wakeWorker = () => worker.wake();
