@@ -37,6 +37,8 @@ export interface PublishRequestView {
   kind: PublishRequestKind;
   note: string | null;
   requestedBy: string;
+  /** The author's HubSpot user id: the page offers Approve to everyone else. */
+  requestedByUserId: string;
   requestedAt: number;
   status: PublishRequestRecord['status'];
   decidedBy: string | null;
@@ -58,6 +60,7 @@ function view(r: PublishRequestRecord): PublishRequestView {
     kind: r.kind,
     note: r.note,
     requestedBy: r.requestedBy.name,
+    requestedByUserId: r.requestedBy.userId,
     requestedAt: r.requestedAt,
     status: r.status,
     decidedBy: r.decidedBy?.name ?? null,
