@@ -196,7 +196,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const { model } = await models.get(portalId ?? 'default');
     const result = await setupPortal(crm, model);
     logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
-    for (const line of result.emptySettings) logger.warn(line);
+    // Said once at start, at info: the service works without them, it just cannot route or escalate.
+    if (result.emptySettings.length > 0)
+      logger.info({ emptySettings: result.emptySettings }, 'model settings still empty');
   }
 
   const wakeWorker = () => worker.wake();
