@@ -14,6 +14,7 @@ import { createApp, createHttpServer, type ServerTimeouts } from './http/app.js'
 import { createOpsApp, type OpsDeps } from './http/ops-routes.js';
 import type { PortalScope } from './http/portal-guard.js';
 import { Metrics } from './http/metrics.js';
+import { mountCardRoutes } from './http/card-routes.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
 import { fanOutCompanies } from './jobs/company-fanout.js';
@@ -195,6 +196,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const { model } = await models.get(portalId ?? 'default');
     const result = await setupPortal(crm, model);
     logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
+    // Said once at start, at info: the service works without them, it just cannot route or escalate.
+    if (result.emptySettings.length > 0)
+      logger.info({ emptySettings: result.emptySettings }, 'model settings still empty');
   }
 
   const wakeWorker = () => worker.wake();
@@ -230,8 +234,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     actions: { store, models, score, wakeWorker, logger, clock, syncTimeoutMs: options.syncTimeoutMs },
     portal,
     ...(opsApp === null ? { ops } : {}),
-    extraRoutes: (express) =>
-      mountSettingsRoutes(express, { store, models, clock, wakeWorker }, signature, portal),
+    extraRoutes: (express) => {
+      mountSettingsRoutes(express, { store, models, clock, wakeWorker, catalog: crm }, signature, portal);
+      mountCardRoutes(express, { store, models, clock, wakeWorker }, signature, portal);
+    },
   });
 
   let server: Server | null = null;

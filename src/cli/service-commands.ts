@@ -60,6 +60,12 @@ export async function setupCommand(io: CliIo, portal?: string): Promise<number> 
     );
     io.out(`lifecycle stages: ${result.lifecycleStages.join(', ')}`);
     io.out(`lead statuses: ${result.leadStatuses.join(', ')}`);
+    if (result.emptySettings.length === 0)
+      io.out('model settings: owners, escalation and marketing owner are set');
+    else {
+      io.out(`model settings still empty (${result.emptySettings.length}):`);
+      for (const line of result.emptySettings) io.out(`  - ${line}`);
+    }
     return 0;
   });
 }

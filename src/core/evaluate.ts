@@ -129,7 +129,9 @@ function recentSignal(
     if (!types.has(s.type)) continue;
     const at = toEpochMs(s.occurredAt);
     if (!(at <= nowMs) || nowMs - at > windowDays * DAY_MS) continue;
-    if (!best || at > best.at) best = { type: s.type, at };
+    // The latest one; two at the same moment are told apart by type, so the answer (and the
+    // explanation) never depends on the order the signals were read in.
+    if (!best || at > best.at || (at === best.at && s.type < best.type)) best = { type: s.type, at };
   }
   return best?.type ?? null;
 }

@@ -92,7 +92,11 @@ const fitLines = new WeakMap<
   { byStatus: Record<FitPart['status'], Map<string, string>>; oneKind: boolean }
 >();
 
-function describeFit(part: FitPart, criterion: FitCriterion | undefined, model: QualificationModel): string {
+export function describeFit(
+  part: FitPart,
+  criterion: FitCriterion | undefined,
+  model: QualificationModel,
+): string {
   if (!criterion) return composeFitLine(part, undefined);
   let cache = fitLines.get(criterion);
   if (!cache) {
@@ -151,7 +155,7 @@ function ordinal(n: number): string {
   return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }
 
-function describeIntent(part: IntentPart): string {
+export function describeIntent(part: IntentPart): string {
   let notes = part.occurredAt.slice(0, 10);
   // "fading from +30", not "83% left after 40 days": the text then changes only when the points
   // do, so ageing costs a HubSpot write per point lost, not one per day (see next-change.ts).

@@ -3,8 +3,11 @@
  * carry HubSpot's v3 signature (over the full URL, so the `portalId` and `userId` HubSpot adds to
  * the query are authenticated too; v2 is refused: it has no timestamp, so a captured request could
  * be replayed for ever), is accepted once (a second copy within the 5-minute window is refused as
- * `replayed`), and must be for the portal this service serves. Who saves or publishes is the
- * signed HubSpot user, never a name from the body.
+ * `replayed`), and must be for the portal this service serves. Who saves, asks to publish and
+ * approves is the signed HubSpot user, never a name from the body: a version goes into force when
+ * a second, different user approves it (unless the portal relaxed that; model-approval.ts). The
+ * page also gets the diff of two versions, the model check, and the portal's property options and
+ * owners to pick from.
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
@@ -13,7 +16,6 @@ import {
   activeModel,
   listVersions,
   previewDraft,
-  publishVersion,
   saveDraft,
   type SettingsDeps,
 } from '../jobs/model-settings.js';
@@ -26,8 +28,19 @@ import {
   insightsFromStore,
   requirePeriod,
 } from '../jobs/insights.js';
+import {
+  approvalState,
+  approvePublication,
+  declinePublication,
+  requestPublication,
+  setApprovalPolicy,
+  versionDiff,
+  type VersionRef,
+} from '../jobs/model-approval.js';
+import { type CatalogGateway, checkModel, ownersAndTeams, propertyOptions } from '../jobs/portal-catalog.js';
 import { rawBody, type SignatureCheckOptions, verifyHubSpotRequest } from './hubspot-signature.js';
-import { type PortalScope, requireServedPortal } from './portal-guard.js';
+import type { PortalScope } from './portal-guard.js';
+import { caller } from './signed-user.js';
 
 export const SETTINGS_ROUTES = {
   model: '/settings/api/model',
@@ -39,6 +52,14 @@ export const SETTINGS_ROUTES = {
   funnel: '/settings/api/funnel',
   insights: '/settings/api/insights',
   backtest: '/settings/api/backtest',
+  approvals: '/settings/api/approvals',
+  approve: '/settings/api/approve',
+  decline: '/settings/api/decline',
+  approvalPolicy: '/settings/api/approval-policy',
+  diff: '/settings/api/diff',
+  validate: '/settings/api/validate',
+  propertyOptions: '/settings/api/property-options',
+  owners: '/settings/api/owners',
 } as const;
 
 /** hubspot.fetch carries at most 1 MB each way. */
@@ -57,58 +78,35 @@ const BacktestBody = z.object({
 const OutcomeParam = z.enum(['sql', 'opportunity', 'customer'], {
   error: 'must be sql, opportunity or customer',
 });
-/** Who publishes is the signed user: a `publishedBy` (or any other field) in the body is refused. */
-const PublishBody = z.strictObject(
-  {
-    version: z.number({ error: 'must be a version number' }).int().positive(),
-    note: z.string().max(1000).optional(),
-    agreedBy: z.string().max(200).optional(),
-    /** Why now: required within the model's minimum period after the last publish. */
-    reason: z.string().trim().min(1, { error: 'must not be empty' }).max(1000).optional(),
-  },
-  {
+/**
+ * Who publishes and who approves are the signed users of their requests: a `publishedBy`,
+ * `agreedBy` or `approvedBy` (or any other field) in the body is refused.
+ */
+const strictBody = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `not accepted: ${issue.keys.join(', ')} (who publishes is the signed HubSpot user)`
+        ? `not accepted: ${issue.keys.join(', ')} (who publishes and who approves are the signed HubSpot users)`
         : undefined,
-  },
-);
+  });
+const PublishBody = strictBody({
+  version: z.number({ error: 'must be a version number' }).int().positive(),
+  note: z.string().max(1000).optional(),
+  /** Why now: required within the model's minimum period after the last publish. */
+  reason: z.string().trim().min(1, { error: 'must not be empty' }).max(1000).optional(),
+});
+const RequestBody = strictBody({ requestId: z.string().min(1).max(64) });
+const PolicyBody = strictBody({ singleApprover: z.boolean({ error: 'must be true or false' }) });
 
-/** Who is calling: the signed HubSpot user, in the served portal. */
-interface Caller {
-  portalId: string;
-  /** The signed user: `ops@acme.example (user 42)`, or `user 42` when HubSpot sends no email. */
-  user: string;
-}
-
-/**
- * The one value of a query parameter HubSpot adds to the signed URL. A parameter given twice is
- * refused: the page could put its own `userId` in the URL before HubSpot appends the real one.
- */
-function signedParam(params: URLSearchParams, name: string): string | undefined {
-  const values = params.getAll(name);
-  if (values.length > 1)
-    throw new AppError('forbidden', `The signed URL names ${name} more than once.`, [
-      { path: `query.${name}`, message: 'must appear once' },
-    ]);
-  return values[0];
-}
-
-function caller(req: Request, scope: PortalScope): Caller {
-  const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
-  const portalId = signedParam(params, 'portalId') ?? '';
-  if (!/^\d+$/.test(portalId))
-    throw new AppError('forbidden', 'The request names no portal.', [
-      { path: 'query.portalId', message: 'missing' },
-    ]);
-  requireServedPortal(scope, portalId, 'query.portalId');
-  const userId = signedParam(params, 'userId') ?? '';
-  if (!/^\d+$/.test(userId))
-    throw new AppError('forbidden', 'The request names no HubSpot user; nothing was done.', [
-      { path: 'query.userId', message: 'missing' },
-    ]);
-  const email = signedParam(params, 'userEmail');
-  return { portalId, user: email ? `${email} (user ${userId})` : `user ${userId}` };
+/** `?from=3&to=5`: a stored version number, or `active` for the model in force. */
+function versionParam(req: Request, name: string, fallback?: VersionRef): VersionRef {
+  const raw = ownValue(req.query, name);
+  if (raw === undefined && fallback !== undefined) return fallback;
+  if (raw === 'active') return 'active';
+  if (typeof raw === 'string' && /^[1-9]\d{0,8}$/.test(raw)) return Number(raw);
+  throw new AppError('invalid_input', `The ${name} version is invalid.`, [
+    { path: `query.${name}`, message: 'must be a version number or "active"' },
+  ]);
 }
 
 function dateParam(req: Request, name: string, fallback: number): number {
@@ -130,7 +128,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 
 export function mountSettingsRoutes(
   app: Express,
-  deps: SettingsDeps,
+  deps: SettingsDeps & { catalog: CatalogGateway },
   signature: Omit<SignatureCheckOptions, 'allowedVersions' | 'replays'>,
   scope: PortalScope,
 ): void {
@@ -174,18 +172,94 @@ export function mountSettingsRoutes(
     ...signed,
     route((req) => previewDraft(deps, who(req).portalId, parseBody(ModelBody, req.body).model)),
   );
-  const publish = (req: Request) => {
-    const { portalId, user } = who(req);
+  // Publishing and rolling back are requests a second person approves (model-approval.ts).
+  const publication = (kind: 'publish' | 'rollback') => (req: Request) => {
+    const { portalId, signed: author } = who(req);
     const body = parseBody(PublishBody, req.body);
-    return publishVersion(deps, portalId, {
-      version: body.version,
-      publishedBy: user,
-      agreedBy: body.agreedBy ?? null,
-      note: body.note ?? null,
-      reason: body.reason ?? null,
-    });
+    return requestPublication(
+      deps,
+      portalId,
+      { version: body.version, kind, note: body.note ?? null, reason: body.reason ?? null },
+      author,
+    );
   };
-  app.post(SETTINGS_ROUTES.publish, ...signed, route(publish));
+  const answer =
+    (handler: (req: Request) => Promise<{ state: string }>) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      handler(req)
+        .then((body) => res.status(body.state === 'awaiting_approval' ? 202 : 200).json(body))
+        .catch(next);
+    };
+  app.post(SETTINGS_ROUTES.publish, ...signed, answer(publication('publish')));
+  app.post(SETTINGS_ROUTES.rollback, ...signed, answer(publication('rollback')));
+  app.get(
+    SETTINGS_ROUTES.approvals,
+    ...signed,
+    route((req) => approvalState(deps, who(req).portalId)),
+  );
+  app.post(
+    SETTINGS_ROUTES.approve,
+    ...signed,
+    answer((req) => {
+      const { portalId, signed: approver } = who(req);
+      return approvePublication(deps, portalId, parseBody(RequestBody, req.body).requestId, approver);
+    }),
+  );
+  app.post(
+    SETTINGS_ROUTES.decline,
+    ...signed,
+    route((req) => {
+      const { portalId, signed: by } = who(req);
+      return declinePublication(deps, portalId, parseBody(RequestBody, req.body).requestId, by);
+    }),
+  );
+  app.post(
+    SETTINGS_ROUTES.approvalPolicy,
+    ...signed,
+    route((req) => {
+      const { portalId, signed: by } = who(req);
+      return setApprovalPolicy(deps, portalId, parseBody(PolicyBody, req.body).singleApprover, by);
+    }),
+  );
+  app.get(
+    SETTINGS_ROUTES.diff,
+    ...signed,
+    route((req) =>
+      versionDiff(deps, who(req).portalId, versionParam(req, 'from'), versionParam(req, 'to', 'active')),
+    ),
+  );
+  app.post(
+    SETTINGS_ROUTES.validate,
+    ...signed,
+    route((req) => {
+      who(req);
+      return Promise.resolve(checkModel(parseBody(ModelBody, req.body).model));
+    }),
+  );
+  app.get(
+    SETTINGS_ROUTES.propertyOptions,
+    ...signed,
+    route((req) => {
+      who(req);
+      const raw = ownValue(req.query, 'properties');
+      const refs =
+        typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((r) => r.trim())
+              .filter(Boolean)
+          : [];
+      return propertyOptions(deps.catalog, refs);
+    }),
+  );
+  app.get(
+    SETTINGS_ROUTES.owners,
+    ...signed,
+    route((req) => {
+      who(req);
+      return ownersAndTeams(deps.catalog);
+    }),
+  );
   app.get(
     SETTINGS_ROUTES.funnel,
     ...signed,
@@ -201,7 +275,6 @@ export function mountSettingsRoutes(
       return funnelFromStore(deps.store, portalId, from, to, {}, now);
     }),
   );
-  app.post(SETTINGS_ROUTES.rollback, ...signed, route(publish));
   // Insights for the settings page's Insights tab (response shapes: README, "Learning from history").
   app.get(
     SETTINGS_ROUTES.insights,

@@ -291,6 +291,40 @@ export class CrmGateway {
     return property.options.map((o) => o.value);
   }
 
+  /** A property's label, type and options (value and label), for the settings page's pickers. */
+  async propertyDefinition(
+    objectType: 'contacts' | 'companies',
+    name: string,
+  ): Promise<{ name: string; label: string; type: string; options: { value: string; label: string }[] }> {
+    const p = await this.call('properties.read', () =>
+      this.client.crm.properties.coreApi.getByName(objectType, name),
+    );
+    const options = p.options.filter((o) => !o.hidden).map((o) => ({ value: o.value, label: o.label }));
+    return { name: p.name, label: p.label, type: p.type, options };
+  }
+
+  /** The portal's active owners with their teams (every page), for routing pickers. */
+  async listOwners(): Promise<
+    { id: string; name: string; email: string; teams: { id: string; name: string }[] }[]
+  > {
+    const owners: Awaited<ReturnType<CrmGateway['listOwners']>> = [];
+    let after: string | undefined;
+    do {
+      const page = await this.call('owners.list', () =>
+        this.client.crm.owners.ownersApi.getPage(undefined, after, 500, false),
+      );
+      for (const o of page.results)
+        owners.push({
+          id: o.id,
+          name: [o.firstName, o.lastName].filter(Boolean).join(' ') || (o.email ?? `owner ${o.id}`),
+          email: o.email ?? '',
+          teams: (o.teams ?? []).map((t) => ({ id: t.id, name: t.name })),
+        });
+      after = page.paging?.next?.after;
+    } while (after);
+    return owners;
+  }
+
   /**
    * Creates the property group and the properties that do not exist yet (existing ones are left
    * as they are). Safe to run on every start.

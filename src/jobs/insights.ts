@@ -18,7 +18,7 @@ import {
   insights,
   judgePeriod,
   LIFECYCLE_STAGES,
-  modelChanges,
+  diffModels,
   type Outcome,
   type QualificationModel,
   reviewLines,
@@ -228,7 +228,7 @@ export async function reviewFromStore(deps: InsightsDeps, portalId: PortalId, no
     });
   const after = publishedAt < now ? calibrate(currentModel, publishedAt, now) : null;
   const before = previousModel ? calibrate(previousModel, publishedAt - span, publishedAt) : null;
-  const changes = previousModel ? modelChanges(previousModel, currentModel) : [];
+  const changes = previousModel ? diffModels(previousModel, currentModel).map((c) => c.text) : [];
   return {
     lines: reviewLines({
       current: {

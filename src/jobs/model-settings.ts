@@ -3,17 +3,17 @@
  * a draft against the stored contacts, publish (then rescore the contacts it changes), roll back.
  * Every call is scoped to one portal.
  */
+import { checkCadence } from '../core/insights/cadence.js';
 import { evaluate } from '../core/evaluate.js';
 import { DEFAULT_PRESET, PRESETS } from '../core/presets/index.js';
 import { type ModelPreview, PreviewAccumulator } from '../core/preview.js';
 import { parseModel, type QualificationModel, type QualificationModelInput } from '../core/model.js';
 import { AppError } from '../errors.js';
 import { writtenValues } from '../hubspot/write-back.js';
-import type { ContactSnapshot, ModelVersionRecord, PortalId, Store } from '../store/store.port.js';
+import type { ContactSnapshot, ModelVersionRecord, PortalId, PublishBy, Store } from '../store/store.port.js';
 import { type ActiveModels, withStoredVersion } from './active-model.js';
 import { signalHorizonDays } from './scoring/score-contacts.job.js';
 import { DAY_MS } from '../core/intent.js';
-import { checkCadence } from '../core/insights/cadence.js';
 
 const PAGE = 1000;
 
@@ -36,9 +36,11 @@ export interface VersionSummary {
   note: string | null;
   /** Why it was published within the model's minimum period after the previous publish. */
   publishReason: string | null;
+  /** How its last publication was approved (two people, or one where the portal allows it). */
+  approval: ModelVersionRecord['approval'];
 }
 
-function summary(r: ModelVersionRecord): VersionSummary {
+export function summary(r: ModelVersionRecord): VersionSummary {
   return {
     version: r.version,
     status: r.status,
@@ -50,6 +52,7 @@ function summary(r: ModelVersionRecord): VersionSummary {
     agreedBy: r.agreedBy,
     note: r.note,
     publishReason: r.publishReason,
+    approval: r.approval,
   };
 }
 
@@ -75,6 +78,7 @@ export async function activeModel(deps: SettingsDeps, portalId: PortalId) {
       agreedBy: record?.agreedBy ?? null,
       note: record?.note ?? null,
       publishReason: record?.publishReason ?? null,
+      approval: record?.approval ?? null,
     },
     /** Whether publishing now needs a reason (the model's minimum period since the last publish). */
     cadence: checkCadence(await lastPublishedAt(deps, portalId), model.cadence.minimumDays, deps.clock()),
@@ -162,47 +166,61 @@ export async function lastPublishedAt(
   return last;
 }
 
+/**
+ * The cadence guard: a version never published before needs a reason when it would go into force
+ * within the model's minimum period after the last publish ("give a model 2–3 months before
+ * judging it"). Going back to a version that was in force before undoes a change rather than
+ * making one, so it needs none. The model in force sets the pace. Returns the trimmed reason.
+ */
+export async function requireCadenceReason(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  target: ModelVersionRecord,
+  reason: string | null | undefined,
+): Promise<string | null> {
+  const given = reason?.trim() || null;
+  if (target.status === 'published' || target.publishedAt !== null) return given;
+  const { model: current } = await deps.models.get(portalId);
+  const cadence = checkCadence(
+    await lastPublishedAt(deps, portalId),
+    current.cadence.minimumDays,
+    deps.clock(),
+  );
+  if (cadence.reasonRequired && given === null)
+    throw new AppError('conflict', cadence.message!, [
+      { path: '$.reason', message: `is required within ${cadence.minimumDays} days of the last publish` },
+    ]);
+  return given;
+}
+
 /** The model a stored version stands for, with its stored number in the label. */
-function versionModel(record: ModelVersionRecord): QualificationModel {
+export function versionModel(record: ModelVersionRecord): QualificationModel {
   return withStoredVersion(requireValidModel(record.model), record.version);
 }
 
-/**
- * Publishes a stored version (a draft, or an earlier version to roll back to). Contacts whose
- * written values would change under it are enqueued for a rescore; the others keep theirs.
- */
-export async function publishVersion(
+/** The stored version, or a 404 naming it. */
+export async function requireVersion(
   deps: SettingsDeps,
   portalId: PortalId,
-  request: {
-    version: number;
-    publishedBy: string;
-    agreedBy?: string | null;
-    note?: string | null;
-    /** Needed when publishing within the model's minimum period after the last publish. */
-    reason?: string | null;
-  },
-): Promise<VersionSummary & { rescoreEnqueued: number }> {
-  const target = await deps.store.models.version(portalId, request.version);
+  version: number,
+  path = '$.version',
+): Promise<ModelVersionRecord> {
+  const target = await deps.store.models.version(portalId, version);
   if (!target)
-    throw new AppError('not_found', `Model version ${request.version} does not exist.`, [
-      { path: '$.version', message: 'no such version' },
+    throw new AppError('not_found', `Model version ${version} does not exist.`, [
+      { path, message: 'no such version' },
     ]);
-  const proposed = versionModel(target);
-  const { model: current } = await deps.models.get(portalId);
-  const now = deps.clock();
-  const reason = request.reason?.trim() || null;
-  // A new version within the period needs a reason; going back to a version that was published
-  // before (a rollback) undoes a change rather than making one, so it needs none.
-  if (target.status !== 'published' && target.publishedAt === null) {
-    // The model in force sets the pace: "do not retune every week".
-    const cadence = checkCadence(await lastPublishedAt(deps, portalId), current.cadence.minimumDays, now);
-    if (cadence.reasonRequired && reason === null)
-      throw new AppError('conflict', cadence.message!, [
-        { path: '$.reason', message: `is required within ${cadence.minimumDays} days of the last publish` },
-      ]);
-  }
+  return target;
+}
 
+/** The stored contacts whose written values would change if `proposed` replaced the model in force. */
+export async function contactsChangedBy(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  proposed: QualificationModel,
+  now: number,
+): Promise<string[]> {
+  const { model: current } = await deps.models.get(portalId);
   const affected: string[] = [];
   const horizon = Math.max(signalHorizonDays(current), signalHorizonDays(proposed));
   await forEachStoredContact(deps, portalId, horizon, (snapshot, signals) => {
@@ -218,7 +236,38 @@ export async function publishVersion(
     delete after.lq_model_version;
     if (JSON.stringify(before) !== JSON.stringify(after)) affected.push(snapshot.contactId);
   });
+  return affected;
+}
 
+/** After a publication: the cached model is dropped and the contacts it changes are rescored. */
+export async function afterPublication(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  affected: readonly string[],
+): Promise<void> {
+  deps.models.invalidate(portalId);
+  for (let i = 0; i < affected.length; i += PAGE)
+    await deps.store.queue.enqueue(
+      affected.slice(i, i + PAGE).map((contactId) => ({ portalId, contactId, reason: 'model-published' })),
+    );
+  if (affected.length > 0) deps.wakeWorker();
+}
+
+/**
+ * Publishes a stored version (a draft, or an earlier version to roll back to) at once, as
+ * `publishedBy` with `approval` recorded. Contacts whose written values would change under it are
+ * enqueued for a rescore; the others keep theirs. The settings API publishes through
+ * model-approval.ts instead, which asks a second person first.
+ */
+export async function publishVersion(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  request: { version: number } & PublishBy,
+): Promise<VersionSummary & { rescoreEnqueued: number }> {
+  const target = await requireVersion(deps, portalId, request.version);
+  const reason = await requireCadenceReason(deps, portalId, target, request.reason);
+  const now = deps.clock();
+  const affected = await contactsChangedBy(deps, portalId, versionModel(target), now);
   const published = await deps.store.models.publish(
     portalId,
     request.version,
@@ -227,14 +276,10 @@ export async function publishVersion(
       agreedBy: request.agreedBy ?? null,
       note: request.note ?? null,
       reason,
+      approval: request.approval ?? null,
     },
     now,
   );
-  deps.models.invalidate(portalId);
-  for (let i = 0; i < affected.length; i += PAGE)
-    await deps.store.queue.enqueue(
-      affected.slice(i, i + PAGE).map((contactId) => ({ portalId, contactId, reason: 'model-published' })),
-    );
-  if (affected.length > 0) deps.wakeWorker();
+  await afterPublication(deps, portalId, affected);
   return { ...summary(published), rescoreEnqueued: affected.length };
 }

@@ -40,6 +40,35 @@ export interface SetupResult {
   existing: string[];
   lifecycleStages: string[];
   leadStatuses: string[];
+  /** Model settings still empty, each in plain words with what happens until it is set. */
+  emptySettings: string[];
+}
+
+/**
+ * The routing settings a fresh install leaves empty (the presets name no owners), each said in
+ * plain words with what happens until it is set in the settings page.
+ */
+export function emptySettingsOf(model: QualificationModel): string[] {
+  const r = model.routing;
+  const out: string[] = [];
+  const available = r.newBusinessOwners.filter((id) => !r.unavailableOwners.includes(id));
+  if (r.newBusinessOwners.length === 0)
+    out.push(
+      'No new-business owners: new-business MQLs get no owner and no task until owners are picked for the round robin (settings page, Routing).',
+    );
+  else if (available.length === 0)
+    out.push(
+      'Every new-business owner is marked unavailable: new-business MQLs get no owner and no task until one is available again.',
+    );
+  if (r.escalationOwner === null)
+    out.push(
+      `No escalation owner: when sales misses an SLA (${r.slaHours.salesAcceptance} h to accept), lq_sla_breached is set and counted, but nobody gets an escalation task.`,
+    );
+  if (r.marketingOwner === null)
+    out.push(
+      'No marketing owner: the weekly report of returned leads and their reasons is not sent to anyone.',
+    );
+  return out;
 }
 
 export async function setupPortal(
@@ -61,5 +90,5 @@ export async function setupPortal(
         `lead status "${status}" is used by the model or the engine but the portal has only: ${leadStatuses.join(', ')}`,
       );
   if (problems.length > 0) throw new PortalMismatchError(problems);
-  return { created, existing, lifecycleStages, leadStatuses };
+  return { created, existing, lifecycleStages, leadStatuses, emptySettings: emptySettingsOf(model) };
 }

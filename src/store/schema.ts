@@ -118,6 +118,50 @@ export interface ModelVersionsTable {
   note: string | null;
   /** 0009: why it was published within the model's minimum period after the last publish. */
   publish_reason: string | null;
+  /** 0008: the approval of the version's last publication. */
+  requested_at: number | null;
+  approved_by: string | null;
+  approved_at: number | null;
+  approval: string | null;
+}
+
+/** 0008: a request to publish (or roll back to) a version, and its approval. */
+export interface PublishRequestsTable {
+  id: string;
+  portal_id: string;
+  version: number;
+  kind: string;
+  note: string | null;
+  requested_by: string;
+  requested_user: string;
+  requested_at: number;
+  status: string;
+  decided_by: string | null;
+  decided_user: string | null;
+  decided_at: number | null;
+  approval: string | null;
+  /** 0009: why it is published within the model's minimum period after the last publish. */
+  reason: string | null;
+}
+
+/** 0008: whether a portal allows one person to publish alone, and who said so when. */
+export interface ApprovalPoliciesTable {
+  portal_id: string;
+  single_approver: number;
+  changed_by: string;
+  changed_at: number;
+}
+
+/** 0008: "Dispute this score" from the contact card. */
+export interface ScoreDisputesTable {
+  id: string;
+  portal_id: string;
+  contact_id: string;
+  reason: string;
+  disputed_by: string;
+  disputed_at: number;
+  model_version: string;
+  qualification: string | null;
 }
 
 /** 0005: the last draft number given out per portal; saving a draft bumps (and so locks) the row. */
@@ -241,6 +285,9 @@ export interface Database {
   model_versions: ModelVersionsTable;
   model_version_counters: ModelVersionCountersTable;
   seen_signatures: SeenSignaturesTable;
+  publish_requests: PublishRequestsTable;
+  approval_policies: ApprovalPoliciesTable;
+  score_disputes: ScoreDisputesTable;
   pending_callbacks: PendingCallbacksTable;
   sales_decisions: SalesDecisionsTable;
   sla_timers: SlaTimersTable;

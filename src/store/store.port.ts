@@ -15,6 +15,8 @@
  * | `routes`    | where each new MQL went, its owner's task, the round robin            |
  * | `reports`   | the weekly returned-leads reports                                     |
  * | `replays`   | signed requests already accepted, until their signature window closes |
+ * | `approvals` | requests to publish a model version, approved by a second person      |
+ * | `disputes`  | scores sales disputed from the contact card, with their reasons       |
  *
  * One implementation (`sql/`) serves SQLite and PostgreSQL, and one contract test suite per
  * aggregate runs against both. Every method is atomic on its own; methods that both record data
@@ -29,6 +31,8 @@ import type { EventStore } from './events/events.port.js';
 import type { ModelStore } from './models/models.port.js';
 import type { WorkQueue } from './queue/queue.port.js';
 import type { ReplayStore } from './replays/replays.port.js';
+import type { ApprovalStore } from './approvals/approvals.port.js';
+import type { DisputeStore } from './disputes/disputes.port.js';
 import type { ReportStore } from './reports/reports.port.js';
 import type { RouteStore } from './routes/routes.port.js';
 import type { SlaStore } from './sla/sla.port.js';
@@ -41,6 +45,8 @@ export type * from './models/models.port.js';
 export type * from './queue/queue.port.js';
 export { companyOfWorkKey, companyWorkKey, SCHEDULED_WORK_REASON } from './queue/queue.port.js';
 export type * from './replays/replays.port.js';
+export type * from './approvals/approvals.port.js';
+export type * from './disputes/disputes.port.js';
 export type * from './reports/reports.port.js';
 export type * from './routes/routes.port.js';
 export type * from './sla/sla.port.js';
@@ -90,6 +96,8 @@ export interface Store {
   readonly routes: RouteStore;
   readonly reports: ReportStore;
   readonly replays: ReplayStore;
+  readonly approvals: ApprovalStore;
+  readonly disputes: DisputeStore;
 
   /**
    * A budget of HubSpot calls: in this process on SQLite; on PostgreSQL shared by every instance

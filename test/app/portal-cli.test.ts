@@ -62,6 +62,20 @@ describe('portal commands', () => {
     expect(io.lines).toContainEqual(expect.stringContaining('marketingqualifiedlead'));
   });
 
+  it('when the model names no owners, then setup says in plain words which settings are empty and what happens until they are set', async () => {
+    stack = await startStack({ contacts: 1 });
+    useStackEnv(stack);
+    const io = capture();
+    expect(await runCli(['setup'], io)).toBe(0);
+    const start = io.lines.indexOf('model settings still empty (3):');
+    expect(start).toBeGreaterThan(0);
+    expect(io.lines.slice(start + 1)).toEqual([
+      '  - No new-business owners: new-business MQLs get no owner and no task until owners are picked for the round robin (settings page, Routing).',
+      '  - No escalation owner: when sales misses an SLA (48 h to accept), lq_sla_breached is set and counted, but nobody gets an escalation task.',
+      '  - No marketing owner: the weekly report of returned leads and their reasons is not sent to anyone.',
+    ]);
+  });
+
   it('rescore --all scores every contact with progress, and a second run writes nothing', async () => {
     stack = await startStack({ contacts: 230 });
     useStackEnv(stack);

@@ -518,3 +518,24 @@ describe('explanations', () => {
     expect(text).toContain('Lifecycle: lead → lead');
   });
 });
+
+describe('installed base with signals at the same moment', () => {
+  it('when an existing customer has two qualifying signals at the same instant, then the same one is named whatever their order', () => {
+    const model = loadPreset('seed-fit-intent');
+    const at = '2026-11-23T11:52:00.000Z';
+    const contact = {
+      id: 'c1',
+      properties: { lifecyclestage: 'evangelist' },
+      company: null,
+      signals: [
+        { type: 'pricing_page_viewed', occurredAt: at },
+        { type: 'demo_requested', occurredAt: at },
+      ],
+    };
+    const now = new Date('2026-12-01T00:00:00Z');
+    const forward = evaluate(contact, model, now);
+    const backward = evaluate({ ...contact, signals: [...contact.signals].reverse() }, model, now);
+    expect(forward.mqlRule.installedBaseSignal).toBe('Demo requested');
+    expect(backward).toEqual(forward);
+  });
+});

@@ -22,6 +22,7 @@ import {
   TextArea,
   Toggle,
   Button,
+  MultiSelect,
   LoadingButton,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
@@ -66,7 +67,13 @@ interface Call {
 }
 
 /** Answers `hubspot.fetch` by "METHOD /path"; a list of replies is used one per call, the last repeats. */
-function fakeService(routes: Record<string, Route | Route[]>) {
+function fakeService(own: Record<string, Route | Route[]>) {
+  // What every page load also asks for: the portal's owners (routing) and the approvals.
+  const routes: Record<string, Route | Route[]> = {
+    'GET /settings/api/owners': ownersReply(),
+    'GET /settings/api/approvals': approvalsReply(),
+    ...own,
+  };
   const calls: Call[] = [];
   const used = new Map<string, number>();
   const hsFetch = vi.fn(
@@ -93,6 +100,31 @@ function fakeService(routes: Record<string, Route | Route[]>) {
   return {
     calls,
     requests: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path),
+  };
+}
+
+function ownersReply() {
+  return {
+    status: 200,
+    body: {
+      owners: [
+        { id: '70000001', name: 'Anna Visser', email: 'anna@acme.example' },
+        { id: '70000002', name: 'Bram de Wit', email: 'bram@acme.example' },
+        { id: '70000005', name: 'Eva Schulz', email: 'eva@acme.example' },
+      ],
+      teams: [{ id: '1', name: 'New business', ownerIds: ['70000001', '70000002'] }],
+    },
+  };
+}
+
+function approvalsReply(pending: unknown = null, singleApprover = false) {
+  return {
+    status: 200,
+    body: {
+      policy: { singleApprover, changedBy: null, changedAt: null },
+      pending,
+      recent: [],
+    },
   };
 }
 
@@ -225,7 +257,9 @@ describe('settings page', () => {
     const page = await openPage();
 
     expect(service.calls.map((c) => `${c.method} ${c.url}`).sort()).toEqual([
+      `GET ${BASE}/settings/api/approvals`,
       `GET ${BASE}/settings/api/model`,
+      `GET ${BASE}/settings/api/owners`,
       `GET ${BASE}/settings/api/versions`,
     ]);
     expect(
@@ -367,33 +401,220 @@ describe('settings page', () => {
     );
   });
 
-  it('when publishing, then the draft is saved and published with the note and who in sales agreed', async () => {
+  it('when marketing publishes, then the draft is saved and sent for approval with the note, and nothing is in force until sales approves', async () => {
+    const request = {
+      id: 'req-1',
+      version: 8,
+      kind: 'publish',
+      note: 'Lower intent bar for Q1 campaigns',
+      requestedBy: 'ops@acme.example (user 1)',
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      approval: null,
+      requestedAt: Date.UTC(2026, 10, 3, 9),
+    };
+    const renderer = createRenderer('settings');
+    const me = String(renderer.mocks.context.user.id);
+    const mine = { ...request, requestedByUserId: me };
     const service = fakeService({
-      'GET /settings/api/model': [active(), active(undefined, { storedVersion: 8 })],
+      'GET /settings/api/model': active(),
       'GET /settings/api/versions': history(),
+      'GET /settings/api/approvals': [
+        approvalsReply(),
+        approvalsReply({ ...mine, changes: [{ section: 'mql', text: 'MQL intent bar 50 → 45' }] }),
+      ],
       'POST /settings/api/drafts': ok({ version: 8, status: 'draft' }, 201),
-      'POST /settings/api/publish': (body) =>
-        ok({ version: body.version, status: 'published', rescoreEnqueued: 42 }),
+      'POST /settings/api/publish': ok({ state: 'awaiting_approval', request: mine }, 202),
     });
-    const page = await openPage();
+    renderer.render(createElement(SettingsPage, { context: renderer.mocks.context }));
+    await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
+    const page = renderer;
 
     numberInput(page, 'mql-intent-value').trigger('onChange', value(45));
     page
       .findByTestId(TextArea, 'publish-note')
       .trigger('onChange', value('Lower intent bar for Q1 campaigns'));
-    page.findByTestId(Input, 'publish-agreed-by').trigger('onChange', value('Dana Jansen (Head of Sales)'));
     await click(page, 'publish');
-    await page.waitFor(() => expect(alertTitle(page)).toBe('Version 8 is in force'));
+    await page.waitFor(() => expect(alertTitle(page)).toBe('Version 8 is waiting for approval'));
 
     const [draft] = service.requests('POST', '/settings/api/drafts');
     expect(draft!.body.model.thresholds.mql.intent).toEqual({ operator: '>', value: 45 });
+    // Who publishes and who approves are the signed users: the body names neither.
     expect(service.requests('POST', '/settings/api/publish').map((c) => c.body)).toEqual([
-      { version: 8, note: 'Lower intent bar for Q1 campaigns', agreedBy: 'Dana Jansen (Head of Sales)' },
+      { version: 8, note: 'Lower intent bar for Q1 campaigns' },
     ]);
-    expect(alertText(page)).toContain('42 contacts whose qualification changes will be rescored');
-    // The page reloads what is now in force and empties the form.
+    await page.waitFor(() => expect(textsIn(page)).toContain('MQL intent bar 50 → 45'));
+    // The author sees who must approve, not an Approve button.
+    expect(page.maybeFindByTestId(LoadingButton, 'approve')).toBeNull();
+    expect(textsIn(page)).toContain('You asked for this: a colleague from sales approves it on this page.');
+    expect(page.maybeFindByTestId(Input, 'publish-agreed-by')).toBeNull();
+  });
+
+  it('when a different HubSpot user approves the pending version, then it goes into force and the page reloads the model', async () => {
+    const pending = {
+      id: 'req-9',
+      version: 8,
+      kind: 'publish',
+      note: 'Pharma fits',
+      requestedBy: 'ops@acme.example (user 1)',
+      requestedByUserId: '99999',
+      requestedAt: Date.UTC(2026, 10, 3, 9),
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      approval: null,
+      changes: [{ section: 'fit', text: 'added industry Pharmaceuticals (+25)' }],
+    };
+    const service = fakeService({
+      'GET /settings/api/model': [active(), active(undefined, { storedVersion: 8 })],
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/approvals': [approvalsReply(pending), approvalsReply()],
+      'POST /settings/api/approve': (body) =>
+        ok({
+          state: 'published',
+          version: 8,
+          status: 'published',
+          rescoreEnqueued: 3,
+          approval: { mode: 'two-person', approvedBy: 'sam@acme.example (user 7)' },
+          request: { ...pending, id: body.requestId, status: 'approved' },
+        }),
+    });
+    const page = await openPage();
+    await page.waitFor(() => expect(page.maybeFindByTestId(LoadingButton, 'approve')).not.toBeNull());
+    expect(textsIn(page)).toContain('added industry Pharmaceuticals (+25)');
+
+    page.findByTestId(LoadingButton, 'approve').trigger('onClick');
+    await page.waitFor(() => expect(alertTitle(page)).toBe('Version 8 is in force'));
+
+    expect(service.requests('POST', '/settings/api/approve').map((c) => c.body)).toEqual([
+      { requestId: 'req-9' },
+    ]);
     await page.waitFor(() => expect(service.requests('GET', '/settings/api/model')).toHaveLength(2));
-    expect(page.findByTestId(TextArea, 'publish-note').props.value).toBe('');
+    await page.waitFor(() => expect(page.maybeFindByTestId(LoadingButton, 'approve')).toBeNull());
+  });
+
+  it('when sales declines, or the portal relaxes the rule to one approver, then the service is told and the page follows', async () => {
+    const pending = {
+      id: 'req-3',
+      version: 8,
+      kind: 'rollback',
+      note: null,
+      requestedBy: 'ops@acme.example (user 1)',
+      requestedByUserId: '99999',
+      requestedAt: Date.UTC(2026, 10, 3, 9),
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      approval: null,
+      changes: [],
+    };
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/approvals': [approvalsReply(pending), approvalsReply(), approvalsReply(null, true)],
+      'POST /settings/api/decline': ok({ request: { ...pending, status: 'declined' } }),
+      'POST /settings/api/approval-policy': (body) =>
+        ok({ singleApprover: body.singleApprover, changedBy: 'sam', changedAt: 1 }),
+    });
+    const page = await openPage();
+    await page.waitFor(() => expect(page.maybeFindByTestId(Button, 'decline')).not.toBeNull());
+
+    await click(page, 'decline');
+    await page.waitFor(() => expect(textsIn(page)).toContain('Nothing is waiting for approval.'));
+    page.findByTestId(Toggle, 'single-approver').trigger('onChange', value(true));
+    await page.waitFor(() => expect(page.findByTestId(Toggle, 'single-approver').props.checked).toBe(true));
+
+    expect(service.requests('POST', '/settings/api/decline').map((c) => c.body)).toEqual([
+      { requestId: 'req-3' },
+    ]);
+    expect(service.requests('POST', '/settings/api/approval-policy').map((c) => c.body)).toEqual([
+      { singleApprover: true },
+    ]);
+  });
+
+  it('when routing is edited, then owners come from the portal, a team adds its members, and owners and SLA hours are sent with the model', async () => {
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'POST /settings/api/preview': previewReply(),
+    });
+    const page = await openPage();
+    await page.waitFor(() =>
+      expect(page.findByTestId(MultiSelect, 'routing-new-business-owners').props.options).toHaveLength(3),
+    );
+
+    page.findByTestId(Select, 'routing-add-team').trigger('onChange', value('1'));
+    page.findByTestId(Select, 'routing-escalationOwner').trigger('onChange', value('70000005'));
+    page.findByTestId(Select, 'routing-marketingOwner').trigger('onChange', value('70000002'));
+    numberInput(page, 'sla-newBusiness').trigger('onChange', value(12));
+    await click(page, 'preview');
+    await page.waitFor(() => expect(service.requests('POST', '/settings/api/preview')).toHaveLength(1));
+
+    const routing = service.requests('POST', '/settings/api/preview')[0]!.body.model.routing;
+    expect(routing).toMatchObject({
+      newBusinessOwners: ['70000001', '70000002'],
+      escalationOwner: '70000005',
+      marketingOwner: '70000002',
+      slaHours: { newBusiness: 12 },
+    });
+    expect(page.findByTestId(MultiSelect, 'routing-new-business-owners').props.value).toEqual([
+      '70000001',
+      '70000002',
+    ]);
+  });
+
+  it('when the service refuses routing values, then each problem shows next to its routing field', async () => {
+    fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'POST /settings/api/preview': ok(
+        {
+          error: 'invalid_model',
+          message: 'The model is invalid; nothing was saved.',
+          problems: [
+            { path: '$.routing.slaHours.salesAcceptance', message: 'must be more than 0' },
+            { path: '$.routing.escalationOwner', message: 'must be a HubSpot owner id (digits)' },
+          ],
+        },
+        422,
+      ),
+    });
+    const page = await openPage();
+    numberInput(page, 'sla-salesAcceptance').trigger('onChange', value(0));
+    await click(page, 'preview');
+    await page.waitFor(() => expect(alertTitle(page)).toBe('The preview failed'));
+
+    expect(numberInput(page, 'sla-salesAcceptance').props).toMatchObject({
+      error: true,
+      validationMessage: 'must be more than 0',
+    });
+    expect(page.findByTestId(Select, 'routing-escalationOwner').props.validationMessage).toBe(
+      'must be a HubSpot owner id (digits)',
+    );
+  });
+
+  it('when "What changed" is clicked in the history, then the diff of that version against the one before is shown', async () => {
+    const service = fakeService({
+      'GET /settings/api/model': active(),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/diff': ok({
+        changes: [
+          { section: 'mql', text: 'MQL intent bar 50 → 40' },
+          { section: 'fit', text: 'added industry Pharmaceuticals (+25)' },
+        ],
+        text: 'MQL intent bar 50 → 40; added industry Pharmaceuticals (+25)',
+      }),
+    });
+    const page = await openPage();
+
+    await click(page, 'diff-6');
+    await page.waitFor(() => expect(textsIn(page)).toContain('added industry Pharmaceuticals (+25)'));
+
+    expect(service.requests('GET', '/settings/api/diff').map((c) => new URL(c.url).search)).toEqual([
+      '?from=5&to=6',
+    ]);
+    expect(textsIn(page)).toContain('From version 5 to version 6');
   });
 
   it('when the service refuses the portal or a repeated request, then the alert says what to do', async () => {

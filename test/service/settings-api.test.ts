@@ -1,81 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRESETS } from '../../src/core/index.js';
-import { hubSpotSignatureHeaders } from '../../src/hubspot/signature.js';
-import { PUBLIC, SECRET, type Stack, startStack } from './helpers.js';
+import { type Stack, startStack } from './helpers.js';
+import {
+  call,
+  modelWithIntentBar,
+  publishApproved,
+  SALES_USER,
+  send,
+  signedRequest,
+} from './settings-calls.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
 });
-
-interface CallOptions {
-  /** The portal HubSpot names in the query (default the stack's). */
-  portalId?: string;
-  /** Which signatures ride along: hubspot.fetch sends v3 and v2 (default); `v2` alone is an old capture. */
-  sign?: 'v3+v2' | 'v2' | 'none';
-  /** The query HubSpot adds (default user 42, ops@acme.example, the app and the portal). */
-  query?: string;
-  timestamp?: number;
-}
-
-/** A request as hubspot.fetch sends it: HubSpot adds the portal and user to the signed URL. */
-function signedRequest(
-  s: Stack,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  options: CallOptions = {},
-) {
-  const portalId = options.portalId ?? s.portalId;
-  const query =
-    options.query ?? `?userId=42&userEmail=ops%40acme.example&appId=${s.sandbox.appId}&portalId=${portalId}`;
-  const raw = body === undefined ? '' : JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const sign = options.sign ?? 'v3+v2';
-  if (sign !== 'none') {
-    const all = hubSpotSignatureHeaders({
-      clientSecret: SECRET,
-      method,
-      uri: `${PUBLIC}${path}${query}`,
-      rawBody: raw,
-      timestamp: options.timestamp ?? Date.now(),
-      legacyVersion: 'v2',
-    });
-    if (sign === 'v2') {
-      delete all['X-HubSpot-Signature-v3'];
-      delete all['X-HubSpot-Request-Timestamp'];
-    }
-    Object.assign(headers, all);
-  }
-  return {
-    url: `${s.url}${path}${query}`,
-    init: { method, headers, ...(method === 'POST' ? { body: raw } : {}) },
-  };
-}
-
-async function send(request: { url: string; init: RequestInit }) {
-  const response = await fetch(request.url, request.init);
-  return { status: response.status, json: (await response.json()) as any };
-}
-
-/** Calls the settings API the way hubspot.fetch does. */
-async function call(
-  s: Stack,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  options: CallOptions = {},
-) {
-  return send(signedRequest(s, method, path, body, options));
-}
-
-function modelWithIntentBar(value: number) {
-  const model = structuredClone(PRESETS['seed-fit-intent']) as any;
-  model.thresholds.mql.intent.value = value;
-  model.version = `intent-bar-${value}`;
-  return model;
-}
 
 /** Scores the stack's contacts once, so the store holds their inputs for previews. */
 async function scoreAll(s: Stack, signalsPerContact = 2) {
@@ -157,18 +95,16 @@ describe('settings API', () => {
       json: { version: 1, status: 'draft', label: 'intent-bar-20', createdBy: 'ops@acme.example (user 42)' },
     });
 
-    const published = await call(stack, 'POST', '/settings/api/publish', {
-      version: 1,
-      note: 'Lower intent bar for Q1',
-      agreedBy: 'Sam (sales)',
-    });
+    const published = await publishApproved(stack, 1, { note: 'Lower intent bar for Q1' });
     expect(published).toMatchObject({
       status: 200,
       json: {
+        state: 'published',
         version: 1,
         status: 'published',
-        agreedBy: 'Sam (sales)',
+        agreedBy: 'sam@acme.example (user 7)',
         publishedBy: 'ops@acme.example (user 42)',
+        approval: { mode: 'two-person', approvedBy: 'sam@acme.example (user 7)' },
       },
     });
     expect(published.json.rescoreEnqueued).toBeGreaterThanOrEqual(preview.json.mqlIn);
@@ -182,10 +118,13 @@ describe('settings API', () => {
 
     // A second version, then back to the first.
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(90) });
-    await call(stack, 'POST', '/settings/api/publish', { version: 2, reason: 'pilot: stricter bar' });
+    await publishApproved(stack, 2, { reason: 'pilot: stricter bar' });
     await stack.service.worker.drain();
-    const rollback = await call(stack, 'POST', '/settings/api/rollback', { version: 1, note: 'too strict' });
-    expect(rollback).toMatchObject({ status: 200, json: { version: 1, status: 'published' } });
+    const rollback = await publishApproved(stack, 1, { kind: 'rollback', note: 'too strict' });
+    expect(rollback).toMatchObject({
+      status: 200,
+      json: { version: 1, status: 'published', request: { kind: 'rollback' } },
+    });
     await stack.service.worker.drain();
     const model = await call(stack, 'GET', '/settings/api/model');
     expect(model.json.active).toMatchObject({ storedVersion: 1, isDefault: false, note: 'too strict' });
@@ -275,15 +214,25 @@ describe('settings API: signatures and replays', () => {
     stack = await startStack({ contacts: 1 });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(60) });
-    await call(stack, 'POST', '/settings/api/publish', { version: 2 });
+    await publishApproved(stack, 2);
     const rollback = signedRequest(stack, 'POST', '/settings/api/rollback', { version: 1, reason: 'test' });
-    expect((await send(rollback)).status).toBe(200);
-    await call(stack, 'POST', '/settings/api/publish', { version: 2 });
+    const asked = await send(rollback);
+    expect(asked.status).toBe(202);
+    const approve = signedRequest(
+      stack,
+      'POST',
+      '/settings/api/approve',
+      { requestId: asked.json.request.id },
+      SALES_USER(stack),
+    );
+    expect((await send(approve)).status).toBe(200);
+    await publishApproved(stack, 2);
 
-    const replayed = await Promise.all([send(rollback), send(rollback), send(rollback)]);
+    const replayed = await Promise.all([send(rollback), send(rollback), send(approve), send(approve)]);
 
-    expect(replayed.map((r) => r.status)).toEqual([401, 401, 401]);
+    expect(replayed.map((r) => r.status)).toEqual([401, 401, 401, 401]);
     expect((await stack.service.store.models.published(stack.portalId))?.version).toBe(2);
+    expect((await call(stack, 'GET', '/settings/api/approvals')).json.pending).toBeNull();
   });
 
   it('when 10 drafts are saved at once, then there are 10 versions and no error', async () => {
@@ -305,29 +254,40 @@ describe('settings API: who publishes', () => {
     stack = await startStack({ contacts: 1 });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
 
-    const forged = await call(stack, 'POST', '/settings/api/publish', {
-      version: 1,
-      publishedBy: 'ceo@acme.example',
-    });
-    expect(forged).toMatchObject({
-      status: 400,
-      json: {
-        error: 'invalid_input',
-        problems: [
-          { path: '$', message: 'not accepted: publishedBy (who publishes is the signed HubSpot user)' },
-        ],
-      },
-    });
+    for (const field of ['publishedBy', 'agreedBy', 'approvedBy']) {
+      const forged = await call(stack, 'POST', '/settings/api/publish', {
+        version: 1,
+        [field]: 'ceo@acme.example',
+      });
+      expect(forged).toMatchObject({
+        status: 400,
+        json: {
+          error: 'invalid_input',
+          problems: [
+            {
+              path: '$',
+              message: `not accepted: ${field} (who publishes and who approves are the signed HubSpot users)`,
+            },
+          ],
+        },
+      });
+    }
     expect(await stack.service.store.models.published(stack.portalId)).toBeNull();
+    expect((await call(stack, 'GET', '/settings/api/approvals')).json.pending).toBeNull();
 
-    const published = await call(
+    const asked = await call(
       stack,
       'POST',
       '/settings/api/publish',
       { version: 1 },
       { query: `?userId=7&appId=${stack.sandbox.appId}&portalId=${stack.portalId}` },
     );
-    expect(published).toMatchObject({ status: 200, json: { publishedBy: 'user 7' } });
+    expect(asked).toMatchObject({ status: 202, json: { request: { requestedBy: 'user 7' } } });
+    const approved = await call(stack, 'POST', '/settings/api/approve', { requestId: asked.json.request.id });
+    expect(approved).toMatchObject({
+      status: 200,
+      json: { publishedBy: 'user 7', agreedBy: 'ops@acme.example (user 42)' },
+    });
   });
 
   it('when the signed URL names no user, or a user twice, then nothing is saved or published', async () => {

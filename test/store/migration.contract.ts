@@ -74,6 +74,7 @@ export function migrationContract(fresh: () => TestDatabase): void {
     expect(await migrate(db.url, { schema: db.schema })).toEqual([
       '0005_settings_guards',
       '0006_callback_expiry',
+      '0008_two_sided_approval',
       '0009_publish_reason',
     ]);
 

@@ -4,6 +4,7 @@
  * a fresh, empty database and a store whose clock it controls.
  */
 import { describe } from 'vitest';
+import { approvalsContract } from './contract/approvals.contract.js';
 import { callbacksContract } from './contract/callbacks.contract.js';
 import { contactsContract } from './contract/contacts.contract.js';
 import { databaseContract } from './contract/database.contract.js';
@@ -30,6 +31,7 @@ export function storeContract(fresh: () => TestDatabase): void {
   describe('routes', () => routesContract(fresh));
   describe('reports', () => reportsContract(fresh));
   describe('replays', () => replaysContract(fresh));
+  describe('approvals and disputes', () => approvalsContract(fresh));
   describe('contacts HubSpot deleted or merged', () => removalContract(fresh));
   describe('the store as a whole', () => databaseContract(fresh));
 }

@@ -11,7 +11,6 @@ export * from './backtest.js';
 export * from './segments.js';
 export * from './suggestions.js';
 export * from './draft-change.js';
-export * from './model-diff.js';
 export * from './cadence.js';
 export * from './insights.js';
 export * from './history-record.js';

@@ -1,7 +1,8 @@
 /**
  * 0009: why a model was published early. Publishing within the model's minimum period after the
  * last publish (`cadence.minimumDays`, default 60: "give a model 2–3 months before judging it")
- * needs a reason; it is kept with the version and shown in the version history.
+ * needs a reason; it is kept with the version and shown in the version history, and with the
+ * request to publish (0008) while it waits for its approver.
  *
  * Numbered 0009: other branches add 0007 and 0008 at the same time; all apply in name order.
  */
@@ -13,6 +14,7 @@ export function publishReason(_kind: DialectKind): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('model_versions').addColumn('publish_reason', 'text').execute();
+      await db.schema.alterTable('publish_requests').addColumn('reason', 'text').execute();
     },
   };
 }

@@ -9,6 +9,7 @@ import { routingAndReports } from './0003_routing_and_reports.js';
 import { nextChange } from './0004_next_change.js';
 import { settingsGuards } from './0005_settings_guards.js';
 import { callbackExpiry } from './0006_callback_expiry.js';
+import { twoSidedApproval } from './0008_two_sided_approval.js';
 import { publishReason } from './0009_publish_reason.js';
 import type { DialectKind } from './dialect-kind.js';
 
@@ -24,6 +25,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0004_next_change': nextChange(kind),
     '0005_settings_guards': settingsGuards(kind),
     '0006_callback_expiry': callbackExpiry(kind),
+    '0008_two_sided_approval': twoSidedApproval(kind),
     '0009_publish_reason': publishReason(kind),
   };
 }

@@ -23,6 +23,29 @@ export interface ModelVersionRecord {
   note: string | null;
   /** Why it was published within the model's minimum period after the previous publish (0009). */
   publishReason: string | null;
+  /** The approval of its last publication (0008); null for versions published before it. */
+  approval: VersionApproval | null;
+}
+
+/** How a version's publication was agreed: by two people, or by one where the portal allows it. */
+export type ApprovalMode = 'two-person' | 'single-approver';
+
+export interface VersionApproval {
+  mode: ApprovalMode;
+  /** When the author asked to publish it. */
+  requestedAt: number;
+  approvedBy: string;
+  approvedAt: number;
+}
+
+/** Who publishes a version, and (since 0008) how it was approved. */
+export interface PublishBy {
+  publishedBy: string;
+  agreedBy?: string | null;
+  note?: string | null;
+  /** Why now: required within the model's minimum period after the last publish (0009). */
+  reason?: string | null;
+  approval?: VersionApproval | null;
 }
 
 export interface ModelStore {
@@ -37,12 +60,7 @@ export interface ModelStore {
    * Publishes a version: it becomes the only published one; the previously published version is
    * archived. Rolling back is publishing an earlier version again.
    */
-  publish(
-    portalId: PortalId,
-    version: number,
-    by: { publishedBy: string; agreedBy?: string | null; note?: string | null; reason?: string | null },
-    now: number,
-  ): Promise<ModelVersionRecord>;
+  publish(portalId: PortalId, version: number, by: PublishBy, now: number): Promise<ModelVersionRecord>;
   /** The published version, or null when the portal has none (the default preset applies). */
   published(portalId: PortalId): Promise<ModelVersionRecord | null>;
   /** Every version of a portal, oldest first. */

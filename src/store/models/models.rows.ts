@@ -4,10 +4,11 @@ import { z } from 'zod';
 import type { QualificationModelInput } from '../../core/model.js';
 import type { ModelVersionsTable } from '../schema.js';
 import { json, time } from '../sql/parse.js';
-import type { ModelVersionRecord } from './models.port.js';
+import type { ApprovalMode, ModelVersionRecord } from './models.port.js';
 
 const ModelJson = z.record(z.string(), z.unknown());
 const ModelStatus = z.enum(['draft', 'published', 'archived']);
+export const ApprovalModeSchema: z.ZodType<ApprovalMode> = z.enum(['two-person', 'single-approver']);
 
 /** A `model_versions` row as a {@link ModelVersionRecord}. */
 export function toModelVersion(row: Selectable<ModelVersionsTable>): ModelVersionRecord {
@@ -24,5 +25,14 @@ export function toModelVersion(row: Selectable<ModelVersionsTable>): ModelVersio
     agreedBy: row.agreed_by,
     note: row.note,
     publishReason: row.publish_reason ?? null,
+    approval:
+      row.approval === null || row.approval === undefined
+        ? null
+        : {
+            mode: ApprovalModeSchema.parse(row.approval),
+            requestedAt: Number(row.requested_at ?? row.approved_at),
+            approvedBy: row.approved_by ?? '',
+            approvedAt: Number(row.approved_at),
+          },
   };
 }

@@ -3,13 +3,13 @@
  * row that serialises concurrent saves of one portal (0005), and publishing, which archives the published version in the
  * same transaction (locked on PostgreSQL), so at most one version is published.
  */
-import { sql, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { QualificationModelInput } from '../../core/model.js';
-import type { ModelVersionsTable } from '../schema.js';
+import type { Database, ModelVersionsTable } from '../schema.js';
 import type { SqlContext } from '../sql/context.js';
 import { selectWhere } from '../sql/queries.js';
 import { StoreNotFoundError, type PortalId } from '../store.port.js';
-import type { ModelStore, ModelVersionRecord } from './models.port.js';
+import type { ModelStore, ModelVersionRecord, PublishBy } from './models.port.js';
 import { toModelVersion } from './models.rows.js';
 
 /** The {@link ModelStore} over SQL. */
@@ -62,53 +62,20 @@ export class SqlModelStore implements ModelStore {
         agreed_by: null,
         note: null,
         publish_reason: null,
+        requested_at: null,
+        approved_by: null,
+        approved_at: null,
+        approval: null,
       };
       await trx.insertInto('model_versions').values(row).execute();
       return toModelVersion(row);
     });
   }
 
-  publish(
-    portalId: PortalId,
-    version: number,
-    by: { publishedBy: string; agreedBy?: string | null; note?: string | null; reason?: string | null },
-    now: number,
-  ): Promise<ModelVersionRecord> {
-    const key = { portal_id: portalId, version };
-    return this.ctx.transact('publish', async (trx) => {
-      // On PostgreSQL, lock the portal's versions so two publishes cannot both leave theirs published.
-      const versions = await trx
-        .selectFrom('model_versions')
-        .select(['version', 'status'])
-        .where('portal_id', '=', portalId)
-        .$if(this.ctx.kind === 'postgres', (q) => q.forUpdate())
-        .execute();
-      const target = versions.find((v) => Number(v.version) === version);
-      if (target === undefined) {
-        throw new StoreNotFoundError(`portal ${portalId} has no model version ${version}`);
-      }
-      if (target.status !== 'published') {
-        await trx
-          .updateTable('model_versions')
-          .set({ status: 'archived' })
-          .where((eb) => eb.and({ portal_id: portalId, status: 'published' }))
-          .execute();
-        await trx
-          .updateTable('model_versions')
-          .set({
-            status: 'published',
-            published_by: by.publishedBy,
-            published_at: now,
-            agreed_by: by.agreedBy ?? null,
-            note: by.note ?? null,
-            publish_reason: by.reason ?? null,
-          })
-          .where((eb) => eb.and(key))
-          .execute();
-      }
-      const row = await selectWhere(trx, 'model_versions', key).executeTakeFirstOrThrow();
-      return toModelVersion(row);
-    });
+  publish(portalId: PortalId, version: number, by: PublishBy, now: number): Promise<ModelVersionRecord> {
+    return this.ctx.transact('publish', (trx) =>
+      publishWithin(trx, this.ctx.kind, portalId, version, by, now),
+    );
   }
 
   published(portalId: PortalId): Promise<ModelVersionRecord | null> {
@@ -138,4 +105,56 @@ export class SqlModelStore implements ModelStore {
       return row === undefined ? null : toModelVersion(row);
     });
   }
+}
+
+/**
+ * Publishes `version` in the caller's transaction: it becomes the only published version, the
+ * previously published one is archived. (The approvals aggregate publishes an approved request
+ * with it, in the same transaction as the approval.)
+ */
+export async function publishWithin(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  portalId: PortalId,
+  version: number,
+  by: PublishBy,
+  now: number,
+): Promise<ModelVersionRecord> {
+  const key = { portal_id: portalId, version };
+  // On PostgreSQL, lock the portal's versions so two publishes cannot both leave theirs published.
+  const versions = await trx
+    .selectFrom('model_versions')
+    .select(['version', 'status'])
+    .where('portal_id', '=', portalId)
+    .$if(kind === 'postgres', (q) => q.forUpdate())
+    .execute();
+  const target = versions.find((v) => Number(v.version) === version);
+  if (target === undefined) {
+    throw new StoreNotFoundError(`portal ${portalId} has no model version ${version}`);
+  }
+  if (target.status !== 'published') {
+    await trx
+      .updateTable('model_versions')
+      .set({ status: 'archived' })
+      .where((eb) => eb.and({ portal_id: portalId, status: 'published' }))
+      .execute();
+    await trx
+      .updateTable('model_versions')
+      .set({
+        status: 'published',
+        published_by: by.publishedBy,
+        published_at: now,
+        agreed_by: by.agreedBy ?? null,
+        note: by.note ?? null,
+        publish_reason: by.reason ?? null,
+        requested_at: by.approval?.requestedAt ?? null,
+        approved_by: by.approval?.approvedBy ?? null,
+        approved_at: by.approval?.approvedAt ?? null,
+        approval: by.approval?.mode ?? null,
+      })
+      .where((eb) => eb.and(key))
+      .execute();
+  }
+  const row = await selectWhere(trx, 'model_versions', key).executeTakeFirstOrThrow();
+  return toModelVersion(row);
 }

@@ -15,6 +15,8 @@ import { SqlEventStore } from '../events/events.sql.js';
 import { SqlModelStore } from '../models/models.sql.js';
 import { SqlWorkQueue } from '../queue/queue.sql.js';
 import { SqlReplayStore } from '../replays/replays.sql.js';
+import { SqlApprovalStore } from '../approvals/approvals.sql.js';
+import { SqlDisputeStore } from '../disputes/disputes.sql.js';
 import { SqlReportStore } from '../reports/reports.sql.js';
 import { SqlRouteStore } from '../routes/routes.sql.js';
 import { SqlSlaStore } from '../sla/sla.sql.js';
@@ -57,6 +59,8 @@ export class SqlStore implements Store {
   readonly routes: SqlRouteStore;
   readonly reports: SqlReportStore;
   readonly replays: SqlReplayStore;
+  readonly approvals: SqlApprovalStore;
+  readonly disputes: SqlDisputeStore;
   private readonly ctx: SqlContext;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
 
@@ -77,6 +81,8 @@ export class SqlStore implements Store {
     this.routes = new SqlRouteStore(ctx);
     this.reports = new SqlReportStore(ctx);
     this.replays = new SqlReplayStore(ctx);
+    this.approvals = new SqlApprovalStore(ctx);
+    this.disputes = new SqlDisputeStore(ctx);
     const days = options.eventRetentionDays ?? 0;
     if (days > 0) {
       const prune = () => {

@@ -105,6 +105,7 @@ export function databaseContract(fresh: () => TestDatabase): void {
         '0004_next_change',
         '0005_settings_guards',
         '0006_callback_expiry',
+        '0008_two_sided_approval',
         '0009_publish_reason',
       ]);
     });

@@ -28,6 +28,7 @@ export function modelsContract(fresh: () => TestDatabase): void {
       agreedBy: null,
       note: null,
       publishReason: null,
+      approval: null,
     });
     expect(await t.store.models.version('p1', 2)).toEqual(v2);
     expect(await t.store.models.version('p1', 3)).toBeNull();

@@ -12,7 +12,6 @@ import {
   Divider,
   Flex,
   Heading,
-  Input,
   LoadingButton,
   LoadingSpinner,
   Tab,
@@ -23,6 +22,7 @@ import {
   hubspot,
 } from '@hubspot/ui-extensions';
 import type { SettingsContext } from '@hubspot/ui-extensions';
+import { ApprovalPanel } from './ApprovalPanel';
 import { FunnelSection } from './FunnelSection';
 import { ModelEditor } from './ModelEditor';
 import {
@@ -43,10 +43,12 @@ import { PreviewResults } from './PreviewResults';
 import {
   type ActiveModel,
   type Preview,
+  type Publication,
   SettingsApiError,
   type VersionSummary,
   settingsApi,
 } from './settings-api';
+import { RoutingEditor } from './RoutingEditor';
 import { VersionHistory, formatTime } from './VersionHistory';
 
 hubspot.extend<'settings'>(({ context }) => <SettingsPage context={context} />);
@@ -91,6 +93,31 @@ function ActiveSummary({ active, timeZone }: { active: ActiveModel; timeZone: st
   );
 }
 
+/** What the page says after asking to publish or roll back, or after an approval. */
+function publicationNotice(result: Publication, kind: 'publish' | 'rollback', editsKept = false): Notice {
+  const kept = editsKept ? ' Your unsaved edits are kept in the editor.' : '';
+  if (result.state === 'awaiting_approval')
+    return {
+      variant: 'warning',
+      title: `Version ${result.request.version} is waiting for approval`,
+      message: `Nothing changes until a colleague from sales approves it on this page (see Approval).${kept}`,
+    };
+  const n = result.rescoreEnqueued;
+  const single =
+    result.approval?.mode === 'single-approver' ? ' Approved by one person (single approver).' : '';
+  return kind === 'rollback'
+    ? {
+        variant: 'success',
+        title: `Rolled back: version ${result.version} is in force again`,
+        message: `${n} contact${n === 1 ? '' : 's'} will be rescored.${single}${kept}`,
+      }
+    : {
+        variant: 'success',
+        title: `Version ${result.version} is in force`,
+        message: `${n} contact${n === 1 ? '' : 's'} whose qualification changes will be rescored in the next minutes.${single}`,
+      };
+}
+
 type TabId = 'model' | 'funnel';
 
 export function SettingsPage({ context }: { context: SettingsContext }) {
@@ -128,7 +155,7 @@ function ModelSettings({
   const [versions, setVersions] = useState<VersionSummary[] | null>(null);
   const [versionsError, setVersionsError] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [agreedBy, setAgreedBy] = useState('');
+  const [approvalsKey, setApprovalsKey] = useState(0);
   const [savedDraft, setSavedDraft] = useState<{ version: number; sent: string } | null>(null);
   const [confirmRollback, setConfirmRollback] = useState<number | null>(null);
   const [rollbackNote, setRollbackNote] = useState('');
@@ -166,7 +193,7 @@ function ModelSettings({
   }, [active, onModelInForce]);
 
   const localProblems = useMemo(() => (draft ? validateDraft(draft) : []), [draft]);
-  const formProblems = useMemo(() => validatePublishForm(note, agreedBy), [note, agreedBy]);
+  const formProblems = useMemo(() => validatePublishForm(note, ''), [note]);
   const problemAt = useCallback(
     (path: string) =>
       localProblems.find((p) => p.path === path)?.message ??
@@ -258,20 +285,12 @@ function ModelSettings({
         version = (await settingsApi.saveDraft(sending.model)).version;
         setSavedDraft({ version, sent: sentJson });
       }
-      const result = await settingsApi.publish({
-        version,
-        ...(note.trim() ? { note: note.trim() } : {}),
-        ...(agreedBy.trim() ? { agreedBy: agreedBy.trim() } : {}),
-      });
+      const result = await settingsApi.publish({ version, ...(note.trim() ? { note: note.trim() } : {}) });
       setNote('');
-      setAgreedBy('');
       setSavedDraft(null);
-      setNotice({
-        variant: 'success',
-        title: `Version ${result.version} is in force`,
-        message: `${result.rescoreEnqueued} contact${result.rescoreEnqueued === 1 ? '' : 's'} whose qualification changes will be rescored in the next minutes.`,
-      });
-      await reload(true);
+      setApprovalsKey((k) => k + 1);
+      setNotice(publicationNotice(result, 'publish'));
+      await reload(result.state === 'published');
     } catch (error) {
       showFailure(
         version === null
@@ -296,12 +315,9 @@ function ModelSettings({
       });
       setConfirmRollback(null);
       setRollbackNote('');
-      setNotice({
-        variant: 'success',
-        title: `Rolled back: version ${result.version} is in force again`,
-        message: `${result.rescoreEnqueued} contact${result.rescoreEnqueued === 1 ? '' : 's'} will be rescored.${changes > 0 ? ' Your unsaved edits are kept in the editor.' : ''}`,
-      });
-      await reload(changes === 0);
+      setApprovalsKey((k) => k + 1);
+      setNotice(publicationNotice(result, 'rollback', changes > 0));
+      await reload(changes === 0 && result.state === 'published');
     } catch (error) {
       setNotice({ variant: 'error', title: 'The rollback failed', message: `${messageOf(error)} ${KEPT}` });
     } finally {
@@ -353,6 +369,7 @@ function ModelSettings({
       </Flex>
 
       <ModelEditor draft={draft} problemAt={problemAt} onChange={edit} readOnly={busy !== null} />
+      <RoutingEditor draft={draft} problemAt={problemAt} onChange={edit} readOnly={busy !== null} />
 
       <Divider />
       <Heading>See what the change does</Heading>
@@ -373,8 +390,8 @@ function ModelSettings({
       <Divider />
       <Heading>Publish</Heading>
       <Text>
-        Publishing saves your edits as a new version and puts it in force for every contact. Record who in
-        sales agreed, so everyone knows this is the shared definition.
+        Publishing saves your edits as a new version and asks for approval: it goes into force for every
+        contact once a colleague from sales approves it on this page, so both teams signed the definition.
       </Text>
       {!previewIsCurrent && changes > 0 && (
         <Text format={{ italic: true }}>You have not previewed these edits yet.</Text>
@@ -389,16 +406,6 @@ function ModelSettings({
         validationMessage={problemAt(paths.note) ?? ''}
         onChange={setNote}
       />
-      <Input
-        label="Agreed by (sales)"
-        name="publish-agreed-by"
-        testId="publish-agreed-by"
-        placeholder="e.g. Dana Jansen, Head of Sales"
-        value={agreedBy}
-        error={problemAt(paths.agreedBy) !== undefined}
-        validationMessage={problemAt(paths.agreedBy) ?? ''}
-        onChange={setAgreedBy}
-      />
       <LoadingButton
         variant="primary"
         testId="publish"
@@ -406,8 +413,19 @@ function ModelSettings({
         disabled={(busy !== null && busy !== 'publish') || !canPublish}
         onClick={publish}
       >
-        Save draft &amp; publish
+        Save draft &amp; ask for approval
       </LoadingButton>
+
+      <Divider />
+      <ApprovalPanel
+        userId={context.user.id}
+        timeZone={timeZone}
+        refreshKey={approvalsKey}
+        onPublished={(result) => {
+          setNotice(publicationNotice(result, result.request.kind));
+          void reload(changes === 0);
+        }}
+      />
 
       <Divider />
       <Heading>Version history</Heading>

@@ -2,7 +2,7 @@
  * Every version of the portal's model, newest first, with who published it and who in sales agreed;
  * an archived version can be put back in force ("roll back") after a confirmation with a note.
  */
-import React from 'react';
+import React, { useState } from 'react';
 import {
   Button,
   Flex,
@@ -16,7 +16,7 @@ import {
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
-import type { VersionSummary } from './settings-api';
+import { type ModelChange, settingsApi, type VersionSummary } from './settings-api';
 
 /** `2025-11-23, 09:05 EST`, in the portal's time zone (UTC if the zone is unknown). */
 export function formatTime(ms: number | null, timeZone: string): string {
@@ -54,8 +54,28 @@ export interface VersionHistoryProps {
   onCancel: () => void;
 }
 
+/** Who agreed to a version: two people, or one where the portal allowed it. */
+function approvalText(v: VersionSummary): string {
+  if (v.approval) {
+    const who = v.approval.mode === 'single-approver' ? 'single approver' : 'approved';
+    return `${who}: ${v.approval.approvedBy}`;
+  }
+  return v.agreedBy ?? '—';
+}
+
 export function VersionHistory(props: VersionHistoryProps) {
   const { versions, confirming, note, busy } = props;
+  const [diff, setDiff] = useState<{ from: number; to: number; changes: ModelChange[] | string } | null>(
+    null,
+  );
+  const showDiff = async (from: number, to: number) => {
+    setDiff({ from, to, changes: 'Loading…' });
+    try {
+      setDiff({ from, to, changes: (await settingsApi.diff(from, to)).changes });
+    } catch (e) {
+      setDiff({ from, to, changes: e instanceof Error ? e.message : String(e) });
+    }
+  };
   if (versions.length === 0)
     return <Text>Nothing has been published yet: the default model is in force.</Text>;
   return (
@@ -90,13 +110,13 @@ export function VersionHistory(props: VersionHistoryProps) {
             <TableHeader>Status</TableHeader>
             <TableHeader>Created</TableHeader>
             <TableHeader>Published</TableHeader>
-            <TableHeader>Agreed by (sales)</TableHeader>
+            <TableHeader>Approval</TableHeader>
             <TableHeader>Note</TableHeader>
             <TableHeader> </TableHeader>
           </TableRow>
         </TableHead>
         <TableBody>
-          {versions.map((v) => (
+          {versions.map((v, i) => (
             <TableRow key={v.version}>
               <TableCell>
                 <Text format={{ fontWeight: 'demibold' }}>{v.version}</Text>
@@ -114,12 +134,28 @@ export function VersionHistory(props: VersionHistoryProps) {
                 <Text variant="microcopy">{v.publishedBy ?? ''}</Text>
               </TableCell>
               <TableCell>
-                <Text>{v.agreedBy ?? '—'}</Text>
+                <Text>{approvalText(v)}</Text>
+                {v.approval && (
+                  <Text variant="microcopy">
+                    asked {formatTime(v.approval.requestedAt, props.timeZone)}, approved{' '}
+                    {formatTime(v.approval.approvedAt, props.timeZone)}
+                  </Text>
+                )}
               </TableCell>
               <TableCell>
                 <Text>{v.note ?? ''}</Text>
               </TableCell>
               <TableCell>
+                {i + 1 < versions.length && (
+                  <Button
+                    variant="transparent"
+                    size="sm"
+                    testId={`diff-${v.version}`}
+                    onClick={() => showDiff(versions[i + 1]!.version, v.version)}
+                  >
+                    What changed
+                  </Button>
+                )}
                 {v.status === 'archived' && (
                   <Button
                     variant="secondary"
@@ -136,6 +172,24 @@ export function VersionHistory(props: VersionHistoryProps) {
           ))}
         </TableBody>
       </Table>
+      {diff && (
+        <Flex direction="column" gap="xs">
+          <Text format={{ fontWeight: 'demibold' }}>
+            From version {diff.from} to version {diff.to}
+          </Text>
+          {typeof diff.changes === 'string' ? (
+            <Text>{diff.changes}</Text>
+          ) : diff.changes.length === 0 ? (
+            <Text>No changes.</Text>
+          ) : (
+            diff.changes.map((c, i) => (
+              <Text key={i} testId={`diff-line-${i}`}>
+                • {c.text}
+              </Text>
+            ))
+          )}
+        </Flex>
+      )}
     </Flex>
   );
 }

@@ -16,6 +16,14 @@ export const SETTINGS_PATHS = {
   publish: '/settings/api/publish',
   rollback: '/settings/api/rollback',
   funnel: '/settings/api/funnel',
+  approvals: '/settings/api/approvals',
+  approve: '/settings/api/approve',
+  decline: '/settings/api/decline',
+  approvalPolicy: '/settings/api/approval-policy',
+  diff: '/settings/api/diff',
+  validate: '/settings/api/validate',
+  propertyOptions: '/settings/api/property-options',
+  owners: '/settings/api/owners',
 } as const;
 
 /**
@@ -34,6 +42,64 @@ export interface ActiveModel {
   publishedBy: string | null;
   agreedBy: string | null;
   note: string | null;
+  approval?: VersionApproval | null;
+}
+
+/** How a version's publication was agreed: by two people, or by one where the portal allows it. */
+export interface VersionApproval {
+  mode: 'two-person' | 'single-approver';
+  requestedAt: number;
+  approvedBy: string;
+  approvedAt: number;
+}
+
+export interface ModelChange {
+  section: string;
+  text: string;
+}
+
+export interface PublishRequest {
+  id: string;
+  version: number;
+  kind: 'publish' | 'rollback';
+  note: string | null;
+  requestedBy: string;
+  requestedByUserId: string;
+  requestedAt: number;
+  status: 'pending' | 'approved' | 'declined' | 'superseded';
+  decidedBy: string | null;
+  decidedAt: number | null;
+  approval: VersionApproval['mode'] | null;
+}
+
+export interface ApprovalPolicy {
+  singleApprover: boolean;
+  changedBy: string | null;
+  changedAt: number | null;
+}
+
+export interface Approvals {
+  policy: ApprovalPolicy;
+  pending: (PublishRequest & { changes: ModelChange[] }) | null;
+  recent: PublishRequest[];
+}
+
+/** Publishing or rolling back: in force at once where one approver suffices, else waiting for one. */
+export type Publication =
+  | { state: 'awaiting_approval'; request: PublishRequest }
+  | ({ state: 'published'; request: PublishRequest; rescoreEnqueued: number } & VersionSummary);
+
+export interface Owner {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface PropertyOptions {
+  property: string;
+  label: string;
+  type: string;
+  options: { value: string; label: string }[];
 }
 
 export interface VersionSummary {
@@ -46,6 +112,7 @@ export interface VersionSummary {
   publishedAt: number | null;
   agreedBy: string | null;
   note: string | null;
+  approval?: VersionApproval | null;
 }
 
 export type QualificationCounts = Record<Qualification, number>;
@@ -68,8 +135,6 @@ export interface Preview {
   sample: { contactId: string; before: PreviewSide; after: PreviewSide }[];
   tookMs: number;
 }
-
-export type PublishResult = VersionSummary & { rescoreEnqueued: number };
 
 export class SettingsApiError extends Error {
   constructor(
@@ -170,10 +235,45 @@ export const settingsApi = {
     call<VersionSummary>(SETTINGS_PATHS.drafts, { method: 'POST', body: { model } }),
   preview: (model: Model) =>
     call<Preview>(SETTINGS_PATHS.preview, { method: 'POST', body: { model }, timeout: SLOW_TIMEOUT_MS }),
-  publish: (request: { version: number; note?: string; agreedBy?: string }) =>
-    call<PublishResult>(SETTINGS_PATHS.publish, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
+  /** Asks to publish a version; a second HubSpot user approves it (unless the portal relaxed that). */
+  publish: (request: { version: number; note?: string }) =>
+    call<Publication>(SETTINGS_PATHS.publish, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
   rollback: (request: { version: number; note?: string }) =>
-    call<PublishResult>(SETTINGS_PATHS.rollback, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
+    call<Publication>(SETTINGS_PATHS.rollback, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
+  loadApprovals: () => call<Approvals>(SETTINGS_PATHS.approvals, { method: 'GET' }),
+  approve: (requestId: string) =>
+    call<Publication>(SETTINGS_PATHS.approve, {
+      method: 'POST',
+      body: { requestId },
+      timeout: SLOW_TIMEOUT_MS,
+    }),
+  decline: (requestId: string) =>
+    call<{ request: PublishRequest }>(SETTINGS_PATHS.decline, { method: 'POST', body: { requestId } }),
+  setPolicy: (singleApprover: boolean) =>
+    call<ApprovalPolicy>(SETTINGS_PATHS.approvalPolicy, { method: 'POST', body: { singleApprover } }),
+  /** What changed from one stored version to another (`active`: the model in force). */
+  diff: (from: number | 'active', to: number | 'active') =>
+    call<{ changes: ModelChange[]; text: string }>(`${SETTINGS_PATHS.diff}?from=${from}&to=${to}`, {
+      method: 'GET',
+    }),
+  /** The service's check of the whole model: every problem with its path, and warnings. */
+  validate: (model: Model) =>
+    call<{ valid: boolean; problems: Problem[]; warnings: Problem[] }>(SETTINGS_PATHS.validate, {
+      method: 'POST',
+      body: { model },
+    }),
+  propertyOptions: (properties: string[]) =>
+    call<{ properties: PropertyOptions[]; missing: string[] }>(
+      `${SETTINGS_PATHS.propertyOptions}?properties=${encodeURIComponent(properties.join(','))}`,
+      { method: 'GET' },
+    ),
+  loadOwners: () =>
+    call<{ owners: Owner[]; teams: { id: string; name: string; ownerIds: string[] }[] }>(
+      SETTINGS_PATHS.owners,
+      {
+        method: 'GET',
+      },
+    ),
   /** The funnel of the MQLs of [from, to) (ms since the epoch), sent as ISO dates. */
   loadFunnel: async (from: number, to: number): Promise<Funnel> => {
     const query = `from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(to).toISOString())}`;

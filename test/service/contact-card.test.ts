@@ -1,0 +1,148 @@
+/**
+ * The contact card's API against the sandbox: what it shows for a scored MQL, Accept and Return
+ * from the card taking the same path as the *Sales decision* action, and disputes counted in the
+ * funnel's "no idea why this is an MQL" figure.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './helpers.js';
+import { call, SALES_USER } from './settings-calls.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+/** Scores the stack's contacts with strong signals and returns the ids of two MQLs. */
+async function twoMqls(s: Stack): Promise<[string, string]> {
+  const ids = s.sandbox.data!.contacts.map((c) => c.id);
+  for (const id of ids)
+    for (const type of ['demo_requested', 'trial_started'])
+      await s.service.store.contacts.recordSignal(
+        {
+          portalId: s.portalId,
+          contactId: id,
+          type,
+          occurredAt: Date.now() - 86_400_000,
+          source: 'test',
+          idempotencyKey: `t-${id}-${type}`,
+          recordedAt: Date.now(),
+        },
+        { portalId: s.portalId, contactId: id, reason: 'signal' },
+      );
+  await s.service.worker.drain();
+  const evaluations = await s.service.store.contacts.latestEvaluations(s.portalId, ids);
+  const mqls = [...evaluations.values()].filter((e) => e.qualification === 'mql').map((e) => e.contactId);
+  expect(mqls.length).toBeGreaterThanOrEqual(2);
+  return [mqls[0]!, mqls[1]!];
+}
+
+describe('contact card API', () => {
+  it('when the card opens on an MQL, then it shows every scoring line, the version, the score over time, the route and the SLA clock', async () => {
+    stack = await startStack({ contacts: 40 });
+    const [id] = await twoMqls(stack);
+
+    const card = await call(stack, 'GET', `/card/api/contact?contactId=${id}`);
+
+    expect(card.status).toBe(200);
+    expect(card.json).toMatchObject({
+      contactId: id,
+      modelVersion: 'seed-fit-intent@1',
+      qualification: 'mql',
+      breakdown: { verdict: expect.stringMatching(/^MQL: fit \d+ > 60 and intent \d+ > 50$/) },
+      route: { kind: expect.any(String), routedAt: expect.any(Number) },
+      sla: { kind: 'acceptance', closedAt: null, hoursLeft: expect.any(Number) },
+      disputes: [],
+    });
+    const { fit, intent } = card.json.breakdown;
+    expect(fit.lines.length).toBe(4);
+    expect(intent.lines.map((l: { text: string }) => l.text).join('\n')).toMatch(/Trial started/);
+    expect(intent.lines.reduce((n: number, l: { points: number }) => n + l.points, 0)).toBe(intent.raw);
+    expect(card.json.timeline).toHaveLength(91);
+    expect(card.json.timeline[0].intent).toBe(0);
+    expect(card.json.timeline.at(-1).intent).toBe(intent.score);
+    expect(card.json.lostReasons.map((r: { id: string }) => r.id)).toContain('no_budget');
+
+    const unknown = await call(stack, 'GET', '/card/api/contact?contactId=123456789');
+    expect(unknown).toMatchObject({ status: 404, json: { problems: [{ path: 'query.contactId' }] } });
+  });
+
+  it('when sales accepts one MQL and returns another from the card, then both take effect as the workflow action’s would', async () => {
+    stack = await startStack({ contacts: 40 });
+    const [accepted, returned] = await twoMqls(stack);
+
+    const accept = await call(stack, 'POST', '/card/api/decision', {
+      contactId: accepted,
+      decision: 'accept',
+    });
+    const back = await call(
+      stack,
+      'POST',
+      '/card/api/decision',
+      { contactId: returned, decision: 'return', reason: 'no_budget', note: 'Budget next year' },
+      SALES_USER(stack),
+    );
+    expect(accept).toMatchObject({ status: 202, json: { recorded: true, decision: 'accept' } });
+    expect(back).toMatchObject({ status: 202, json: { recorded: true, reason: 'no_budget' } });
+    await stack.service.worker.drain();
+
+    const props = (id: string) => stack!.sandbox.state.get('contacts', id)!.properties;
+    expect(props(accepted)).toMatchObject({
+      lifecyclestage: 'salesqualifiedlead',
+      lq_sales_decision: 'accepted',
+    });
+    expect(props(returned)).toMatchObject({
+      lq_sales_decision: 'returned',
+      lq_lost_reason: 'no_budget',
+      lq_renurture_track: 'roi',
+    });
+    const decisions = await stack.service.store.decisions.applied(stack.portalId, 0, Date.now() + 1);
+    expect(decisions.find((d) => d.contactId === returned)).toMatchObject({
+      decidedBy: 'sam@acme.example (user 7)',
+      note: 'Budget next year',
+    });
+
+    const noReason = await call(stack, 'POST', '/card/api/decision', {
+      contactId: accepted,
+      decision: 'return',
+    });
+    expect(noReason).toMatchObject({ status: 400, json: { problems: [{ path: '$.reason' }] } });
+    const forged = await call(stack, 'POST', '/card/api/decision', {
+      contactId: accepted,
+      decision: 'accept',
+      decidedBy: 'ceo',
+    });
+    expect(forged.status).toBe(400);
+  });
+
+  it('when sales disputes a score, then the reason stays on the card and counts in the funnel’s "no idea why" figure', async () => {
+    stack = await startStack({ contacts: 40 });
+    const [id] = await twoMqls(stack);
+
+    const dispute = await call(
+      stack,
+      'POST',
+      '/card/api/dispute',
+      { contactId: id, reason: 'A student project, not a buyer' },
+      SALES_USER(stack),
+    );
+    expect(dispute).toMatchObject({
+      status: 201,
+      json: { dispute: { reason: 'A student project, not a buyer', qualification: 'mql' } },
+    });
+    const card = await call(stack, 'GET', `/card/api/contact?contactId=${id}`);
+    expect(card.json.disputes).toEqual([
+      {
+        reason: 'A student project, not a buyer',
+        disputedBy: 'sam@acme.example (user 7)',
+        disputedAt: expect.any(Number),
+        modelVersion: 'seed-fit-intent@1',
+      },
+    ]);
+    const funnel = await call(stack, 'GET', '/settings/api/funnel');
+    expect(funnel.json.unclearMqls).toEqual({ returned: 0, disputed: 1, disputedContacts: 1, total: 1 });
+
+    const empty = await call(stack, 'POST', '/card/api/dispute', { contactId: id, reason: '  ' });
+    expect(empty).toMatchObject({ status: 400, json: { problems: [{ path: '$.reason' }] } });
+  });
+});
