@@ -376,7 +376,8 @@ export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random
             'valid',
             endpoint,
             JSON.stringify({ version: ctx.versions[r.int(2)], note: 'fuzz' }),
-            want(200, (j) => j !== null),
+            // Publishing waits for a second person's approval (two-sided approval).
+            want(202, (j) => j?.state === 'awaiting_approval'),
           );
       }
     }
