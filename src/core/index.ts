@@ -35,3 +35,4 @@ export * from './preview.js';
 export * from './funnel.js';
 export { cutText, SHOWN_VALUE_CHARS, wordForm } from './text.js';
 export * from './next-change.js';
+export * from './derived-signals.js';
