@@ -5,7 +5,8 @@
  */
 import { DEFAULT_RETURN_LEAD_STATUS } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
-import type { CrmGateway } from '../hubspot/crm-gateway.js';
+import { type CrmGateway, HubSpotError } from '../hubspot/crm-gateway.js';
+import { missingScopeLines } from '../hubspot/scopes.js';
 import { LQ_PROPERTIES, PROPERTY_GROUP } from '../hubspot/write-back.js';
 
 /** The stages and statuses the engine itself may write (an accepted MQL becomes SQL). */
@@ -18,8 +19,11 @@ export function statusesNamedBy(model: QualificationModel): string[] {
 }
 
 export class PortalMismatchError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The portal does not match the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    heading = 'The portal does not match the model',
+  ) {
+    super(`${heading}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'PortalMismatchError';
   }
 }
@@ -36,16 +40,24 @@ export function stagesNamedBy(model: QualificationModel): string[] {
 }
 
 export interface SetupResult {
+  /** How the token's scopes were checked: `ok`, or why they could not be read. */
+  scopes: string;
   created: string[];
   existing: string[];
   lifecycleStages: string[];
   leadStatuses: string[];
 }
 
+/**
+ * Sets the portal up. `tokenScopes` reads the scopes the token holds: any required scope it lacks
+ * stops the set-up first, one line each (the property writes would fail on it anyway).
+ */
 export async function setupPortal(
   crm: Pick<CrmGateway, 'ensureContactProperties' | 'propertyOptions'>,
   model: QualificationModel,
+  tokenScopes?: () => Promise<string[]>,
 ): Promise<SetupResult> {
+  const scopes = await checkScopes(tokenScopes);
   const { created, existing } = await crm.ensureContactProperties(PROPERTY_GROUP, LQ_PROPERTIES);
   const lifecycleStages = await crm.propertyOptions('contacts', 'lifecyclestage');
   const leadStatuses = await crm.propertyOptions('contacts', 'hs_lead_status');
@@ -61,5 +73,22 @@ export async function setupPortal(
         `lead status "${status}" is used by the model or the engine but the portal has only: ${leadStatuses.join(', ')}`,
       );
   if (problems.length > 0) throw new PortalMismatchError(problems);
-  return { created, existing, lifecycleStages, leadStatuses };
+  return { scopes, created, existing, lifecycleStages, leadStatuses };
+}
+
+/** `ok` when the token holds every required scope; throws naming those it lacks; else why it was not checked. */
+async function checkScopes(tokenScopes?: () => Promise<string[]>): Promise<string> {
+  if (!tokenScopes) return 'not checked';
+  let granted: string[];
+  try {
+    granted = await tokenScopes();
+  } catch (error) {
+    // A token HubSpot does not describe this way (or HubSpot down): the calls below will tell.
+    if (error instanceof HubSpotError)
+      return `not checked: HubSpot did not list the token's scopes (${error.label})`;
+    throw error;
+  }
+  const missing = missingScopeLines(granted);
+  if (missing.length > 0) throw new PortalMismatchError(missing, "The app's access token lacks scopes");
+  return 'ok';
 }

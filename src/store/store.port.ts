@@ -39,7 +39,13 @@ export type * from './decisions/decisions.port.js';
 export type * from './events/events.port.js';
 export type * from './models/models.port.js';
 export type * from './queue/queue.port.js';
-export { companyOfWorkKey, companyWorkKey, SCHEDULED_WORK_REASON } from './queue/queue.port.js';
+export {
+  companyOfWorkKey,
+  companyWorkKey,
+  derivedOfWorkKey,
+  derivedWorkKey,
+  SCHEDULED_WORK_REASON,
+} from './queue/queue.port.js';
 export type * from './replays/replays.port.js';
 export type * from './reports/reports.port.js';
 export type * from './routes/routes.port.js';

@@ -62,6 +62,39 @@ describe('portal commands', () => {
     expect(io.lines).toContainEqual(expect.stringContaining('marketingqualifiedlead'));
   });
 
+  it('when the token lacks scopes the app needs, then setup names each in one line and fails', async () => {
+    stack = await startStack({
+      contacts: 1,
+      sandbox: {
+        accessTokens: ['sandbox-token', 'narrow-token'],
+        tokenScopes: {
+          'narrow-token': ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'automation'],
+        },
+      },
+    });
+    useStackEnv(stack);
+    process.env.HUBSPOT_ACCESS_TOKEN = 'narrow-token';
+    const io = capture();
+    expect(await runCli(['setup'], io)).not.toBe(0);
+    const lacking = io.lines
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.includes('the token lacks the scope'));
+    expect(lacking.map((l) => /scope "([^"]+)"/.exec(l)?.[1])).toEqual([
+      'crm.objects.companies.read',
+      'crm.objects.owners.read',
+      'crm.schemas.contacts.write',
+    ]);
+  });
+
+  it('when the token has every scope, then setup says so', async () => {
+    stack = await startStack({ contacts: 1 });
+    useStackEnv(stack);
+    const io = capture();
+    expect(await runCli(['setup'], io)).toBe(0);
+    expect(io.lines.at(-1)).toBe('token scopes: ok');
+  });
+
   it('rescore --all scores every contact with progress, and a second run writes nothing', async () => {
     stack = await startStack({ contacts: 230 });
     useStackEnv(stack);
