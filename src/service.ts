@@ -205,6 +205,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const { model } = await models.get(portalId ?? 'default');
     const result = await setupPortal(crm, model, () => tokenScopes(crm, config.HUBSPOT_ACCESS_TOKEN));
     logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
+    for (const line of result.missingScopes) logger.warn(line);
   }
 
   const wakeWorker = () => worker.wake();

@@ -57,8 +57,11 @@ export async function setupCommand(io: CliIo, portal?: string): Promise<number> 
     const { model } = await service.models.get(portal ?? 'default');
     let result;
     try {
-      result = await setupPortal(service.crm, model, () =>
-        tokenScopes(service.crm, service.config.HUBSPOT_ACCESS_TOKEN),
+      result = await setupPortal(
+        service.crm,
+        model,
+        () => tokenScopes(service.crm, service.config.HUBSPOT_ACCESS_TOKEN),
+        { failOnMissingScopes: true },
       );
     } catch (error) {
       if (!(error instanceof PortalMismatchError)) throw error;

@@ -40,8 +40,10 @@ export function stagesNamedBy(model: QualificationModel): string[] {
 }
 
 export interface SetupResult {
-  /** How the token's scopes were checked: `ok`, or why they could not be read. */
+  /** How the token's scopes were checked: `ok`, `missing`, or why they could not be read. */
   scopes: string;
+  /** One line per required scope the token lacks (empty when it has them all or was not checked). */
+  missingScopes: string[];
   created: string[];
   existing: string[];
   lifecycleStages: string[];
@@ -49,15 +51,20 @@ export interface SetupResult {
 }
 
 /**
- * Sets the portal up. `tokenScopes` reads the scopes the token holds: any required scope it lacks
- * stops the set-up first, one line each (the property writes would fail on it anyway).
+ * Sets the portal up. `tokenScopes` reads the scopes the token holds; each required scope it lacks
+ * is one line of `missingScopes`, or, with `failOnMissingScopes` (the CLI's `setup`), stops the
+ * set-up first with those lines. The service starts anyway and logs them: it works without some
+ * (no `automation`: blocked workflow actions are settled, not completed).
  */
 export async function setupPortal(
   crm: Pick<CrmGateway, 'ensureContactProperties' | 'propertyOptions'>,
   model: QualificationModel,
   tokenScopes?: () => Promise<string[]>,
+  options: { failOnMissingScopes?: boolean } = {},
 ): Promise<SetupResult> {
-  const scopes = await checkScopes(tokenScopes);
+  const { scopes, missingScopes } = await checkScopes(tokenScopes);
+  if (missingScopes.length > 0 && options.failOnMissingScopes)
+    throw new PortalMismatchError(missingScopes, "The app's access token lacks scopes");
   const { created, existing } = await crm.ensureContactProperties(PROPERTY_GROUP, LQ_PROPERTIES);
   const lifecycleStages = await crm.propertyOptions('contacts', 'lifecyclestage');
   const leadStatuses = await crm.propertyOptions('contacts', 'hs_lead_status');
@@ -73,22 +80,26 @@ export async function setupPortal(
         `lead status "${status}" is used by the model or the engine but the portal has only: ${leadStatuses.join(', ')}`,
       );
   if (problems.length > 0) throw new PortalMismatchError(problems);
-  return { scopes, created, existing, lifecycleStages, leadStatuses };
+  return { scopes, missingScopes, created, existing, lifecycleStages, leadStatuses };
 }
 
-/** `ok` when the token holds every required scope; throws naming those it lacks; else why it was not checked. */
-async function checkScopes(tokenScopes?: () => Promise<string[]>): Promise<string> {
-  if (!tokenScopes) return 'not checked';
+/** The required scopes the token lacks, one line each; or why they could not be checked. */
+async function checkScopes(
+  tokenScopes?: () => Promise<string[]>,
+): Promise<{ scopes: string; missingScopes: string[] }> {
+  if (!tokenScopes) return { scopes: 'not checked', missingScopes: [] };
   let granted: string[];
   try {
     granted = await tokenScopes();
   } catch (error) {
     // A token HubSpot does not describe this way (or HubSpot down): the calls below will tell.
     if (error instanceof HubSpotError)
-      return `not checked: HubSpot did not list the token's scopes (${error.label})`;
+      return {
+        scopes: `not checked: HubSpot did not list the token's scopes (${error.label})`,
+        missingScopes: [],
+      };
     throw error;
   }
-  const missing = missingScopeLines(granted);
-  if (missing.length > 0) throw new PortalMismatchError(missing, "The app's access token lacks scopes");
-  return 'ok';
+  const missingScopes = missingScopeLines(granted);
+  return { scopes: missingScopes.length > 0 ? 'missing' : 'ok', missingScopes };
 }
