@@ -4,7 +4,9 @@
  * a score: contact creation, deletion, merge and restore, and a property change for every contact
  * property a model reads; and, when a model reads company properties, a change of a contact's
  * company associations, company deletion and merge, and a property change for every company
- * property a model reads (the service fans those out to the company's contacts). The app's own
+ * property a model reads (the service fans those out to the company's contacts); and for derived
+ * signals, a change of every contact property a `derivedFrom` rule watches and, when a rule reads
+ * meetings, meeting creation, restore and changes of the watched meeting properties. The app's own
  * `lq_*` properties are never subscribed to (that would loop).
  *
  *   npx tsx scripts/hubspot-app-subscriptions.ts [--model <preset name | model.json>]... [--check]
@@ -20,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, loadModel } from '../src/cli/io.js';
-import { PRESETS, propertiesRead, type QualificationModel } from '../src/core/index.js';
+import { PRESETS, propertiesRead, type QualificationModel, watchedProperties } from '../src/core/index.js';
 import { isOwnProperty } from '../src/hubspot/write-back.js';
 import {
   DEFAULT_PROJECT_DIR,
@@ -60,8 +62,18 @@ export const CONTACT_EVENTS = [
 /** Company events the service fans out to the company's contacts. */
 export const COMPANY_EVENTS = ['object.deletion', 'object.merge'] as const;
 
+/**
+ * The `objectType` of meetings in `crmObjects`. HubSpot's generic webhooks list the meeting object
+ * as MEETING_EVENT (object 0-47; changelog "Public Beta: Generic Webhook Subscriptions");
+ * [UNVERIFIED] that the 2025.2 component spells it `meeting_event` the way it spells `contact`.
+ */
+export const MEETING_OBJECT_TYPE = 'meeting_event';
+
+/** Meeting events the service reads derived signals on (a meeting logged, or restored). */
+export const MEETING_EVENTS = ['object.creation', 'object.restore'] as const;
+
 /** The object types whose `crmObjects` entries this script writes. */
-const GENERATED_OBJECT_TYPES: ReadonlySet<string> = new Set(['contact', 'company']);
+const GENERATED_OBJECT_TYPES: ReadonlySet<string> = new Set(['contact', 'company', MEETING_OBJECT_TYPE]);
 
 /** HubSpot refuses property-change subscriptions to these (webhooks doc). */
 export const UNSUBSCRIBABLE_PROPERTIES: ReadonlySet<string> = new Set([
@@ -72,10 +84,36 @@ export const UNSUBSCRIBABLE_PROPERTIES: ReadonlySet<string> = new Set([
 /** The properties of one object whose changes the models depend on, sorted, without the app's own. */
 function propertiesToWatch(models: readonly QualificationModel[], object: 'contact' | 'company'): string[] {
   const names = new Set<string>();
-  for (const model of models)
-    for (const name of propertiesRead(model)[object])
+  for (const model of models) {
+    // Derived signals watch contact properties too (an opt-out, a form conversion).
+    const derived = object === 'contact' ? watchedProperties(model).contact : [];
+    for (const name of [...propertiesRead(model)[object], ...derived])
       if (!isOwnProperty(name) && !UNSUBSCRIBABLE_PROPERTIES.has(name)) names.add(name);
+  }
   return [...names].sort();
+}
+
+/** The meeting properties whose changes the models' derived rules watch (`hs_meeting_outcome`), sorted. */
+export function meetingPropertiesToWatch(models: readonly QualificationModel[]): string[] {
+  return [...new Set(models.flatMap((model) => watchedProperties(model).meeting))].sort();
+}
+
+/** The meeting entries of `crmObjects`, none when no model reads meetings. */
+export function meetingSubscriptions(properties: readonly string[]): CrmObjectSubscription[] {
+  if (properties.length === 0) return [];
+  return [
+    ...MEETING_EVENTS.map((subscriptionType) => ({
+      subscriptionType,
+      objectType: MEETING_OBJECT_TYPE,
+      active: true,
+    })),
+    ...properties.map((propertyName) => ({
+      subscriptionType: 'object.propertyChange',
+      objectType: MEETING_OBJECT_TYPE,
+      propertyName,
+      active: true,
+    })),
+  ];
 }
 
 /** The contact properties whose changes the models depend on, sorted, without the app's own. */
@@ -144,7 +182,7 @@ export function withModelSubscriptions(
   };
 }
 
-function watchedProperties(meta: WebhooksMeta, objectType: 'contact' | 'company'): Set<string> {
+function subscribedProperties(meta: WebhooksMeta, objectType: string): Set<string> {
   return new Set(
     (meta.config.subscriptions.crmObjects ?? [])
       .filter((s) => s.objectType === objectType && s.subscriptionType === 'object.propertyChange')
@@ -206,17 +244,21 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     const current = asWebhooksMeta(await readJson(file), file);
     const properties = contactPropertiesToWatch(models);
     const companyProperties = companyPropertiesToWatch(models);
+    const meetingProperties = meetingPropertiesToWatch(models);
     const next = withModelSubscriptions(current, [
       ...contactSubscriptions(properties),
       ...companySubscriptions(companyProperties),
+      ...meetingSubscriptions(meetingProperties),
     ]);
 
     const content = await formatJson(file, next);
     const summary =
       `${properties.length} contact properties from ${refs.join(', ')}` +
-      changes(watchedProperties(current, 'contact'), properties) +
+      changes(subscribedProperties(current, 'contact'), properties) +
       `; ${companyProperties.length} company properties` +
-      changes(watchedProperties(current, 'company'), companyProperties, 'company.');
+      changes(subscribedProperties(current, 'company'), companyProperties, 'company.') +
+      `; ${meetingProperties.length} meeting properties` +
+      changes(subscribedProperties(current, MEETING_OBJECT_TYPE), meetingProperties, 'meeting.');
 
     if (args.check) {
       const upToDate = (await readFile(file, 'utf8')) === content;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Config } from './config.js';
 import { CrmGateway } from './hubspot/crm-gateway.js';
+import { derivedReads, tokenScopes } from './hubspot/crm-history.js';
 import { HubSpotHealth } from './hubspot/hubspot-health.js';
 import { createApp, createHttpServer, type ServerTimeouts } from './http/app.js';
 import { createOpsApp, type OpsDeps } from './http/ops-routes.js';
@@ -18,6 +19,7 @@ import { mountCardRoutes } from './http/card-routes.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
 import { fanOutCompanies } from './jobs/company-fanout.js';
+import { deriveSignals } from './jobs/derive-signals.js';
 import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
 import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback/feedback-scheduler.js';
 import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/scoring/score-contacts.job.js';
@@ -166,6 +168,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         companyIds,
       );
     },
+    derive: async (portalId, work) => {
+      const deriveLogger = logger.child({ component: 'derived-signals' });
+      await deriveSignals(
+        { store, crm: derivedReads(crm), models, clock, logger: deriveLogger },
+        portalId,
+        work,
+      );
+    },
     ...options.worker,
   });
   const scheduler = new FeedbackScheduler({
@@ -194,8 +204,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   if (options.setup ?? true) {
     // The token's portal, with the model in force there (the default preset when none is published).
     const { model } = await models.get(portalId ?? 'default');
-    const result = await setupPortal(crm, model);
+    const result = await setupPortal(crm, model, () => tokenScopes(crm, config.HUBSPOT_ACCESS_TOKEN));
     logger.info({ created: result.created, existing: result.existing.length }, 'portal set up');
+    for (const line of result.missingScopes) logger.warn(line);
     // Said once at start, at info: the service works without them, it just cannot route or escalate.
     if (result.emptySettings.length > 0)
       logger.info({ emptySettings: result.emptySettings }, 'model settings still empty');

@@ -6,7 +6,8 @@ import { loadConfig, ConfigError } from '../config.js';
 import { rescoreAll } from '../jobs/rescore-all.js';
 import { staleContacts } from '../jobs/stale-contacts.js';
 import { ActiveModels } from '../jobs/active-model.js';
-import { setupPortal } from '../jobs/setup.js';
+import { tokenScopes } from '../hubspot/crm-history.js';
+import { PortalMismatchError, setupPortal } from '../jobs/setup.js';
 import { createLogger, safeDatabaseUrl } from '../logger.js';
 import { createService, type Service } from '../service.js';
 import { DAY_MS } from '../core/intent.js';
@@ -54,12 +55,26 @@ export async function setupCommand(io: CliIo, portal?: string): Promise<number> 
   return withService(io, async (service) => {
     // The portal's published model when one is named, else the default preset.
     const { model } = await service.models.get(portal ?? 'default');
-    const result = await setupPortal(service.crm, model);
+    let result;
+    try {
+      result = await setupPortal(
+        service.crm,
+        model,
+        () => tokenScopes(service.crm, service.config.HUBSPOT_ACCESS_TOKEN),
+        { failOnMissingScopes: true },
+      );
+    } catch (error) {
+      if (!(error instanceof PortalMismatchError)) throw error;
+      // One clear line per problem (a scope the token lacks, a stage the portal does not have).
+      for (const line of error.message.split('\n')) io.err(line);
+      return 1;
+    }
     io.out(
       `properties created: ${result.created.length > 0 ? result.created.join(', ') : 'none'}; already there: ${result.existing.length}`,
     );
     io.out(`lifecycle stages: ${result.lifecycleStages.join(', ')}`);
     io.out(`lead statuses: ${result.leadStatuses.join(', ')}`);
+    io.out(`token scopes: ${result.scopes}`);
     if (result.emptySettings.length === 0)
       io.out('model settings: owners, escalation and marketing owner are set');
     else {

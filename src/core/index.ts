@@ -35,6 +35,7 @@ export * from './preview.js';
 export * from './funnel.js';
 export { cutText, SHOWN_VALUE_CHARS, wordForm } from './text.js';
 export * from './next-change.js';
+export * from './derived-signals.js';
 export * from './insights/index.js';
 export * from './model-diff.js';
 export * from './score-card.js';

@@ -14,13 +14,13 @@ import {
   DisqualifierSchema,
   FeedbackSchema,
   FitCriterionSchema,
-  IntentSignalSchema,
   NormalizationSchema,
   RoutingSchema,
   ThresholdsSchema,
   atMostChars,
   labelSchema,
 } from './model-parts.js';
+import { derivedMatchers, ModelSignalSchema } from './model-derived.js';
 
 export const QualificationModelSchema = z
   .strictObject({
@@ -39,7 +39,7 @@ export const QualificationModelSchema = z
     }),
     intent: z.strictObject({
       signals: z
-        .array(IntentSignalSchema)
+        .array(ModelSignalSchema)
         .max(LIMITS.signals, { error: `must have at most ${LIMITS.signals} signals` }),
     }),
     disqualifiers: z
@@ -88,6 +88,16 @@ export const QualificationModelSchema = z
           path: [...path, 'match'],
           message: `is regex condition number ${patterns}; a model may have at most ${LIMITS.regexConditions}`,
         });
+    });
+    // Derived rules' matchers compile patterns too, and count against the same bound.
+    model.intent.signals.forEach((signal, i) => {
+      for (const { matcher, path } of derivedMatchers(signal))
+        if (matcher.type === 'regex' && ++patterns === LIMITS.regexConditions + 1)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['intent', 'signals', i, ...path],
+            message: `is regex condition number ${patterns}; a model may have at most ${LIMITS.regexConditions}`,
+          });
     });
 
     const criterionIds = new Set(model.fit.criteria.map((c) => c.id));

@@ -18,6 +18,7 @@ import type { ModelProblem } from './problems.js';
 export { jsonPath } from './text.js';
 export * from './model-parts.js';
 export * from './model-schema.js';
+export * from './model-derived.js';
 export type { ModelProblem } from './problems.js';
 
 export type ParseModelResult =

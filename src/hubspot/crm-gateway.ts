@@ -14,9 +14,9 @@
 import { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js';
 import type { RateBudget } from '../store/store.port.js';
+import { associatedIds } from './crm-history.js';
 
 import {
-  ASSOCIATION_BATCH_LIMIT,
   classifyHubSpotError,
   type AccountDetails,
   AccountDetailsSchema,
@@ -67,6 +67,11 @@ export class CrmGateway {
     this.random = options.random ?? Math.random;
   }
 
+  /** The official client, for calls the named methods do not cover: make them through {@link call}. */
+  get sdk(): Client {
+    return this.client;
+  }
+
   /** Batch-reads contacts (≤100 per call). Ids HubSpot does not know are returned as `missing`. */
   async readContacts(
     ids: readonly string[],
@@ -109,31 +114,7 @@ export class CrmGateway {
    * an error in its 207 (no associations; a deleted or merged-away company) have no contacts.
    */
   async companyContacts(companyIds: readonly string[]): Promise<Map<string, string[]>> {
-    const contacts = new Map<string, Set<string>>(companyIds.map((id) => [id, new Set()]));
-    const seen = new Set<string>();
-    let inputs: { id: string; after?: string }[] = [...contacts.keys()].map((id) => ({ id }));
-    while (inputs.length > 0) {
-      const next: { id: string; after: string }[] = [];
-      for (const part of chunk(inputs, ASSOCIATION_BATCH_LIMIT)) {
-        const response = await this.call('associations.batch.read', () =>
-          this.client.crm.associations.v4.batchApi.getPage('companies', 'contacts', { inputs: part }),
-        );
-        for (const result of response.results) {
-          const companyId = String(result._from.id);
-          const set = contacts.get(companyId) ?? new Set<string>();
-          contacts.set(companyId, set);
-          for (const to of result.to) set.add(String(to.toObjectId));
-          const after = result.paging?.next?.after;
-          // A cursor seen before would loop: HubSpot's cursors move on, so stop rather than spin.
-          if (after && !seen.has(`${companyId}:${after}`)) {
-            seen.add(`${companyId}:${after}`);
-            next.push({ id: companyId, after });
-          }
-        }
-      }
-      inputs = next;
-    }
-    return new Map([...contacts].map(([id, set]) => [id, [...set]]));
+    return associatedIds(this, 'companies', 'contacts', companyIds);
   }
 
   /**

@@ -55,6 +55,7 @@ import {
 } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
 import { COMPANY_CHANGE_REASON } from './company-fanout.js';
+import { derivedWorkOf, watchedBy, type WatchedProperties } from './derived-triage.js';
 
 export interface AcceptWebhooksDeps {
   store: { events: EventStore; contacts: ContactStore; sla: SlaStore };
@@ -367,6 +368,7 @@ export async function acceptWebhooks(
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   const records: WebhookEventRecord[] = [];
   const propertiesByPortal = new Map<string, ModelProperties>();
+  const watchedByPortal = new Map<string, WatchedProperties>();
   const stages = await lifecycleTransitions(deps, events);
   const followUps: WebhookEvent[] = [];
   /** Companies that changed, and the fan-out work of the ones a merge named besides the first. */
@@ -382,11 +384,15 @@ export async function acceptWebhooks(
       propertiesByPortal.set(event.portalId, properties);
     }
     let decision = triage(event, properties, deps.appId);
+    let watched = watchedByPortal.get(event.portalId);
+    if (!watched) watchedByPortal.set(event.portalId, (watched = watchedBy(model)));
+    // HubSpot's own record of intent (an opt-out, a form, a meeting's outcome): read by the worker.
+    const derived = derivedWorkOf(event, watched, isOwnWrite(event, deps.appId));
     const property = feedbackProperty(event, deps.appId);
     const salesDecision = property ? decisionOf(event, property, model) : null;
     // A decision is applied by the worker with the contact as it is then: queue the contact.
     if (salesDecision && typeof decision === 'string') decision = { contactId: event.objectId };
-    if (typeof decision === 'string') ignored[decision] = (ignored[decision] ?? 0) + 1;
+    if (typeof decision === 'string' && derived === null) ignored[decision] = (ignored[decision] ?? 0) + 1;
     let enqueue: EnqueueRequest | null = null;
     if (typeof decision !== 'string' && 'contactId' in decision)
       enqueue = {
@@ -403,6 +409,10 @@ export async function acceptWebhooks(
       enqueue = first ?? null;
       moreWork.push(...others);
       for (const id of decision.companyIds) changedCompanies.add(id);
+    }
+    if (derived !== null) {
+      if (enqueue === null) enqueue = derived;
+      else moreWork.push(derived);
     }
     if (property === 'hs_lead_status' && FOLLOW_UP_LEAD_STATUSES.includes(event.propertyValue ?? ''))
       followUps.push(event);

@@ -5,7 +5,8 @@
  */
 import { DEFAULT_RETURN_LEAD_STATUS } from '../core/feedback.js';
 import type { QualificationModel } from '../core/model.js';
-import type { CrmGateway } from '../hubspot/crm-gateway.js';
+import { type CrmGateway, HubSpotError } from '../hubspot/crm-gateway.js';
+import { missingScopeLines } from '../hubspot/scopes.js';
 import { LQ_PROPERTIES, PROPERTY_GROUP } from '../hubspot/write-back.js';
 
 /** The stages and statuses the engine itself may write (an accepted MQL becomes SQL). */
@@ -18,8 +19,11 @@ export function statusesNamedBy(model: QualificationModel): string[] {
 }
 
 export class PortalMismatchError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The portal does not match the model:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    heading = 'The portal does not match the model',
+  ) {
+    super(`${heading}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'PortalMismatchError';
   }
 }
@@ -36,6 +40,10 @@ export function stagesNamedBy(model: QualificationModel): string[] {
 }
 
 export interface SetupResult {
+  /** How the token's scopes were checked: `ok`, `missing`, or why they could not be read. */
+  scopes: string;
+  /** One line per required scope the token lacks (empty when it has them all or was not checked). */
+  missingScopes: string[];
   created: string[];
   existing: string[];
   lifecycleStages: string[];
@@ -71,10 +79,21 @@ export function emptySettingsOf(model: QualificationModel): string[] {
   return out;
 }
 
+/**
+ * Sets the portal up. `tokenScopes` reads the scopes the token holds; each required scope it lacks
+ * is one line of `missingScopes`, or, with `failOnMissingScopes` (the CLI's `setup`), stops the
+ * set-up first with those lines. The service starts anyway and logs them: it works without some
+ * (no `automation`: blocked workflow actions are settled, not completed).
+ */
 export async function setupPortal(
   crm: Pick<CrmGateway, 'ensureContactProperties' | 'propertyOptions'>,
   model: QualificationModel,
+  tokenScopes?: () => Promise<string[]>,
+  options: { failOnMissingScopes?: boolean } = {},
 ): Promise<SetupResult> {
+  const { scopes, missingScopes } = await checkScopes(tokenScopes);
+  if (missingScopes.length > 0 && options.failOnMissingScopes)
+    throw new PortalMismatchError(missingScopes, "The app's access token lacks scopes");
   const { created, existing } = await crm.ensureContactProperties(PROPERTY_GROUP, LQ_PROPERTIES);
   const lifecycleStages = await crm.propertyOptions('contacts', 'lifecyclestage');
   const leadStatuses = await crm.propertyOptions('contacts', 'hs_lead_status');
@@ -90,5 +109,34 @@ export async function setupPortal(
         `lead status "${status}" is used by the model or the engine but the portal has only: ${leadStatuses.join(', ')}`,
       );
   if (problems.length > 0) throw new PortalMismatchError(problems);
-  return { created, existing, lifecycleStages, leadStatuses, emptySettings: emptySettingsOf(model) };
+  return {
+    scopes,
+    missingScopes,
+    created,
+    existing,
+    lifecycleStages,
+    leadStatuses,
+    emptySettings: emptySettingsOf(model),
+  };
+}
+
+/** The required scopes the token lacks, one line each; or why they could not be checked. */
+async function checkScopes(
+  tokenScopes?: () => Promise<string[]>,
+): Promise<{ scopes: string; missingScopes: string[] }> {
+  if (!tokenScopes) return { scopes: 'not checked', missingScopes: [] };
+  let granted: string[];
+  try {
+    granted = await tokenScopes();
+  } catch (error) {
+    // A token HubSpot does not describe this way (or HubSpot down): the calls below will tell.
+    if (error instanceof HubSpotError)
+      return {
+        scopes: `not checked: HubSpot did not list the token's scopes (${error.label})`,
+        missingScopes: [],
+      };
+    throw error;
+  }
+  const missingScopes = missingScopeLines(granted);
+  return { scopes: missingScopes.length > 0 ? 'missing' : 'ok', missingScopes };
 }

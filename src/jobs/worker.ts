@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { redactUpstream } from '../redact.js';
 import {
   companyOfWorkKey,
+  derivedOfWorkKey,
   type ContactId,
   type PortalId,
   type Store,
@@ -36,6 +37,11 @@ export interface WorkerOptions {
    * parked as dead with a reason.
    */
   fanOut?: (portalId: PortalId, companyIds: readonly string[]) => Promise<void>;
+  /**
+   * Reads HubSpot's records for derived signals (contacts' histories and meetings, meetings'
+   * outcomes), records the signals and queues their contacts. Without it, such work is parked.
+   */
+  derive?: (portalId: PortalId, work: { contacts: string[]; meetings: string[] }) => Promise<void>;
   logger: Logger;
   clock?: () => number;
   /**
@@ -81,7 +87,8 @@ export class Worker {
   private readonly held = new Set<WorkItem>();
   /** A partial batch waiting to fill: since when, how many were due, when that last grew (performance.now()). */
   private filling: { since: number; due: number; grewAt: number } | null = null;
-  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut'>> & Pick<WorkerOptions, 'fanOut'>;
+  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut' | 'derive'>> &
+    Pick<WorkerOptions, 'fanOut' | 'derive'>;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -155,8 +162,12 @@ export class Worker {
       for (const item of items) byPortal.set(item.portalId, [...(byPortal.get(item.portalId) ?? []), item]);
       for (const [portalId, group] of byPortal) {
         const companies = group.filter((i) => companyOfWorkKey(i.contactId) !== null);
-        const contacts = group.filter((i) => companyOfWorkKey(i.contactId) === null);
+        const derived = group.filter((i) => derivedOfWorkKey(i.contactId) !== null);
+        const contacts = group.filter(
+          (i) => companyOfWorkKey(i.contactId) === null && derivedOfWorkKey(i.contactId) === null,
+        );
         if (companies.length > 0) await this.fanOut(portalId, companies);
+        if (derived.length > 0) await this.derive(portalId, derived);
         if (contacts.length > 0) await this.process(portalId, contacts);
       }
     } finally {
@@ -197,6 +208,23 @@ export class Worker {
     try {
       if (!this.o.fanOut) throw new Error('company work needs a fan-out, and this worker has none');
       await this.o.fanOut(portalId, ids);
+    } catch (error) {
+      await this.retryOrPark(items, error);
+      return;
+    }
+    await this.o.store.queue.complete(items);
+    this.stats.completed += items.length;
+  }
+
+  private async derive(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    const work = { contacts: [] as string[], meetings: [] as string[] };
+    for (const item of items) {
+      const record = derivedOfWorkKey(item.contactId)!;
+      (record.object === 'contact' ? work.contacts : work.meetings).push(record.id);
+    }
+    try {
+      if (!this.o.derive) throw new Error('derived-signal work needs a reader, and this worker has none');
+      await this.o.derive(portalId, work);
     } catch (error) {
       await this.retryOrPark(items, error);
       return;

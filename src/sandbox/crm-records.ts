@@ -18,7 +18,18 @@ export const ID_BASE: Record<ObjectType, number> = {
   contacts: 100_001,
   companies: 5_000_001,
   tasks: 9_000_001,
+  meetings: 7_000_001,
 };
+
+/** One value a property held, as HubSpot's `propertiesWithHistory` lists it. */
+export interface PropertyVersionRecord {
+  /** The value ('' when it was cleared). */
+  value: string;
+  timestamp: number;
+  /** Who wrote it: the write's change source (`CRM_UI`, `INTEGRATION`, `FORM`, …). */
+  sourceType: string;
+  sourceId?: string;
+}
 
 /** The store's state and everything that reads it; one instance per sandbox. */
 export abstract class CrmRecords {
@@ -38,6 +49,8 @@ export abstract class CrmRecords {
   });
   protected readonly ownerList: Owner[] = [];
   private readonly listeners = new Set<(change: CrmChange) => void>();
+  /** Property versions per record (`type:id`) and property, oldest first. */
+  private readonly versions = new Map<string, Map<string, PropertyVersionRecord[]>>();
 
   constructor(now: () => number) {
     this.now = now;
@@ -54,6 +67,7 @@ export abstract class CrmRecords {
       this.groups.set(type, new Map(builtInGroups(type).map((g) => [g.name, g])));
     }
     this.emails.clear();
+    this.versions.clear();
     this.graph.clear();
     this.ownerList.length = 0;
   }
@@ -131,6 +145,39 @@ export abstract class CrmRecords {
     }
     const following = ids[low + input.limit];
     return { results, ...(following === undefined ? {} : { nextAfter: String(following) }) };
+  }
+
+  /**
+   * A property's history, newest first, as `propertiesWithHistory` answers: every value written
+   * since the sandbox started, and before those the value the record was loaded with (dated at its
+   * creation, source `IMPORT`).
+   */
+  historyOf(type: ObjectType, id: string, name: string): PropertyVersionRecord[] {
+    const recorded = this.versions.get(`${type}:${id}`)?.get(name);
+    if (recorded) return [...recorded].reverse();
+    const object = this.get(type, id) ?? this.getArchived(type, id);
+    const value = object?.properties[name];
+    if (!object || value === undefined) return [];
+    return [{ value, timestamp: object.createdAt, sourceType: 'IMPORT' }];
+  }
+
+  /** Records a value written to a property (`before`: its value until now, kept as the first version). */
+  protected recordVersion(
+    object: StoredObject,
+    name: string,
+    before: string | undefined,
+    version: PropertyVersionRecord,
+  ): void {
+    const key = `${object.type}:${object.id}`;
+    let byName = this.versions.get(key);
+    if (!byName) this.versions.set(key, (byName = new Map()));
+    let list = byName.get(name);
+    if (!list) {
+      list =
+        before === undefined ? [] : [{ value: before, timestamp: object.createdAt, sourceType: 'IMPORT' }];
+      byName.set(name, list);
+    }
+    list.push(version);
   }
 
   /** Property definitions of a type. */

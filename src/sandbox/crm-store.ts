@@ -30,6 +30,12 @@ export type {
   WriteSource,
 } from './crm-types.js';
 
+/** A write's source as a property version's `sourceType` / `sourceId`. */
+const versionSource = (source: WriteSource): { sourceType: string; sourceId?: string } => ({
+  sourceType: source.changeSource,
+  ...(source.sourceId !== undefined ? { sourceId: source.sourceId } : {}),
+});
+
 /** The store. One instance per sandbox; nothing is shared between instances. */
 export class CrmStore extends CrmRecords {
   private readonly lifecyclePolicy: LifecycleBackwardPolicy;
@@ -166,7 +172,8 @@ export class CrmStore extends CrmRecords {
     associations: readonly AssociationInput[],
   ): { values: Record<string, string | null>; links: ResolvedAssociation[] } {
     const { values, failures } = this.validate(type, properties);
-    if (type === 'tasks' && !values.hs_timestamp) {
+    // Tasks and meetings (engagements) need their timestamp, as on HubSpot.
+    if ((type === 'tasks' || type === 'meetings') && !values.hs_timestamp) {
       const message = 'hs_timestamp is required';
       failures.push({
         isValid: false,
@@ -208,7 +215,9 @@ export class CrmStore extends CrmRecords {
 
     this.emit({ kind: 'creation', objectType: type, objectId: id, occurredAt: now, source });
     for (const [name, value] of Object.entries(values)) {
-      if (value !== null) this.emitProperty(type, id, name, value, now, source);
+      if (value === null) continue;
+      this.recordVersion(object, name, undefined, { value, timestamp: now, ...versionSource(source) });
+      this.emitProperty(type, id, name, value, now, source);
     }
     for (const link of added)
       this.graph.emitChange(type, id, link.to, link.toId, link.typeId, false, now, source);
@@ -344,7 +353,12 @@ export class CrmStore extends CrmRecords {
       } else if (before !== value) {
         object.properties[name] = value;
         changed.push([name, value]);
-      }
+      } else continue;
+      this.recordVersion(object, name, before, {
+        value: value ?? '',
+        timestamp: now,
+        ...versionSource(source),
+      });
     }
     if (object.type === 'contacts' && previousEmail !== object.properties.email) {
       if (previousEmail) this.emails.delete(previousEmail.toLowerCase());

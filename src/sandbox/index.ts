@@ -1,6 +1,7 @@
 /**
  * The HubSpot sandbox: a local stand-in for HubSpot's CRM API and for HubSpot's calls into the app.
  */
+export { type Activity, MEETING_TO_CONTACT, type MeetingOutcome } from './activity.js';
 export type { ActionExecution, ExecuteActionInput, FetchOptionsInput } from './action-executor.js';
 export { createManualClock, type ManualClock } from './clock.js';
 export type { CallbackCompletion } from './context.js';

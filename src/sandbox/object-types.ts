@@ -4,10 +4,10 @@
  */
 
 /** Object types the sandbox stores. */
-export type ObjectType = 'contacts' | 'companies' | 'tasks';
+export type ObjectType = 'contacts' | 'companies' | 'tasks' | 'meetings';
 
 /** All object types, in a fixed order. */
-export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'tasks'];
+export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'tasks', 'meetings'];
 
 const ALIASES: Readonly<Record<string, ObjectType>> = {
   contacts: 'contacts',
@@ -19,6 +19,11 @@ const ALIASES: Readonly<Record<string, ObjectType>> = {
   tasks: 'tasks',
   task: 'tasks',
   '0-27': 'tasks',
+  meetings: 'meetings',
+  meeting: 'meetings',
+  meeting_event: 'meetings',
+  meeting_events: 'meetings',
+  '0-47': 'meetings',
 };
 
 /** Resolves a path segment (`contacts`, `contact`, `0-1`, ...) to an object type. */
@@ -29,6 +34,7 @@ export const OBJECT_TYPE_IDS: Readonly<Record<ObjectType, string>> = {
   contacts: '0-1',
   companies: '0-2',
   tasks: '0-27',
+  meetings: '0-47',
 };
 
 /** Singular names used in legacy webhook subscription types and v3 association type names. */
@@ -36,6 +42,7 @@ export const SINGULAR: Readonly<Record<ObjectType, string>> = {
   contacts: 'contact',
   companies: 'company',
   tasks: 'task',
+  meetings: 'meeting',
 };
 
 /** Upper-case names used in messages and workflow payloads (`CONTACT`). */
@@ -43,6 +50,7 @@ export const UPPER_NAME: Readonly<Record<ObjectType, string>> = {
   contacts: 'CONTACT',
   companies: 'COMPANY',
   tasks: 'TASK',
+  meetings: 'MEETING',
 };
 
 /** A HubSpot-defined association type between two object types. */
@@ -95,6 +103,22 @@ export const ASSOCIATION_TYPES: readonly AssociationTypeDefinition[] = [
   { from: 'contacts', to: 'tasks', typeId: 203, label: null, inverseTypeId: 204, v3Name: 'contact_to_task' },
   { from: 'tasks', to: 'companies', typeId: 192, label: null, inverseTypeId: 191, v3Name: 'task_to_company' },
   { from: 'companies', to: 'tasks', typeId: 191, label: null, inverseTypeId: 192, v3Name: 'company_to_task' },
+  {
+    from: 'meetings',
+    to: 'contacts',
+    typeId: 200,
+    label: null,
+    inverseTypeId: 199,
+    v3Name: 'meeting_event_to_contact',
+  },
+  {
+    from: 'contacts',
+    to: 'meetings',
+    typeId: 199,
+    label: null,
+    inverseTypeId: 200,
+    v3Name: 'contact_to_meeting_event',
+  },
 ];
 
 /** Finds a HubSpot-defined association type by its source type and id. */

@@ -295,6 +295,12 @@ const CONTACT_SPECS: Spec[] = [
     group: 'conversioninformation',
   },
   {
+    name: 'first_conversion_event_name',
+    label: 'First Conversion',
+    type: 'string',
+    group: 'conversioninformation',
+  },
+  {
     name: 'recent_conversion_date',
     label: 'Recent Conversion Date',
     type: 'datetime',
@@ -375,6 +381,40 @@ const TASK_SPECS: Spec[] = [
   { ...owner('task'), label: 'Assigned to' },
 ];
 
+/** HubSpot's meeting outcomes (`hs_meeting_outcome`, internal values, meetings guide). */
+export const MEETING_OUTCOMES = ['SCHEDULED', 'COMPLETED', 'RESCHEDULED', 'NO_SHOW', 'CANCELED'] as const;
+
+const MEETING_SPECS: Spec[] = [
+  { name: 'hs_object_id', label: 'Record ID', type: 'number', group: 'meeting', readOnly: true },
+  { name: 'hs_createdate', label: 'Create date', type: 'datetime', group: 'meeting', readOnly: true },
+  {
+    name: 'hs_lastmodifieddate',
+    label: 'Last modified date',
+    type: 'datetime',
+    group: 'meeting',
+    readOnly: true,
+  },
+  { name: 'hs_timestamp', label: 'Activity date', type: 'datetime', group: 'meeting' },
+  { name: 'hs_meeting_title', label: 'Meeting name', type: 'string', group: 'meeting' },
+  {
+    name: 'hs_meeting_body',
+    label: 'Meeting description',
+    type: 'string',
+    fieldType: 'textarea',
+    group: 'meeting',
+  },
+  { name: 'hs_meeting_start_time', label: 'Start time', type: 'datetime', group: 'meeting' },
+  { name: 'hs_meeting_end_time', label: 'End time', type: 'datetime', group: 'meeting' },
+  {
+    name: 'hs_meeting_outcome',
+    label: 'Meeting outcome',
+    type: 'enumeration',
+    group: 'meeting',
+    options: options([...MEETING_OUTCOMES], titleCase),
+  },
+  { ...owner('meeting'), label: 'Activity assigned to' },
+];
+
 const GROUPS: Record<ObjectType, [string, string][]> = {
   contacts: [
     ['contactinformation', 'Contact information'],
@@ -385,12 +425,14 @@ const GROUPS: Record<ObjectType, [string, string][]> = {
   ],
   companies: [['companyinformation', 'Company information']],
   tasks: [['task', 'Task information']],
+  meetings: [['meeting', 'Meeting information']],
 };
 
 const SPECS: Record<ObjectType, Spec[]> = {
   contacts: CONTACT_SPECS,
   companies: COMPANY_SPECS,
   tasks: TASK_SPECS,
+  meetings: MEETING_SPECS,
 };
 
 /** Fresh copies of the built-in property definitions of an object type. */
@@ -408,6 +450,7 @@ export const DEFAULT_READ_PROPERTIES: Readonly<Record<ObjectType, readonly strin
   contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
   companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
   tasks: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  meetings: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 /** Properties every read returns even when not asked for. */
@@ -415,6 +458,7 @@ export const ALWAYS_READ_PROPERTIES: Readonly<Record<ObjectType, readonly string
   contacts: ['hs_object_id', 'createdate', 'lastmodifieddate'],
   companies: ['hs_object_id', 'createdate', 'hs_lastmodifieddate'],
   tasks: ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'],
+  meetings: ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'],
 };
 
 /** The property that holds the creation time, per type. */
@@ -422,6 +466,7 @@ export const CREATED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   contacts: 'createdate',
   companies: 'createdate',
   tasks: 'hs_createdate',
+  meetings: 'hs_createdate',
 };
 
 /** The property that holds the last modification time, per type. */
@@ -429,4 +474,5 @@ export const MODIFIED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   contacts: 'lastmodifieddate',
   companies: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
+  meetings: 'hs_lastmodifieddate',
 };

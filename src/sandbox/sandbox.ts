@@ -3,6 +3,7 @@
  * errors and limits) and for HubSpot's calls into the app (webhooks, workflow actions).
  * Everything is created per call; nothing lives at module level.
  */
+import { type Activity, createActivity } from './activity.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
@@ -143,6 +144,8 @@ export interface Sandbox {
   enqueue(events: readonly WebhookEvent[]): void;
   /** Delivers and empties the queue; options override the `webhook` defaults. */
   flushWebhooks(options?: Partial<DeliverOptions>): Promise<DeliveryReport>;
+  /** Forms, opt-outs and meetings, recorded as HubSpot records them; each returns HubSpot's webhook events. */
+  activity: Activity;
   /** Replaces the fault configuration. */
   setFaults(config: FaultConfig): void;
   /** Clears stats, rate-limit usage and queued events; with `data`, restores the initial data. */
@@ -272,7 +275,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.use(ownerRoutes(ctx));
   app.use(propertyRoutes(ctx));
   app.use(callbackRoutes(ctx));
-  app.use(accountRoutes(ctx, portalId));
+  app.use(accountRoutes(ctx, portalId, appId));
   app.use((req, _res, next) => {
     next(new SandboxHttpError(404, { message: `No sandbox route for ${req.method} ${req.path}` }));
   });
@@ -316,6 +319,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       queue.push(...more);
     },
     flushWebhooks,
+    activity: createActivity(store, events, now),
     setFaults: (config) => faults.set(config),
     reset,
     close: () =>

@@ -14,7 +14,25 @@ export const MISSING_SCOPES_MESSAGE =
 
 const READS = new Set(['list', 'get', 'batch.read', 'search']);
 
-/** Contacts' scopes also cover tasks (HubSpot's engagements), as they do on HubSpot. */
+/** Every scope the sandbox's endpoints ask for: what a token without a scope list holds. */
+export const SANDBOX_SCOPES: readonly string[] = [
+  'automation',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.owners.read',
+  'crm.schemas.companies.read',
+  'crm.schemas.companies.write',
+  'crm.schemas.contacts.read',
+  'crm.schemas.contacts.write',
+  'oauth',
+];
+
+/**
+ * Contacts' scopes also cover tasks and meetings (HubSpot's engagements), as they do on HubSpot:
+ * the meetings guide lists `crm.objects.contacts.read` / `.write` as the meetings API's scopes.
+ */
 function objectScopes(type: string | undefined): 'contacts' | 'companies' {
   return resolveObjectType(type ?? '') === 'companies' ? 'companies' : 'contacts';
 }
@@ -36,7 +54,7 @@ export function requiredScopes(endpointKey: string, objectTypeParam?: string): s
       ? [`crm.schemas.${type}.write`]
       : [`crm.schemas.${type}.read`, `crm.objects.${type}.read`];
   }
-  if (head === 'contacts' || head === 'companies' || head === 'tasks') {
+  if (head === 'contacts' || head === 'companies' || head === 'tasks' || head === 'meetings') {
     const type = objectScopes(head);
     return [`crm.objects.${type}.${READS.has(rest) ? 'read' : 'write'}`];
   }

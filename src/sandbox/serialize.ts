@@ -56,6 +56,28 @@ export function toApiObject(
   return result;
 }
 
+/**
+ * HubSpot's `propertiesWithHistory` of a record: for each asked-for property it has, every value
+ * it held, newest first (`value`, `timestamp` as ISO text, `sourceType`, `sourceId`).
+ */
+export function toApiHistory(
+  store: CrmStore,
+  object: StoredObject,
+  names: readonly string[],
+): Record<string, Record<string, string>[]> {
+  const out: Record<string, Record<string, string>[]> = {};
+  for (const name of names) {
+    if (!store.property(object.type, name)) continue;
+    out[name] = store.historyOf(object.type, object.id, name).map((v) => ({
+      value: v.value,
+      timestamp: iso(v.timestamp),
+      sourceType: v.sourceType,
+      ...(v.sourceId !== undefined ? { sourceId: v.sourceId } : {}),
+    }));
+  }
+  return out;
+}
+
 /** A written record: the properties of the write plus the always-returned ones. */
 export const toWriteResult = (
   store: CrmStore,

@@ -115,8 +115,9 @@ export function createEventFactory(options: EventFactoryOptions): EventFactory {
 
   const base = (input: Common, action: string, propertyName?: string): WebhookEvent => {
     const objectType = input.objectType ?? 'contacts';
-    // HubSpot has no legacy subscription types for tasks.
-    const generic = (input.format ?? 'legacy') === 'generic' || objectType === 'tasks';
+    // HubSpot has no legacy subscription types for tasks and meetings.
+    const generic =
+      (input.format ?? 'legacy') === 'generic' || objectType === 'tasks' || objectType === 'meetings';
     const subscriptionType = generic ? `object.${action}` : `${SINGULAR[objectType]}.${action}`;
     const key = propertyName ? `${subscriptionType}:${propertyName}` : subscriptionType;
     const event: WebhookEvent = {

@@ -43,7 +43,13 @@ export type * from './decisions/decisions.port.js';
 export type * from './events/events.port.js';
 export type * from './models/models.port.js';
 export type * from './queue/queue.port.js';
-export { companyOfWorkKey, companyWorkKey, SCHEDULED_WORK_REASON } from './queue/queue.port.js';
+export {
+  companyOfWorkKey,
+  companyWorkKey,
+  derivedOfWorkKey,
+  derivedWorkKey,
+  SCHEDULED_WORK_REASON,
+} from './queue/queue.port.js';
 export type * from './replays/replays.port.js';
 export type * from './approvals/approvals.port.js';
 export type * from './disputes/disputes.port.js';

@@ -62,11 +62,37 @@ describe('portal commands', () => {
     expect(io.lines).toContainEqual(expect.stringContaining('marketingqualifiedlead'));
   });
 
-  it('when the model names no owners, then setup says in plain words which settings are empty and what happens until they are set', async () => {
+  it('when the token lacks scopes the app needs, then setup names each in one line and fails', async () => {
+    stack = await startStack({
+      contacts: 1,
+      sandbox: {
+        accessTokens: ['sandbox-token', 'narrow-token'],
+        tokenScopes: {
+          'narrow-token': ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'automation'],
+        },
+      },
+    });
+    useStackEnv(stack);
+    process.env.HUBSPOT_ACCESS_TOKEN = 'narrow-token';
+    const io = capture();
+    expect(await runCli(['setup'], io)).not.toBe(0);
+    const lacking = io.lines
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.includes('the token lacks the scope'));
+    expect(lacking.map((l) => /scope "([^"]+)"/.exec(l)?.[1])).toEqual([
+      'crm.objects.companies.read',
+      'crm.objects.owners.read',
+      'crm.schemas.contacts.write',
+    ]);
+  });
+
+  it('when the token has every scope and the model names no owners, then setup says so and in plain words which settings are empty and what happens until they are set', async () => {
     stack = await startStack({ contacts: 1 });
     useStackEnv(stack);
     const io = capture();
     expect(await runCli(['setup'], io)).toBe(0);
+    expect(io.lines).toContain('token scopes: ok');
     const start = io.lines.indexOf('model settings still empty (3):');
     expect(start).toBeGreaterThan(0);
     expect(io.lines.slice(start + 1)).toEqual([

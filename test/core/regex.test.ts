@@ -127,6 +127,8 @@ describe('patterns the linear-time engine cannot run', () => {
 
   it(`when a model has more than ${MODEL_LIMITS.regexConditions} regex conditions, then the first one over is named`, () => {
     const input = seedInput();
+    // The preset's derived rules count too (its demo form is one pattern): leave them out here.
+    for (const signal of input.intent.signals) delete signal.derivedFrom;
     for (let i = 0; i < 51; i++)
       input.disqualifiers.push({
         id: `pattern_${i}`,
@@ -145,6 +147,25 @@ describe('patterns the linear-time engine cannot run', () => {
     });
     input.disqualifiers.pop();
     expect(parseModel(input).success).toBe(true);
+  });
+
+  it('when derived rules bring the regex conditions past the bound, then the first one over is named at its signal', () => {
+    const input = seedInput();
+    for (let i = 0; i < 50; i++)
+      input.disqualifiers.push({
+        id: `pattern_${i}`,
+        reason: `Pattern ${i}`,
+        when: [{ property: 'contact.jobtitle', match: { type: 'regex', pattern: `^x${i}$` } }],
+      });
+    expect(parseModel(input)).toEqual({
+      success: false,
+      problems: [
+        {
+          path: '$.intent.signals[1].derivedFrom[0].conditions[0].match',
+          message: 'is regex condition number 51; a model may have at most 50',
+        },
+      ],
+    });
   });
 });
 

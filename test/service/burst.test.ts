@@ -78,7 +78,9 @@ describe('a burst of 10,000 webhook events over 1,000 contacts', () => {
         stack.calls('properties.groups.create') +
         stack.calls('properties.create') +
         stack.calls('properties.get') +
-        stack.calls('account.details'),
+        stack.calls('account.details') +
+        // setup's check of the token's scopes
+        stack.calls('oauth.token-info'),
     );
   });
 

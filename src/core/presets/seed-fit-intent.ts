@@ -1,5 +1,6 @@
 import { DEFAULT_INDUSTRY_KEYWORDS } from '../industries.js';
 import type { QualificationModelInput } from '../model.js';
+import type { DerivedFromInput } from '../model-derived.js';
 
 /** Consumer mailboxes: a work contact does not write from these. */
 export const FREE_EMAIL_DOMAINS = [
@@ -86,6 +87,37 @@ export const DECISION_MAKER_SYNONYMS: Record<string, string[]> = {
   intern: ['stagiair', 'stagiaire', 'praktikant', 'praktikantin', 'werkstudent'],
 };
 
+/**
+ * Signals HubSpot itself records, read from the contact's property history and its meetings
+ * (see `derived-signals.ts`): an opt-out, a form conversion of a given form, a no-show.
+ */
+export const EMAIL_OPT_OUT: DerivedFromInput = {
+  object: 'contact',
+  property: 'hs_email_optout',
+  change: { type: 'becomes', match: { type: 'one-of', values: ['true'] } },
+};
+
+export const MEETING_NO_SHOW: DerivedFromInput = {
+  object: 'meeting',
+  property: 'hs_meeting_outcome',
+  change: { type: 'becomes', match: { type: 'one-of', values: ['NO_SHOW'] } },
+};
+
+/** A form submission (`num_conversion_events` goes up) of a form whose name matches `pattern`. */
+export function FORM_CONVERSION(pattern: string): DerivedFromInput {
+  return {
+    object: 'contact',
+    property: 'num_conversion_events',
+    change: { type: 'increases' },
+    conditions: [
+      { property: 'contact.recent_conversion_event_name', match: { type: 'regex', pattern, flags: 'i' } },
+    ],
+  };
+}
+
+/** An example mapping: the portal's demo-request forms are named "… demo …" (edit to your forms' names). */
+export const DEMO_FORM = '\\bdemo\\b';
+
 /** The two ageing rules of the seeds: full points for 30 days, none after 90 (linear in between). */
 const AGEING = { fullDays: 30, expiresAfterDays: 90 };
 
@@ -163,7 +195,13 @@ export const seedFitIntent: QualificationModelInput = {
   intent: {
     signals: [
       { type: 'pricing_page_viewed', label: 'Pricing page viewed', points: 20, ageing: AGEING },
-      { type: 'demo_requested', label: 'Demo requested', points: 30, ageing: AGEING },
+      {
+        type: 'demo_requested',
+        label: 'Demo requested',
+        points: 30,
+        ageing: AGEING,
+        derivedFrom: [FORM_CONVERSION(DEMO_FORM)],
+      },
       { type: 'trial_started', label: 'Trial started', points: 40, ageing: AGEING },
       { type: 'comparison_viewed', label: 'Product comparison read', points: 10, ageing: AGEING },
       { type: 'email_engaged', label: 'E-mail opened or clicked', points: 0, ageing: AGEING },
@@ -174,8 +212,15 @@ export const seedFitIntent: QualificationModelInput = {
         points: -30,
         ageing: AGEING,
         counting: { from: 2, max: 1 },
+        derivedFrom: [MEETING_NO_SHOW],
       },
-      { type: 'unsubscribed', label: 'Unsubscribed from e-mail', points: -20, ageing: AGEING },
+      {
+        type: 'unsubscribed',
+        label: 'Unsubscribed from e-mail',
+        points: -20,
+        ageing: AGEING,
+        derivedFrom: [EMAIL_OPT_OUT],
+      },
     ],
   },
   disqualifiers: [

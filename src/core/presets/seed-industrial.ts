@@ -1,5 +1,6 @@
 import { DEFAULT_INDUSTRY_KEYWORDS } from '../industries.js';
 import type { QualificationModelInput } from '../model.js';
+import { DEMO_FORM, FORM_CONVERSION } from './seed-fit-intent.js';
 
 const AGEING = { fullDays: 30, expiresAfterDays: 90 };
 
@@ -136,9 +137,28 @@ export const seedIndustrial: QualificationModelInput = {
   },
   intent: {
     signals: [
-      { type: 'demo_requested', label: 'Demo requested', points: 25, ageing: AGEING },
-      { type: 'webinar_attended', label: 'Webinar attended', points: 15, ageing: AGEING },
-      { type: 'whitepaper_downloaded', label: 'Whitepaper downloaded', points: 5, ageing: AGEING },
+      // The form names are an example mapping: edit the patterns to the portal's forms.
+      {
+        type: 'demo_requested',
+        label: 'Demo requested',
+        points: 25,
+        ageing: AGEING,
+        derivedFrom: [FORM_CONVERSION(DEMO_FORM)],
+      },
+      {
+        type: 'webinar_attended',
+        label: 'Webinar attended',
+        points: 15,
+        ageing: AGEING,
+        derivedFrom: [FORM_CONVERSION('webinar')],
+      },
+      {
+        type: 'whitepaper_downloaded',
+        label: 'Whitepaper downloaded',
+        points: 5,
+        ageing: AGEING,
+        derivedFrom: [FORM_CONVERSION('white ?paper')],
+      },
       { type: 'pricing_page_viewed', label: 'Pricing page viewed', points: 10, ageing: AGEING },
     ],
   },

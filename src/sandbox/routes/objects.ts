@@ -9,7 +9,13 @@ import { notFoundError, validationError } from '../errors.js';
 import { endpoint, intParam, listParam, objectTypeParam, stringParam, tokenOf } from '../http-kit.js';
 import { type ObjectType, resolveObjectType, UPPER_NAME } from '../object-types.js';
 import { parseSearchRequest, runSearch } from '../search.js';
-import { toApiObject, toWriteResult } from '../serialize.js';
+import { toApiHistory, toApiObject, toWriteResult } from '../serialize.js';
+
+/** Inputs of a batch read that asks for property histories: HubSpot allows 50 (hubspot.md §9). */
+export const HISTORY_BATCH_LIMIT = 50;
+/** HubSpot's message when a batch read with `propertiesWithHistory` has more inputs. */
+export const HISTORY_BATCH_MESSAGE =
+  'The maximum number of inputs supported in a batch request for property histories is 50.';
 
 const keyOf =
   (suffix: string) =>
@@ -58,7 +64,7 @@ const notFoundInBatch = (type: ObjectType, ids: string[]) => ({
   context: { ids },
 });
 
-/** Routes for contacts, companies and tasks. */
+/** Routes for contacts, companies, tasks and meetings. */
 export function objectRoutes(ctx: SandboxContext): Router {
   const router = Router();
   const base = '/crm/v3/objects/:objectType';
@@ -169,7 +175,16 @@ export function objectRoutes(ctx: SandboxContext): Router {
       const type = objectTypeParam(req);
       const startedAt = iso();
       const inputs = batchInputs(ctx, req.body);
-      const body = req.body as { properties?: unknown; idProperty?: unknown };
+      const body = req.body as {
+        properties?: unknown;
+        idProperty?: unknown;
+        propertiesWithHistory?: unknown;
+      };
+      const withHistory = Array.isArray(body.propertiesWithHistory)
+        ? body.propertiesWithHistory.map(String)
+        : [];
+      if (withHistory.length > 0 && inputs.length > HISTORY_BATCH_LIMIT)
+        throw validationError(HISTORY_BATCH_MESSAGE);
       const idProperty = uniqueIdProperty(
         ctx,
         type,
@@ -191,7 +206,9 @@ export function objectRoutes(ctx: SandboxContext): Router {
         }
         if (seen.has(object.id)) continue;
         seen.add(object.id);
-        results.push(toApiObject(ctx.store, object, properties));
+        const read = toApiObject(ctx.store, object, properties);
+        if (withHistory.length > 0) read.propertiesWithHistory = toApiHistory(ctx.store, object, withHistory);
+        results.push(read);
       }
       sendBatch(res, results, missing.length > 0 ? [notFoundInBatch(type, missing)] : [], startedAt, iso());
     }),
@@ -279,14 +296,15 @@ export function objectRoutes(ctx: SandboxContext): Router {
       const type = objectTypeParam(req);
       const object = findOne(req, type, stringParam(req.query.archived) === 'true');
       if (!object) throw notFoundError();
-      res.json(
-        toApiObject(
-          ctx.store,
-          object,
-          listParam(req.query.properties),
-          associationTypesParam(req.query.associations),
-        ),
+      const read = toApiObject(
+        ctx.store,
+        object,
+        listParam(req.query.properties),
+        associationTypesParam(req.query.associations),
       );
+      const withHistory = listParam(req.query.propertiesWithHistory) ?? [];
+      if (withHistory.length > 0) read.propertiesWithHistory = toApiHistory(ctx.store, object, withHistory);
+      res.json(read);
     }),
   );
 

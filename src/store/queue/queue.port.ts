@@ -98,3 +98,25 @@ export function companyWorkKey(companyId: string): string {
 export function companyOfWorkKey(key: string): string | null {
   return key.startsWith(COMPANY_WORK_PREFIX) ? key.slice(COMPANY_WORK_PREFIX.length) : null;
 }
+
+/**
+ * Work to read HubSpot's own records for derived signals (a contact's property history and
+ * meetings, or a meeting's outcome and contacts) rides on the same queue too, keyed
+ * `derive:contact:<id>` or `derive:meeting:<id>`: coalesced per record, leased, retried, parked.
+ */
+const DERIVED_WORK_PREFIX = 'derive:';
+
+/** The queue key of a record's derived-signal work. */
+export function derivedWorkKey(object: 'contact' | 'meeting', id: string): string {
+  return `${DERIVED_WORK_PREFIX}${object}:${id}`;
+}
+
+/** The record of a derived-signal work key, or null for other work. */
+export function derivedOfWorkKey(key: string): { object: 'contact' | 'meeting'; id: string } | null {
+  if (!key.startsWith(DERIVED_WORK_PREFIX)) return null;
+  const rest = key.slice(DERIVED_WORK_PREFIX.length);
+  const colon = rest.indexOf(':');
+  const object = rest.slice(0, colon);
+  if (object !== 'contact' && object !== 'meeting') return null;
+  return { object, id: rest.slice(colon + 1) };
+}
