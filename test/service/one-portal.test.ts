@@ -94,7 +94,7 @@ describe('webhook events of another portal', () => {
       status: 200,
       json: { accepted: 1, duplicates: 0, enqueued: 1, otherPortal: 1, invalid: 0 },
     });
-    expect(stack.service.metrics.eventsIgnored.get({ reason: 'other_portal' })).toBe(1);
+    expect(await stack.service.metrics.eventsIgnored.get({ reason: 'other_portal' })).toBe(1);
     const victimRecord = stack.sandbox.state.get('contacts', victim!)!;
     expect(victimRecord.properties.lq_model_version ?? null).toBeNull();
     expect(stack.sandbox.state.get('contacts', ours!)!.properties.lq_model_version).toMatch(
