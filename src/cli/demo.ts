@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { ACTIONS } from '../hubspot/payloads.js';
 import { createLogger } from '../logger.js';
@@ -18,52 +18,12 @@ import { funnelFromStore } from '../jobs/funnel.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createService } from '../service.js';
 import { describeFailure } from './failures.js';
-import { integer } from './options.js';
+import { type DemoOptions, demoProgram } from './demo-options.js';
 import { usageLine } from './run.js';
 
 const SECRET = 'demo-client-secret';
 const PUBLIC = 'https://lq.demo.invalid';
 const DAY_MS = 86_400_000;
-
-export interface DemoOptions {
-  contacts: number;
-  rateLimit: number;
-  seed: number;
-  /** Keep the database in this directory (created when missing) instead of deleting it. */
-  keep?: string;
-}
-
-/** The demo's options; `--help` prints them and runs nothing. */
-export function demoProgram(run: (options: DemoOptions & { debug?: boolean }) => Promise<void>): Command {
-  return new Command('npm run demo --')
-    .description(
-      'A day of HubSpot traffic against the service, on a local HubSpot sandbox: no account needed.',
-    )
-    .addOption(
-      new Option('--contacts <n>', 'contacts seeded in the sandbox')
-        .argParser(integer(1, 20_000))
-        .default(500),
-    )
-    .addOption(
-      new Option('--rate-limit <n>', "the sandbox's HubSpot calls per 10 s")
-        .argParser(integer(10, 1_000))
-        .default(100),
-    )
-    .addOption(
-      new Option('--seed <n>', 'random seed of the sandbox data')
-        .argParser(integer(0, 2 ** 31 - 1))
-        .default(42),
-    )
-    .option(
-      '--keep <dir>',
-      'keep the database in <dir>/demo.sqlite, for `npm run cli -- report|explain` afterwards',
-    )
-    .option('--debug', 'print the stack trace of a failure')
-    .showSuggestionAfterError(true)
-    .configureOutput({ outputError: () => {} })
-    .exitOverride()
-    .action(run);
-}
 
 function line(text = ''): void {
   process.stdout.write(`${text}\n`);

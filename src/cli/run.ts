@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   });
   nameErrors(program, 'cli');
   if (argv.length === 0) {
-    io.out(program.helpInformation().trimEnd());
+    program.outputHelp();
     return 0;
   }
   try {
