@@ -7,6 +7,11 @@ import { CliError, type CliIo } from './io.js';
 import { runCli } from './run.js';
 
 async function main(): Promise<void> {
+  // `npm run cli -- report | head`: the reader left; stop quietly instead of a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const io: CliIo = {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
