@@ -16,7 +16,11 @@ const positiveInt = (name: string, fallback: number) =>
     .positive({ error: `${name} must be more than 0` })
     .default(fallback);
 
-export const ConfigSchema = z.object({
+/**
+ * Every variable, one field each. Commands compose only the fields they use (see
+ * {@link DatabaseSettingsSchema}, {@link HubSpotSettingsSchema}), so `report` never asks for a token.
+ */
+const FIELDS = {
   HUBSPOT_ACCESS_TOKEN: z
     .string({ error: "HUBSPOT_ACCESS_TOKEN is required (the private app's static access token)" })
     .min(1, { error: "HUBSPOT_ACCESS_TOKEN is required (the private app's static access token)" }),
@@ -88,7 +92,35 @@ export const ConfigSchema = z.object({
     .optional()
     .transform((v) => (v === '' ? undefined : v))
     .pipe(z.string().min(16, { error: 'OPS_TOKEN must be at least 16 characters' }).optional()),
+  /** `auto` (the default): readable lines when stdout is a terminal, JSON otherwise. */
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be one of auto, json, pretty' })
+    .default('auto'),
+};
+
+/** The whole service's settings, in the order problems are reported. */
+export const ConfigSchema = z.object(FIELDS);
+
+/** What commands that read only the database need (`migrate`, `report`, `dead-letters`, …). */
+export const DatabaseSettingsSchema = z.object({
+  DATABASE_URL: FIELDS.DATABASE_URL,
+  EVENT_RETENTION_DAYS: FIELDS.EVENT_RETENTION_DAYS,
+  LOG_LEVEL: FIELDS.LOG_LEVEL,
+  LOG_FORMAT: FIELDS.LOG_FORMAT,
 });
+
+/** What commands that call HubSpot and keep their results need (`setup`, `rescore --all`). */
+export const HubSpotSettingsSchema = z.object({
+  HUBSPOT_ACCESS_TOKEN: FIELDS.HUBSPOT_ACCESS_TOKEN,
+  HUBSPOT_BASE_URL: FIELDS.HUBSPOT_BASE_URL,
+  HUBSPOT_RATE_LIMIT: FIELDS.HUBSPOT_RATE_LIMIT,
+  HUBSPOT_RATE_HEADROOM: FIELDS.HUBSPOT_RATE_HEADROOM,
+  HUBSPOT_APP_ID: FIELDS.HUBSPOT_APP_ID,
+  ...DatabaseSettingsSchema.shape,
+});
+
+export type DatabaseSettings = z.infer<typeof DatabaseSettingsSchema>;
+export type HubSpotSettings = z.infer<typeof HubSpotSettingsSchema>;
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -102,15 +134,29 @@ export class ConfigError extends Error {
   }
 }
 
+type Env = NodeJS.ProcessEnv | Record<string, string | undefined>;
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+  });
+}
+
+/**
+ * Parses the variables one schema names (a command's needs), ignoring every other variable;
+ * throws ConfigError naming every bad one.
+ */
+export function loadSettings<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(problemsOf(result.error));
+}
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+export function loadConfig(env: Env): Config {
   const result = ConfigSchema.safeParse(env);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
-      });
+  const problems = result.success ? [] : problemsOf(result.error);
   // A rule across variables, checked on the raw values so it is reported with the others.
   if (env.NODE_ENV === 'production' && !env.HUBSPOT_APP_ID) problems.push(APP_ID_REQUIRED);
   if (result.success && problems.length === 0) return result.data;

@@ -1,27 +1,43 @@
 /**
  * `npm start`: the service against a HubSpot portal (or the sandbox, with HUBSPOT_BASE_URL).
- * The composition root: read the environment once, build the service, listen, stop gracefully.
+ * The composition root: read the environment once (and `.env`), take the port(s), build the
+ * service, serve, stop gracefully. The port is bound first: a taken port is one line and exit 1
+ * before anything is set up.
  */
 import { ConfigError, loadConfig } from './config.js';
+import { loadDotEnv } from './env-file.js';
+import { PortInUseError } from './http/bind.js';
 import { createLogger } from './logger.js';
-import { createService } from './service.js';
+import { bindPorts, createService } from './service.js';
+
+/** Prints one line on stderr and exits with 1. */
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
 
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
 async function main(): Promise<void> {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError)
+      fail(`${error.message}\nSet them in the environment or in .env; see .env.example for every variable.`);
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
-  const service = await createService({ config, logger });
-  const port = await service.listen(config.PORT);
+  const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const bound = await bindPorts(config).catch((error: unknown) => {
+    if (error instanceof PortInUseError) fail(error.message);
+    throw error;
+  });
+  const service = await createService({ config, logger }).catch(async (error: unknown) => {
+    await Promise.all([bound.main.close(), bound.ops?.close()]);
+    throw error;
+  });
+  const port = service.serve(bound);
   logger.info(
     { port, publicBaseUrl: config.PUBLIC_BASE_URL, hubspot: config.HUBSPOT_BASE_URL },
     'service listening',
@@ -53,8 +69,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `The service could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  fail(
+    `The service could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
   );
-  process.exit(1);
 });

@@ -5,16 +5,16 @@
  * at import time.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Config } from './config.js';
 import { CrmGateway } from './hubspot/crm-gateway.js';
 import { derivedReads, tokenScopes } from './hubspot/crm-history.js';
 import { HubSpotHealth } from './hubspot/hubspot-health.js';
-import { createApp, createHttpServer, type ServerTimeouts } from './http/app.js';
+import { createApp, type ServerTimeouts } from './http/app.js';
+import { type BoundServer, bindServer } from './http/bind.js';
 import { createOpsApp, type OpsDeps } from './http/ops-routes.js';
 import type { PortalScope } from './http/portal-guard.js';
-import { Metrics } from './http/metrics.js';
+import { hubspotOutcome, Metrics } from './http/metrics.js';
 import { mountCardRoutes } from './http/card-routes.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
 import { ActiveModels } from './jobs/active-model.js';
@@ -76,8 +76,13 @@ export interface Service {
   opsApp: Express | null;
   /** The bound OPS_PORT once listening, or null. */
   readonly opsPort: number | null;
-  /** Listens on `port` (0 = any free port), and on OPS_PORT when set; returns the bound port. */
+  /**
+   * Listens on `port` (0 = any free port), and on OPS_PORT when set; returns the bound port. A
+   * taken port is a PortInUseError naming PORT or OPS_PORT.
+   */
   listen(port?: number): Promise<number>;
+  /** Serves on ports bound beforehand ({@link bindPorts}, as `main.ts` does); returns the port. */
+  serve(bound: BoundPorts): number;
   /** Graceful stop: stop taking requests and work, finish or hand back claimed work, close the store. */
   close(): Promise<void>;
 }
@@ -105,8 +110,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     accessToken: config.HUBSPOT_ACCESS_TOKEN,
     basePath: config.HUBSPOT_BASE_URL,
     budget,
-    onCall: (endpoint, status) => {
+    onCall: (endpoint, status, durationMs) => {
       metrics.hubspotCalls.inc({ endpoint, status: String(status) });
+      metrics.hubspotCallLatency.observe(durationMs / 1000, {
+        operation: endpoint,
+        outcome: hubspotOutcome(status),
+      });
       hubspotHealth.record(status);
     },
     onRejected: (endpoint, rejected) => {
@@ -152,7 +161,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       metrics.contactsScored.inc({ outcome: 'unchanged' }, unchanged);
     },
   };
-  const score = (portalId: string, ids: readonly string[]) => scoreContacts(scoreDeps, portalId, ids);
+  const score = async (portalId: string, ids: readonly string[]) => {
+    const started = performance.now();
+    let outcome = 'error';
+    try {
+      const result = await scoreContacts(scoreDeps, portalId, ids);
+      outcome = 'ok';
+      return result;
+    } finally {
+      metrics.scoringBatch.observe((performance.now() - started) / 1000, { outcome });
+    }
+  };
   const worker = new Worker({
     store,
     score,
@@ -190,6 +209,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   metrics.addGauge({
     name: 'lq_queue_depth',
     help: 'Work items by state (pending, scheduled for later, claimed) and dead letters.',
+    labelNames: ['state'],
     read: async () => {
       const [q, scheduled] = await Promise.all([store.queue.stats(), store.queue.scheduled()]);
       return [
@@ -254,13 +274,16 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   let server: Server | null = null;
   let opsServer: Server | null = null;
   let opsPort: number | null = null;
-  const listenOn = (target: Express, port: number) =>
-    new Promise<Server>((resolve, reject) => {
-      // The client deadlines (headers, request, keep-alive) cut slow clients on both ports.
-      const s = createHttpServer(target, options.serverTimeouts);
-      s.once('error', reject);
-      s.listen(port, () => resolve(s));
-    });
+  const serve = (bound: BoundPorts): number => {
+    bound.main.serve(app);
+    server = bound.main.server;
+    if (opsApp !== null && bound.ops) {
+      bound.ops.serve(opsApp);
+      opsServer = bound.ops.server;
+      opsPort = bound.ops.port;
+    }
+    return bound.main.port;
+  };
   if (options.startWorker ?? true) worker.start();
   if (options.startScheduler ?? options.startWorker ?? true) scheduler.start();
 
@@ -283,13 +306,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return opsPort;
     },
     async listen(port = config.PORT) {
-      server = await listenOn(app, port);
-      if (opsApp !== null && config.OPS_PORT !== undefined) {
-        opsServer = await listenOn(opsApp, config.OPS_PORT);
-        opsPort = (opsServer.address() as AddressInfo).port;
-      }
-      return (server.address() as AddressInfo).port;
+      return serve(await bindPorts(config, port, options.serverTimeouts));
     },
+    serve,
     async close() {
       for (const s of [server, opsServer]) {
         if (s === null) continue;
@@ -301,6 +320,28 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       await store.close();
     },
   };
+}
+
+export interface BoundPorts {
+  main: BoundServer;
+  /** OPS_PORT's server, when OPS_PORT is set. */
+  ops: BoundServer | null;
+}
+
+/** Binds PORT (or `port`) and OPS_PORT when set; nothing is left bound when one of them fails. */
+export async function bindPorts(
+  config: Pick<Config, 'PORT' | 'OPS_PORT'>,
+  port: number = config.PORT,
+  timeouts?: Partial<ServerTimeouts>,
+): Promise<BoundPorts> {
+  const main = await bindServer(port, 'PORT', timeouts);
+  if (config.OPS_PORT === undefined) return { main, ops: null };
+  try {
+    return { main, ops: await bindServer(config.OPS_PORT, 'OPS_PORT', timeouts) };
+  } catch (error) {
+    await main.close();
+    throw error;
+  }
 }
 
 /** The portal the access token belongs to; a failure says what to check. */

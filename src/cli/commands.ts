@@ -1,7 +1,8 @@
 /**
  * The qualification CLI's commands: `score`, `explain`, `validate-model`, `models`, `export-model`.
  * Each returns its exit code: 0 all good, 1 some input records were bad (the good ones were still
- * processed), 2 the command could not run (bad model, missing file, bad flag).
+ * processed), 2 the command could not run (bad model, missing file, bad flag). `explain --portal`
+ * reads the service's database instead of a file.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -18,15 +19,16 @@ import {
   type CliIo,
   formatProblems,
   loadModelWithWarnings,
-  parseNow,
   readRecords,
   reportModelWarnings,
 } from './io.js';
+import { withDatabase } from './context.js';
+import { evaluateStoredContact } from '../jobs/stored-evaluation.js';
 
 export interface ScoreOptions {
   model: string;
   input: string;
-  now?: string;
+  now?: Date;
   /** Print the whole evaluation instead of the summary. */
   full?: boolean;
 }
@@ -52,7 +54,7 @@ export function summarize(e: Evaluation) {
 export async function score(options: ScoreOptions, io: CliIo): Promise<number> {
   const { model, warnings: modelWarnings } = await loadModelWithWarnings(options.model);
   reportModelWarnings(options.model, modelWarnings, io);
-  const now = parseNow(options.now, io);
+  const now = options.now ?? io.now();
   let bad = 0;
   let good = 0;
   let warned = 0;
@@ -85,17 +87,16 @@ export async function score(options: ScoreOptions, io: CliIo): Promise<number> {
   return bad > 0 ? 1 : 0;
 }
 
-export interface ExplainOptions {
-  model: string;
-  input: string;
-  id?: string;
-  now?: string;
-}
+export type ExplainOptions =
+  | { model: string; input: string; id?: string; now?: Date }
+  /** From the store (the service's database): the contact's last snapshot, signals and decisions. */
+  | { portal: string; id: string; now?: Date };
 
 export async function explainCommand(options: ExplainOptions, io: CliIo): Promise<number> {
+  if ('portal' in options) return explainStored(options, io);
   const { model, warnings } = await loadModelWithWarnings(options.model);
   reportModelWarnings(options.model, warnings, io);
-  const now = parseNow(options.now, io);
+  const now = options.now ?? io.now();
   for await (const record of readRecords(options.input)) {
     if ('error' in record) continue;
     const parsed = parseContactRecord(record.value);
@@ -110,6 +111,18 @@ export async function explainCommand(options: ExplainOptions, io: CliIo): Promis
       : `${options.input}: no valid record`,
     1,
   );
+}
+
+async function explainStored(options: { portal: string; id: string; now?: Date }, io: CliIo) {
+  const now = (options.now ?? io.now()).getTime();
+  const found = await withDatabase((deps) => evaluateStoredContact(deps, options.portal, options.id, now));
+  if (found === null)
+    throw new CliError(
+      `--id ${options.id}: the database has no contact ${options.id} in portal ${options.portal} (it is stored once the service has scored it)`,
+      1,
+    );
+  io.out(explainInFull(found.evaluation, found.model));
+  return 0;
 }
 
 export async function validateModel(path: string, io: CliIo): Promise<number> {

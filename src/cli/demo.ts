@@ -2,12 +2,14 @@
  * `npm run demo`: the whole product without a HubSpot account. Starts the sandbox with seeded
  * contacts and the service on free ports, replays a day of realistic traffic (contacts created,
  * intent signals recorded by workflows, fit properties edited, a few *Qualify contact* runs, and
- * HubSpot echoing our own writes back), and prints what happened.
+ * HubSpot echoing our own writes back), and prints what happened, a line per phase as it goes.
+ * With `--keep <dir>` the database stays in that directory for `npm run cli -- report|explain`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { ACTIONS } from '../hubspot/payloads.js';
 import { createLogger } from '../logger.js';
@@ -15,19 +17,13 @@ import { funnelRows } from '../core/funnel.js';
 import { funnelFromStore } from '../jobs/funnel.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createService } from '../service.js';
+import { describeFailure } from './failures.js';
+import { type DemoOptions, demoProgram } from './demo-options.js';
+import { usageLine } from './run.js';
 
 const SECRET = 'demo-client-secret';
 const PUBLIC = 'https://lq.demo.invalid';
-
-const { values } = parseArgs({
-  options: {
-    contacts: { type: 'string', default: '500' },
-    'rate-limit': { type: 'string', default: '100' },
-    seed: { type: 'string', default: '42' },
-  },
-});
-const contacts = Number(values.contacts);
-const rateLimit = Number(values['rate-limit']);
+const DAY_MS = 86_400_000;
 
 function line(text = ''): void {
   process.stdout.write(`${text}\n`);
@@ -46,23 +42,41 @@ async function inBatches<T>(
   );
 }
 
-async function main(): Promise<void> {
+/** The database file of a kept demo; refuses a directory that already holds one. */
+async function keptDatabase(dir: string): Promise<string> {
+  const path = join(resolve(dir), 'demo.sqlite');
+  if (existsSync(path))
+    throw new DemoUsageError(
+      `--keep: ${path} already holds a demo database; give another directory or delete the file`,
+    );
+  await mkdir(resolve(dir), { recursive: true });
+  return path;
+}
+
+class DemoUsageError extends Error {}
+
+async function runDemo(options: DemoOptions): Promise<void> {
+  const { contacts, rateLimit } = options;
   const started = Date.now();
   const now = Date.now();
+  const databasePath = options.keep !== undefined ? await keptDatabase(options.keep) : null;
+  const phases = 7;
+  let phase = 0;
+  const progress = (text: string) => line(`[${++phase}/${phases}] ${text}`);
   const sandbox = await createSandbox({
-    data: { contacts, seed: Number(values.seed), now },
+    data: { contacts, seed: options.seed, now },
     rateLimit: { perInterval: rateLimit },
     echoWrites: true,
     outbound: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
   });
-  const dir = await mkdtemp(join(tmpdir(), 'lq-demo-'));
+  const dir = databasePath === null ? await mkdtemp(join(tmpdir(), 'lq-demo-')) : null;
   const service = await createService({
     config: loadConfig({
       HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
       HUBSPOT_CLIENT_SECRET: SECRET,
       HUBSPOT_BASE_URL: sandbox.baseUrl,
       PUBLIC_BASE_URL: PUBLIC,
-      DATABASE_URL: join(dir, 'demo.sqlite'),
+      DATABASE_URL: databasePath ?? join(dir!, 'demo.sqlite'),
       HUBSPOT_RATE_LIMIT: String(rateLimit),
       HUBSPOT_APP_ID: String(sandbox.appId),
       LOG_LEVEL: 'error',
@@ -72,8 +86,8 @@ async function main(): Promise<void> {
   });
   const port = await service.listen(0);
   const url = `http://127.0.0.1:${port}`;
-  line(
-    `HubSpot sandbox ${sandbox.baseUrl} (${contacts} contacts, limit ${rateLimit} calls / 10 s); service ${url}`,
+  progress(
+    `HubSpot sandbox ${sandbox.baseUrl} (portal ${sandbox.portalId}, ${contacts} contacts, limit ${rateLimit} calls / 10 s); service ${url}, portal set up`,
   );
   const setupCalls = sandbox.stats.snapshot().total;
 
@@ -91,6 +105,9 @@ async function main(): Promise<void> {
   let eventsSent = 0;
   const creations = data.contacts.map((c) => sandbox.events.creation({ objectId: c.id }));
   eventsSent += (await deliver(creations)).events;
+  progress(
+    `contacts created: ${creations.length} creation webhooks sent (${eventsSent} with HubSpot's duplicates)`,
+  );
 
   // All day: workflows record intent signals (one execution per signal; HubSpot retries some).
   const { model } = await service.models.get(String(sandbox.portalId));
@@ -113,6 +130,7 @@ async function main(): Promise<void> {
     });
     if (execution.state === 'SUCCESS') signalActions++;
   });
+  progress(`intent signals: ${signals.length} "Record intent signal" executions, ${signalActions} recorded`);
 
   // Afternoon: reps and imports edit fit properties on some contacts.
   const edits = data.contacts.filter((_, i) => i % 7 === 0);
@@ -130,13 +148,15 @@ async function main(): Promise<void> {
       { jobtitle: titles[i % titles.length]! },
       { changeSource: 'CRM_UI', sourceId: 'userId:1001' },
     );
-  eventsSent += (
+  const editEvents = (
     await sandbox.flushWebhooks({
       targetUrl: `${url}/hubspot/webhooks`,
       signedUrl: `${PUBLIC}/hubspot/webhooks`,
       clientSecret: SECRET,
     })
   ).events;
+  eventsSent += editEvents;
+  progress(`fit properties edited on ${edits.length} contacts: ${editEvents} property-change webhooks sent`);
 
   // A workflow asks for a verdict on a few contacts, and branches on it.
   const qualified = [];
@@ -151,6 +171,7 @@ async function main(): Promise<void> {
     });
     qualified.push(execution);
   }
+  progress(`"Qualify contact" run on ${qualified.length} contacts`);
 
   // Let the worker finish; HubSpot echoes our writes back as webhooks; deliver those too.
   for (let round = 0; round < 600; round++) {
@@ -167,6 +188,10 @@ async function main(): Promise<void> {
       ).events;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const drained = await service.store.queue.stats();
+  progress(
+    `worker: contacts scored and written back; queue ${drained.pending} pending (${eventsSent} webhook events sent in all, echoes of the app's writes included)`,
+  );
 
   // Sales works the MQLs: accepts some, returns others with a reason (the Sales decision action).
   const mqlIds = [
@@ -206,6 +231,7 @@ async function main(): Promise<void> {
     if (queue.pending + queue.claimed === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  progress(`sales decided on ${decided.length} MQLs ("Sales decision" workflow action)`);
   const funnel = await funnelFromStore(
     service.store,
     String(sandbox.portalId),
@@ -233,16 +259,16 @@ async function main(): Promise<void> {
   const stats = sandbox.stats.snapshot();
   const calls = stats.total - setupCalls;
   const received = service.metrics.eventsReceived;
-  const eventsReceived = ['contact.creation', 'contact.propertyChange'].reduce(
-    (n, type) => n + received.get({ type }),
-    0,
-  );
+  const eventsReceived =
+    (await received.get({ type: 'contact.creation' })) +
+    (await received.get({ type: 'contact.propertyChange' }));
+  const duplicates = await service.metrics.eventsDuplicate.get();
   const queue = await service.store.queue.stats();
 
   line();
   line(`A day of traffic in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   line(
-    `  webhook events received   ${eventsReceived} (${service.metrics.eventsDuplicate.get()} duplicates dropped; ${eventsSent} sent incl. echoes of our own writes)`,
+    `  webhook events received   ${eventsReceived} (${duplicates} duplicates dropped; ${eventsSent} sent incl. echoes of our own writes)`,
   );
   line(`  signals recorded          ${signalActions} via the "Record intent signal" workflow action`);
   line(`  contacts scored           ${evaluations.size} of ${contacts}`);
@@ -293,12 +319,48 @@ async function main(): Promise<void> {
 
   await service.close();
   await sandbox.close();
-  await rm(dir, { recursive: true, force: true });
+  if (dir !== null) await rm(dir, { recursive: true, force: true });
+  if (databasePath !== null) {
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const env = `DATABASE_URL=${databasePath}`;
+    const portal = String(sandbox.portalId);
+    const example = examples[0]?.contactId ?? [...evaluations.keys()][0] ?? '<contact id>';
+    line();
+    line(`The database is kept in ${databasePath}. Look into it with:`);
+    line(
+      `  ${env} npm run cli -- report --portal ${portal} --from ${day(started - DAY_MS)} --to ${day(Date.now() + DAY_MS)}`,
+    );
+    line(`  ${env} npm run cli -- explain --portal ${portal} --id ${example}`);
+    line(`  ${env} npm run cli -- dead-letters`);
+  }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+async function main(argv: string[]): Promise<number> {
+  let debug = false;
+  const program = demoProgram(async (options) => {
+    debug = options.debug === true;
+    await runDemo(options);
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      process.stderr.write(`${usageLine('demo', error)}\n`);
+      return 2;
+    }
+    if (error instanceof DemoUsageError) {
+      process.stderr.write(`demo: ${error.message}\n`);
+      return 2;
+    }
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`demo failed: ${describeFailure(error)}\n`);
+    return 1;
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+// After a failure the sandbox or the service may still hold the event loop open: exit anyway.
+if (exitCode === 0) process.exitCode = 0;
+else process.exit(exitCode);

@@ -42,33 +42,22 @@ export interface HistorySource {
   portal?: string;
 }
 
+/** Options as the CLI parsed and checked them (program.ts): dates are epoch ms. */
 export interface InsightsOptions extends HistorySource {
-  from?: string;
-  to?: string;
-  outcome?: string;
-  format?: string;
+  from?: number;
+  to?: number;
+  outcome?: Outcome;
+  format?: OutputFormat;
 }
 
 export interface BacktestOptions extends HistorySource {
-  draft?: string;
-  months?: string;
-  format?: string;
+  draft: string;
+  /** 1–36; default DEFAULT_INSIGHTS_MONTHS. */
+  months?: number;
+  format?: OutputFormat;
 }
 
-function format(command: string, value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat {
-  const f = value ?? 'table';
-  if (!(allowed as readonly string[]).includes(f))
-    throw new CliError(`${command}: --format must be ${allowed.join(', ')}, not "${f}"`);
-  return f as OutputFormat;
-}
-
-function date(command: string, name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const at = Date.parse(value);
-  if (Number.isNaN(at))
-    throw new CliError(`${command}: --${name} "${value}" is not a date (use 2026-11-01 or an ISO date-time)`);
-  return at;
-}
+export const OUTCOMES: readonly Outcome[] = ['sql', 'opportunity', 'customer'];
 
 function source(command: string, options: HistorySource): 'file' | 'store' {
   if (options.input && options.portal)
@@ -109,18 +98,14 @@ async function withStore<T>(run: (store: Store, models: ActiveModels) => Promise
   }
 }
 
-const OUTCOMES = ['sql', 'opportunity', 'customer'];
-
 /** `insights`: calibration of the model and suggestions of what converts, over a period. */
 export async function runInsights(options: InsightsOptions, io: CliIo): Promise<number> {
-  const fmt = format('insights', options.format, ['table', 'csv', 'json']);
+  const fmt = options.format ?? 'table';
   const from_ = source('insights', options);
-  if (options.outcome !== undefined && !OUTCOMES.includes(options.outcome))
-    throw new CliError(`insights: --outcome must be sql, opportunity or customer, not "${options.outcome}"`);
-  const outcome = options.outcome as Outcome | undefined;
+  const outcome = options.outcome;
   const now = io.now().getTime();
-  const to = date('insights', 'to', options.to, now);
-  const from = date('insights', 'from', options.from, to - DEFAULT_INSIGHTS_MONTHS * MONTH_DAYS * DAY_MS);
+  const to = options.to ?? now;
+  const from = options.from ?? to - DEFAULT_INSIGHTS_MONTHS * MONTH_DAYS * DAY_MS;
   if (from >= to) throw new CliError('insights: --from must be before --to');
   let result: Insights;
   if (from_ === 'file') {
@@ -137,12 +122,9 @@ export async function runInsights(options: InsightsOptions, io: CliIo): Promise<
 
 /** `backtest --draft <file>`: the draft against the published model (or --model) over N months. */
 export async function runBacktest(options: BacktestOptions, io: CliIo): Promise<number> {
-  const fmt = format('backtest', options.format, ['table', 'csv', 'json']);
-  if (!options.draft) throw new CliError('backtest: --draft <model file or preset> is required');
+  const fmt = options.format ?? 'table';
   const from_ = source('backtest', options);
-  const months = options.months === undefined ? DEFAULT_INSIGHTS_MONTHS : Number(options.months);
-  if (!Number.isInteger(months) || months < 1 || months > 36)
-    throw new CliError(`backtest: --months must be a whole number from 1 to 36, not "${options.months}"`);
+  const months = options.months ?? DEFAULT_INSIGHTS_MONTHS;
   const draft = await loadModel(options.draft);
   const now = io.now().getTime();
   let result: Backtest;
@@ -163,9 +145,11 @@ export async function runBacktest(options: BacktestOptions, io: CliIo): Promise<
 }
 
 /** `review --portal <id>`: what changed with the last publish, calibration before and after. */
-export async function runReview(options: { portal?: string; format?: string }, io: CliIo): Promise<number> {
-  const fmt = format('review', options.format, ['table', 'json']);
-  if (!options.portal) throw new CliError('review: --portal <HubSpot portal id> is required');
+export async function runReview(
+  options: { portal: string; format?: 'table' | 'json' },
+  io: CliIo,
+): Promise<number> {
+  const fmt = options.format ?? 'table';
   const now = io.now().getTime();
   const review = await withStore((store, models) => reviewFromStore({ store, models }, options.portal!, now));
   if (fmt === 'json') io.out(JSON.stringify(review, null, 2));

@@ -113,11 +113,3 @@ export async function* readRecords(
     }
   }
 }
-
-/** Parses `--now`; the default is the clock. */
-export function parseNow(value: string | undefined, io: CliIo): Date {
-  if (value === undefined) return io.now();
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw new CliError(`--now: "${value}" is not an ISO-8601 date-time`);
-  return at;
-}

@@ -1,48 +1,30 @@
 /**
- * CLI commands that work on a portal and the store: `migrate`, `setup`, `rescore --all`,
- * `dead-letters [--replay <id> | --replay-all]`. They read the same environment as the service.
+ * CLI commands that work on a portal and the store: `migrate`, `setup`, `rescore`,
+ * `dead-letters [--replay <id> | --replay-all]`, `report`. Each reads only the settings it uses
+ * (see context.ts): the database ones never ask for HubSpot credentials.
  */
-import { loadConfig, ConfigError } from '../config.js';
 import { rescoreAll } from '../jobs/rescore-all.js';
 import { staleContacts } from '../jobs/stale-contacts.js';
-import { ActiveModels } from '../jobs/active-model.js';
 import { tokenScopes } from '../hubspot/crm-history.js';
 import { PortalMismatchError, setupPortal } from '../jobs/setup.js';
-import { createLogger, safeDatabaseUrl } from '../logger.js';
-import { createService, type Service } from '../service.js';
+import { safeDatabaseUrl } from '../logger.js';
 import { DAY_MS } from '../core/intent.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
-import { migrate, openStore } from '../store/index.js';
+import { migrate } from '../store/index.js';
 import { funnelRows } from '../core/funnel.js';
+import { DatabaseSettingsSchema, loadSettings } from '../config.js';
+import { withDatabase, withHubSpot } from './context.js';
+import { DatabaseOpenError } from './failures.js';
 import { type CliIo, CliError } from './io.js';
 
-async function withService<T>(io: CliIo, run: (service: Service) => Promise<T>): Promise<T> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError)
-      throw new CliError(`${error.message}\nSee .env.example for every variable.`);
-    throw error;
-  }
-  const service = await createService({
-    config,
-    logger: createLogger({ level: 'warn' }),
-    startWorker: false,
-    setup: false,
-    // The CLI serves no HubSpot requests: no need to ask HubSpot for the token's portal.
-    portalId: null,
-  });
-  try {
-    return await run(service);
-  } finally {
-    await service.close();
-  }
-}
-
 export async function migrateCommand(io: CliIo): Promise<number> {
-  const url = process.env.DATABASE_URL || undefined;
-  const applied = await migrate(url);
+  const url = loadSettings(DatabaseSettingsSchema, process.env).DATABASE_URL;
+  let applied: string[];
+  try {
+    applied = await migrate(url);
+  } catch (error) {
+    throw new DatabaseOpenError(safeDatabaseUrl(url), error);
+  }
   io.out(
     applied.length > 0
       ? `applied ${applied.length} migration(s) to ${safeDatabaseUrl(url)}: ${applied.join(', ')}`
@@ -52,17 +34,14 @@ export async function migrateCommand(io: CliIo): Promise<number> {
 }
 
 export async function setupCommand(io: CliIo, portal?: string): Promise<number> {
-  return withService(io, async (service) => {
+  return withHubSpot(async ({ models, crm, settings }) => {
     // The portal's published model when one is named, else the default preset.
-    const { model } = await service.models.get(portal ?? 'default');
+    const { model } = await models.get(portal ?? 'default');
     let result;
     try {
-      result = await setupPortal(
-        service.crm,
-        model,
-        () => tokenScopes(service.crm, service.config.HUBSPOT_ACCESS_TOKEN),
-        { failOnMissingScopes: true },
-      );
+      result = await setupPortal(crm, model, () => tokenScopes(crm, settings.HUBSPOT_ACCESS_TOKEN), {
+        failOnMissingScopes: true,
+      });
     } catch (error) {
       if (!(error instanceof PortalMismatchError)) throw error;
       // One clear line per problem (a scope the token lacks, a stage the portal does not have).
@@ -92,21 +71,19 @@ function formatDuration(ms: number): string {
 }
 
 export async function rescoreCommand(
-  options: { all?: boolean; stale?: boolean; portal?: string },
+  options: { all?: boolean; stale?: boolean; portal: string },
   io: CliIo & { progress?: (line: string) => void },
 ): Promise<number> {
-  if (!options.portal)
-    throw new CliError('rescore: --portal <HubSpot portal id> is required (evaluations are kept per portal)');
   if (options.stale) return staleCommand(options.portal, io);
   if (!options.all)
     throw new CliError(
       'rescore: pass --all to rescore every contact of the portal, or --stale to list stale ones',
     );
   const portalId = options.portal;
-  return withService(io, async (service) => {
-    const total = await service.crm.countContacts().catch(() => null);
+  return withHubSpot(async ({ crm, scoreDeps }) => {
+    const total = await crm.countContacts();
     const show = io.progress ?? ((line: string) => process.stderr.write(`\r${line}`));
-    const result = await rescoreAll({ ...service.scoreDeps, crm: service.crm }, portalId, {
+    const result = await rescoreAll({ ...scoreDeps, crm }, portalId, {
       onProgress: (p) => {
         const seconds = Math.max(0.001, (p.now - p.startedAt) / 1000);
         const rate = p.scored / seconds;
@@ -133,31 +110,24 @@ export async function rescoreCommand(
  * store alone (no HubSpot call). Exit code 1 when there are any.
  */
 async function staleCommand(portalId: string, io: CliIo): Promise<number> {
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL || undefined });
-  try {
-    const stale = await staleContacts(
-      { store, models: new ActiveModels(store) },
-      portalId,
-      io.now().getTime(),
-    );
+  return withDatabase(async ({ store, models }) => {
+    const stale = await staleContacts({ store, models }, portalId, io.now().getTime());
     for (const s of stale) io.out(`${s.contactId}\t${s.differences.join('; ')}`);
     io.err(`${stale.length} stale contact${stale.length === 1 ? '' : 's'} in portal ${portalId}`);
     return stale.length > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export async function deadLettersCommand(
   options: { replay?: string; replayAll?: boolean },
   io: CliIo,
 ): Promise<number> {
-  return withService(io, async (service) => {
-    const letters = await service.store.queue.deadLetters();
+  return withDatabase(async ({ store }) => {
+    const letters = await store.queue.deadLetters();
     if (options.replay || options.replayAll) {
       const ids = options.replayAll ? letters.map((l) => l.id) : [options.replay!];
       let replayed = 0;
-      for (const id of ids) if (await service.store.queue.replayDeadLetter(id, Date.now())) replayed++;
+      for (const id of ids) if (await store.queue.replayDeadLetter(id, io.now().getTime())) replayed++;
       if (!options.replayAll && replayed === 0)
         throw new CliError(`dead-letters: no dead letter ${options.replay}`, 1);
       io.out(
@@ -178,30 +148,18 @@ export async function deadLettersCommand(
   });
 }
 
+export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
+
 export interface ReportOptions {
-  from?: string;
-  to?: string;
-  portal?: string;
-  format?: string;
-  cost?: string;
-  dealValue?: string;
-  cycleDays?: string;
-}
-
-function dateOption(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const at = Date.parse(value);
-  if (Number.isNaN(at))
-    throw new CliError(`report: --${name} "${value}" is not a date (use 2026-11-01 or an ISO date-time)`);
-  return at;
-}
-
-function numberOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0)
-    throw new CliError(`report: --${name} "${value}" is not a number of 0 or more`);
-  return n;
+  portal: string;
+  /** Epoch ms (midnight UTC of the day given); default: DEFAULT_FUNNEL_DAYS before `to`. */
+  from?: number;
+  /** Epoch ms, exclusive; default: now. */
+  to?: number;
+  format?: (typeof REPORT_FORMATS)[number];
+  cost?: number;
+  dealValue?: number;
+  cycleDays?: number;
 }
 
 function csvCell(text: string): string {
@@ -210,23 +168,16 @@ function csvCell(text: string): string {
 
 /** `report`: the funnel of the MQLs of a period, from the store only (no HubSpot call). */
 export async function reportCommand(options: ReportOptions, io: CliIo): Promise<number> {
-  if (!options.portal)
-    throw new CliError(
-      'report: --portal <HubSpot portal id> is required (the portal the webhooks came from)',
-    );
   const format = options.format ?? 'table';
-  if (!['table', 'csv', 'json'].includes(format))
-    throw new CliError(`report: --format must be table, csv or json, not "${format}"`);
   const now = io.now().getTime();
-  const to = dateOption('to', options.to, now);
-  const from = dateOption('from', options.from, to - DEFAULT_FUNNEL_DAYS * DAY_MS);
+  const to = options.to ?? now;
+  const from = options.from ?? to - DEFAULT_FUNNEL_DAYS * DAY_MS;
   if (from >= to) throw new CliError('report: --from must be before --to');
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL || undefined });
-  try {
+  return withDatabase(async ({ store }) => {
     const report = await funnelFromStore(store, options.portal, from, to, {
-      marketingCost: numberOption('cost', options.cost),
-      averageDealValue: numberOption('deal-value', options.dealValue),
-      averageCycleDays: numberOption('cycle-days', options.cycleDays),
+      marketingCost: options.cost,
+      averageDealValue: options.dealValue,
+      averageCycleDays: options.cycleDays,
     });
     if (format === 'json') {
       io.out(JSON.stringify(report, null, 2));
@@ -266,7 +217,5 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
     }
     for (const w of report.warnings) io.out(`Warning: ${w.message}`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

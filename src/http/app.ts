@@ -4,7 +4,7 @@
  * sends slowly (or announces a body it never sends) is cut within seconds.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { AppError, parseInput } from '../errors.js';
@@ -76,7 +76,7 @@ export const SERVER_TIMEOUTS: ServerTimeouts = {
 };
 
 /** The HTTP server for `app`, with {@link SERVER_TIMEOUTS} (or `timeouts`). Not listening yet. */
-export function createHttpServer(app: Express, timeouts: Partial<ServerTimeouts> = {}): Server {
+export function createHttpServer(app: RequestListener, timeouts: Partial<ServerTimeouts> = {}): Server {
   const t = { ...SERVER_TIMEOUTS, ...timeouts };
   const server = createServer(
     {
@@ -168,6 +168,16 @@ export function createApp(deps: AppDeps): Express {
   // batch and drop it in the end, valid events included).
   app.post(
     ROUTES.webhooks,
+    // Timed from arrival, before the body is read and verified: this is what HubSpot waits for.
+    (_req, res, next) => {
+      const started = performance.now();
+      res.once('finish', () =>
+        deps.metrics.webhookAck.observe((performance.now() - started) / 1000, {
+          status: String(res.statusCode),
+        }),
+      );
+      next();
+    },
     ...signed(WEBHOOK_BODY_LIMIT, ['v3', 'v2'], 'raw'),
     asyncRoute(async (req, res) => {
       const framed = frameJsonArray(bodyText(req.body as Buffer), { maxElements: MAX_EVENTS_PER_BATCH });

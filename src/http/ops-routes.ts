@@ -77,7 +77,7 @@ export function mountOpsRoutes(app: Express, deps: OpsDeps): void {
     OPS_ROUTES.metrics,
     ...guard,
     asyncRoute(async (_req, res) => {
-      res.type('text/plain; version=0.0.4').send(await deps.metrics.render());
+      res.type(deps.metrics.contentType).send(await deps.metrics.render());
     }),
   );
 }

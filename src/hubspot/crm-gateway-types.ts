@@ -90,7 +90,8 @@ export interface PropertyDefinition {
 }
 
 export interface CallCounter {
-  (endpoint: string, status: number | 'network'): void;
+  /** One HubSpot call answered (or failed on the network) after `durationMs` (budget wait excluded). */
+  (endpoint: string, status: number | 'network', durationMs: number): void;
 }
 
 /** One record of a batch write HubSpot refused: `key` is its id, trace id or callback id. */

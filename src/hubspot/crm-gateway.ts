@@ -438,14 +438,15 @@ export class CrmGateway {
     const retries = options.retries ?? this.maxRetries;
     for (let attempt = 0; ; attempt++) {
       if (options.budgeted ?? true) await this.budget.acquire();
+      const started = performance.now();
       try {
         const result = await request();
-        this.onCall(endpoint, 200);
+        this.onCall(endpoint, 200, performance.now() - started);
         return result;
       } catch (caught) {
         const error = caught as ApiErrorLike;
         const status = typeof error.code === 'number' && error.code >= 100 ? error.code : null;
-        this.onCall(endpoint, status ?? 'network');
+        this.onCall(endpoint, status ?? 'network', performance.now() - started);
         const failure = classifyHubSpotError(error, status, endpoint);
         if (
           failure.code === 'rejected' ||

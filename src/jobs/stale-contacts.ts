@@ -4,12 +4,11 @@
  * the stored evaluations. With scheduled rescoring this list should be empty apart from contacts
  * whose moment has just come; anything else is a contact the service failed to rescore.
  */
-import { evaluate } from '../core/evaluate.js';
-import { applyReturnHold } from '../core/feedback.js';
 import { DAY_MS } from '../core/intent.js';
 import type { ContactId, ContactStore, DecisionStore, PortalId } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
 import { signalHorizonDays } from './scoring/load.step.js';
+import { evaluateStored } from './stored-evaluation.js';
 
 export interface StaleContact {
   contactId: ContactId;
@@ -40,23 +39,12 @@ export async function staleContacts(
     for (const snapshot of page.items) {
       const written = stored.get(snapshot.contactId);
       if (!written) continue;
-      const returned = latest.get(snapshot.contactId);
-      const e = applyReturnHold(
-        evaluate(
-          {
-            id: snapshot.contactId,
-            properties: snapshot.properties,
-            company: snapshot.company,
-            signals: (signals.get(snapshot.contactId) ?? []).map((s) => ({
-              type: s.type,
-              occurredAt: s.occurredAt,
-              sourceId: s.idempotencyKey,
-            })),
-          },
-          model,
-          now,
-        ),
-        returned?.decision === 'return' ? returned.decidedAt : null,
+      const e = evaluateStored(
+        snapshot,
+        signals.get(snapshot.contactId) ?? [],
+        latest.get(snapshot.contactId),
+        model,
+        now,
       );
       const differences: string[] = [];
       const compare = (what: string, was: unknown, is: unknown) => {

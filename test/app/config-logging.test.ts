@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { createLogger, safeDatabaseUrl } from '../../src/logger.js';
+import { createLogger, resolveLogFormat, safeDatabaseUrl } from '../../src/logger.js';
 
 const valid = {
   HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret-token',
@@ -132,5 +132,44 @@ describe('logging', () => {
       expect(text).not.toContain(leak);
     expect(text).toContain('[email]');
     expect(text).toContain('https://api.hubapi.com/x?[redacted]');
+  });
+});
+
+describe('log format', () => {
+  it.each([
+    [undefined, true, 'pretty'],
+    [undefined, false, 'json'],
+    [undefined, undefined, 'json'],
+    ['auto', true, 'pretty'],
+    ['auto', false, 'json'],
+    ['json', true, 'json'],
+    ['pretty', false, 'pretty'],
+  ] as const)(
+    'when LOG_FORMAT is %s and stdout is a TTY: %s, then logs are %s',
+    (format, isTTY, expected) => {
+      expect(resolveLogFormat(format, isTTY)).toBe(expected);
+    },
+  );
+
+  it('when logs are pretty, then a line is readable text with its fields, and secrets are still redacted', () => {
+    let text = '';
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += String(chunk);
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', destination, format: 'pretty' });
+    logger.info({ reqId: 'req-42', accessToken: 'pat-na1-secret-token' }, 'service listening');
+    expect(text).toMatch(/INFO.*service listening/);
+    expect(text).toContain('req-42');
+    expect(text).not.toContain('pat-na1-secret-token');
+    expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('when LOG_FORMAT is not a known format, then start-up stops naming it', () => {
+    expect(() => loadConfig({ ...valid, LOG_FORMAT: 'xml' })).toThrow(
+      'LOG_FORMAT must be one of auto, json, pretty',
+    );
   });
 });

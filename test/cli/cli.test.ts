@@ -95,7 +95,9 @@ describe('cli score', () => {
   it('when --now is not a date, then it is a usage error', async () => {
     await expect(
       runCli(['score', '--model', 'seed-fit-intent', '--input', FIXTURE, '--now', 'soon'], capture()),
-    ).rejects.toThrow('--now: "soon" is not an ISO-8601 date-time');
+    ).rejects.toThrow(
+      "score: option '--now <iso>' argument 'soon' is invalid: must be an ISO-8601 date or date-time",
+    );
   });
 
   it('when the input file is missing, then it says so', async () => {

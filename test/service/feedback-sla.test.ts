@@ -69,7 +69,7 @@ describe('SLA timers', () => {
       outcome: 'breached',
       closedAt: breachedAt,
     });
-    expect(stack.service.metrics.slaBreaches.get({ kind: 'acceptance' })).toBe(1);
+    expect(await stack.service.metrics.slaBreaches.get({ kind: 'acceptance' })).toBe(1);
     expect(await stack.service.metrics.render()).toContain('lq_sla_breaches_total{kind="acceptance"} 1');
   });
 

@@ -121,7 +121,7 @@ describe('207: records HubSpot refused within a batch write', () => {
     for (const id of ids.filter((i) => i !== gone))
       expect(stack.sandbox.state.get('contacts', id)?.properties.lq_fit_score).toBeDefined();
     expect(
-      stack.service.metrics.hubspotRejected.get({
+      await stack.service.metrics.hubspotRejected.get({
         endpoint: 'contacts.batch.update',
         category: 'OBJECT_NOT_FOUND',
       }),
@@ -170,7 +170,7 @@ describe('workflow callbacks', () => {
     expect(await stack.service.store.callbacks.pending(stack.portalId, [a, b], Date.now())).toEqual([]);
     for (const id of [a, b]) expect(contact(stack, id).lq_fit_score).toBeDefined();
     expect(
-      stack.service.metrics.hubspotRejected.get({
+      await stack.service.metrics.hubspotRejected.get({
         endpoint: 'automation.callbacks.complete',
         category: 'VALIDATION_ERROR',
       }),
@@ -216,7 +216,7 @@ describe('scopes', () => {
     expect(contact(stack, id).lq_fit_score).toBeDefined();
     expect(stack.sandbox.stats.count('callbacks.complete.batch', 403)).toBe(1);
     expect(
-      stack.service.metrics.hubspotRejected.get({
+      await stack.service.metrics.hubspotRejected.get({
         endpoint: 'automation.callbacks.complete',
         category: 'MISSING_SCOPES',
       }),

@@ -106,7 +106,7 @@ describe('webhook events of another portal', () => {
         ],
       },
     });
-    expect(stack.service.metrics.eventsIgnored.get({ reason: 'other_portal' })).toBe(1);
+    expect(await stack.service.metrics.eventsIgnored.get({ reason: 'other_portal' })).toBe(1);
     const victimRecord = stack.sandbox.state.get('contacts', victim!)!;
     expect(victimRecord.properties.lq_model_version ?? null).toBeNull();
     expect(stack.sandbox.state.get('contacts', ours!)!.properties.lq_model_version).toMatch(

@@ -190,7 +190,7 @@ describe('settings API: signatures and replays', () => {
       },
     });
     expect(await stack.service.store.models.published(stack.portalId)).toBeNull();
-    expect(stack.service.metrics.signatureFailures.get({ reason: 'version_not_allowed' })).toBe(1);
+    expect(await stack.service.metrics.signatureFailures.get({ reason: 'version_not_allowed' })).toBe(1);
   });
 
   it('when a signed request is sent a second time within its window, then the copy is refused as replayed and does nothing', async () => {
@@ -205,7 +205,7 @@ describe('settings API: signatures and replays', () => {
       json: { error: 'invalid_signature', message: expect.stringMatching(/^replayed: /) },
     });
     expect(await stack.service.store.models.versions(stack.portalId)).toHaveLength(1);
-    expect(stack.service.metrics.signatureFailures.get({ reason: 'replayed' })).toBe(1);
+    expect(await stack.service.metrics.signatureFailures.get({ reason: 'replayed' })).toBe(1);
     // A new request (HubSpot signs each one anew) goes through.
     expect((await call(stack, 'GET', '/settings/api/versions')).status).toBe(200);
   });

@@ -172,10 +172,10 @@ describe.each(DATABASES)('webhook batches, event by event, on $name', (database)
         { path: '$[12]', message: 'is not valid JSON' },
       ]);
       const invalid = s.service.metrics.eventsInvalid;
-      expect(invalid.get({ reason: 'not_an_object' })).toBe(4);
-      expect(invalid.get({ reason: 'invalid_field' })).toBe(3);
-      expect(invalid.get({ reason: 'too_deep' })).toBe(1);
-      expect(invalid.get({ reason: 'not_json' })).toBe(2);
+      expect(await invalid.get({ reason: 'not_an_object' })).toBe(4);
+      expect(await invalid.get({ reason: 'invalid_field' })).toBe(3);
+      expect(await invalid.get({ reason: 'too_deep' })).toBe(1);
+      expect(await invalid.get({ reason: 'not_json' })).toBe(2);
       const rows = await storedEvents(s);
       expect(rows.map((r) => r.raw).sort()).toEqual(valid.map((e) => JSON.stringify(e)).sort());
       expect(await s.service.metrics.render()).toContain(
@@ -236,7 +236,7 @@ describe('webhook batches: sizes', () => {
 
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ accepted: 100, invalid: 5 });
-    expect(s.service.metrics.eventsInvalid.get({ reason: 'beyond_batch_limit' })).toBe(5);
+    expect(await s.service.metrics.eventsInvalid.get({ reason: 'beyond_batch_limit' })).toBe(5);
   });
 
   it('when a signed body is a JSON array nested 5,000 deep, then it is answered (no stack overflow) with its one element refused as too deep', async () => {

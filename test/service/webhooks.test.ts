@@ -92,7 +92,7 @@ describe('webhook signatures', () => {
         message: expect.stringContaining(code),
       });
       expect(await stack.service.store.queue.stats()).toMatchObject({ pending: 0, claimed: 0 });
-      expect(stack.service.metrics.signatureFailures.get({ reason: code })).toBe(1);
+      expect(await stack.service.metrics.signatureFailures.get({ reason: code })).toBe(1);
     },
   );
 
@@ -120,7 +120,7 @@ describe('webhook signatures', () => {
       problems: [{ path: '$[0].occurredAt', message: 'must be epoch milliseconds' }],
     });
     expect((await stack.service.store.queue.stats()).pending).toBe(1);
-    expect(stack.service.metrics.eventsInvalid.get({ reason: 'invalid_field' })).toBe(1);
+    expect(await stack.service.metrics.eventsInvalid.get({ reason: 'invalid_field' })).toBe(1);
   });
 
   it('when a signed body is not a JSON array, then it is refused with 400 and nothing is stored', async () => {
@@ -215,9 +215,9 @@ describe('webhooks to write-back', () => {
     ];
     await stack.deliver(events);
     expect((await stack.service.store.queue.stats()).pending).toBe(0);
-    expect(stack.service.metrics.eventsIgnored.get({ reason: 'own_property' })).toBe(1);
-    expect(stack.service.metrics.eventsIgnored.get({ reason: 'not_a_model_property' })).toBe(1);
-    expect(stack.service.metrics.eventsIgnored.get({ reason: 'own_write' })).toBe(1);
+    expect(await stack.service.metrics.eventsIgnored.get({ reason: 'own_property' })).toBe(1);
+    expect(await stack.service.metrics.eventsIgnored.get({ reason: 'not_a_model_property' })).toBe(1);
+    expect(await stack.service.metrics.eventsIgnored.get({ reason: 'own_write' })).toBe(1);
   });
 
   it('when HubSpot redelivers a batch (duplicates, retries), then each event is stored once', async () => {
@@ -230,9 +230,9 @@ describe('webhooks to write-back', () => {
     await stack.service.worker.drain();
     const reads = stack.calls('contacts.batch.read');
     await stack.deliver(events);
-    const received = stack.service.metrics.eventsReceived.get({ type: 'contact.propertyChange' });
+    const received = await stack.service.metrics.eventsReceived.get({ type: 'contact.propertyChange' });
     expect(received).toBe(30);
-    expect(stack.service.metrics.eventsDuplicate.get()).toBe(20);
+    expect(await stack.service.metrics.eventsDuplicate.get()).toBe(20);
     // The redelivery queues no work: nothing is read from HubSpot again.
     expect(await stack.service.worker.drain()).toBe(0);
     expect(stack.calls('contacts.batch.read')).toBe(reads);
