@@ -105,6 +105,9 @@ describe('--help of every command', () => {
       'rescore',
       'dead-letters',
       'report',
+      'insights',
+      'backtest',
+      'review',
     ]);
   });
 

@@ -72,7 +72,7 @@ describe('cli insights', () => {
       new CliError('insights: give --input <history file> or --portal <id> (the stored history)'),
     );
     await expect(runCli(['insights', '--input', historyFile, '--outcome', 'won'], capture())).rejects.toThrow(
-      /--outcome must be sql, opportunity or customer, not "won"/,
+      /option '--outcome <outcome>' argument 'won' is invalid: allowed choices are sql, opportunity, customer/,
     );
   });
 });
@@ -106,10 +106,10 @@ describe('cli backtest', () => {
 
   it('when the draft is missing or the months are wrong, then the error names the flag', async () => {
     await expect(runCli(['backtest', '--input', historyFile], capture())).rejects.toThrow(
-      /--draft <model file or preset> is required/,
+      /required option '--draft <preset\|file.json>' not specified/,
     );
     await expect(
       runCli(['backtest', '--draft', draftFile, '--input', historyFile, '--months', '0'], capture()),
-    ).rejects.toThrow(/--months must be a whole number from 1 to 36, not "0"/);
+    ).rejects.toThrow(/option '--months <n>' argument '0' is invalid: must be from 1 to 36/);
   });
 });

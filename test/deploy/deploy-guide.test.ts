@@ -240,10 +240,11 @@ describe('the container image (Dockerfile), started as it would be', () => {
     expect((await check()).status).toBe(1);
 
     // NODE_ENV=production in the image: without the app id the service refuses to start, naming it.
-    const { HUBSPOT_APP_ID: _appId, ...withoutAppId } = env;
+    // (Set empty rather than left out: the clone's .env from the guide would fill it in, and a
+    // variable set in the environment, even empty, wins over .env.)
     const refused = await run(command!, args, {
       cwd: clone.dir,
-      env: withoutAppId,
+      env: { ...env, HUBSPOT_APP_ID: '' },
       timeoutMs: 30_000,
     });
     expect(refused.status).toBe(1);

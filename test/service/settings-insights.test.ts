@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/core/index.js';
 import { hubSpotSignatureHeaders } from '../../src/hubspot/signature.js';
 import { PUBLIC, SECRET, type Stack, startStack } from './helpers.js';
+import { publishApproved } from './settings-calls.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -62,7 +63,7 @@ describe('settings API: the cadence guard', () => {
     stack = await startStack({ contacts: 1 });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(40) });
     await call(stack, 'POST', '/settings/api/drafts', { model: modelWithIntentBar(60) });
-    expect((await call(stack, 'POST', '/settings/api/publish', { version: 1 })).status).toBe(200);
+    expect((await publishApproved(stack, 1)).status).toBe(200);
     expect((await call(stack, 'GET', '/settings/api/model')).json.cadence).toMatchObject({
       reasonRequired: true,
       daysSinceLastPublish: 0,
@@ -79,10 +80,8 @@ describe('settings API: the cadence guard', () => {
     });
     expect((await stack.service.store.models.published(stack.portalId))?.version).toBe(1);
 
-    const withReason = await call(stack, 'POST', '/settings/api/publish', {
-      version: 2,
-      reason: 'the pilot showed the bar was too low',
-    });
+    // The reason is given when asking; the second person's approval puts it into force with it.
+    const withReason = await publishApproved(stack, 2, { reason: 'the pilot showed the bar was too low' });
     expect(withReason).toMatchObject({
       status: 200,
       json: { version: 2, publishReason: 'the pilot showed the bar was too low' },
@@ -90,7 +89,7 @@ describe('settings API: the cadence guard', () => {
     const versions = (await call(stack, 'GET', '/settings/api/versions')).json.versions;
     expect(versions[0]).toMatchObject({ version: 2, publishReason: 'the pilot showed the bar was too low' });
     // Going back to a version that was published before needs no reason.
-    expect((await call(stack, 'POST', '/settings/api/rollback', { version: 1 })).status).toBe(200);
+    expect((await publishApproved(stack, 1, { kind: 'rollback' })).status).toBe(200);
   });
 });
 
