@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { hubSpotSignatureHeaders, signV1 } from '../../src/hubspot/signature.js';
 import type { Sandbox, WebhookEvent } from '../../src/sandbox/index.js';
 
-/** Every endpoint of the service (HubSpot-facing, settings, ops). */
+/** Every endpoint of the service (HubSpot-facing, settings page, contact card, ops). */
 export const ENDPOINTS = {
   webhooks: { method: 'POST', path: '/hubspot/webhooks', kind: 'webhook' },
   qualify: { method: 'POST', path: '/hubspot/actions/qualify', kind: 'action' },
@@ -27,6 +27,19 @@ export const ENDPOINTS = {
   'settings-preview': { method: 'POST', path: '/settings/api/preview', kind: 'settings' },
   'settings-publish': { method: 'POST', path: '/settings/api/publish', kind: 'settings' },
   'settings-rollback': { method: 'POST', path: '/settings/api/rollback', kind: 'settings' },
+  'settings-approvals': { method: 'GET', path: '/settings/api/approvals', kind: 'settings' },
+  'settings-approve': { method: 'POST', path: '/settings/api/approve', kind: 'settings' },
+  'settings-decline': { method: 'POST', path: '/settings/api/decline', kind: 'settings' },
+  'settings-approval-policy': { method: 'POST', path: '/settings/api/approval-policy', kind: 'settings' },
+  'settings-diff': { method: 'GET', path: '/settings/api/diff', kind: 'settings' },
+  'settings-validate': { method: 'POST', path: '/settings/api/validate', kind: 'settings' },
+  'settings-property-options': { method: 'GET', path: '/settings/api/property-options', kind: 'settings' },
+  'settings-owners': { method: 'GET', path: '/settings/api/owners', kind: 'settings' },
+  'settings-insights': { method: 'GET', path: '/settings/api/insights', kind: 'settings' },
+  'settings-backtest': { method: 'POST', path: '/settings/api/backtest', kind: 'settings' },
+  'card-contact': { method: 'GET', path: '/card/api/contact', kind: 'card' },
+  'card-decision': { method: 'POST', path: '/card/api/decision', kind: 'card' },
+  'card-dispute': { method: 'POST', path: '/card/api/dispute', kind: 'card' },
   healthz: { method: 'GET', path: '/healthz', kind: 'ops' },
   readyz: { method: 'GET', path: '/readyz', kind: 'ops' },
   metrics: { method: 'GET', path: '/metrics', kind: 'ops' },
@@ -67,6 +80,13 @@ export interface FuzzContext {
   model: Record<string, unknown>;
   /** Two saved versions the publish and rollback requests alternate between. */
   versions: readonly [number, number];
+  /**
+   * Two more saved versions the approve requests put into force, whichever is not in force yet
+   * (so `versions` are never in force and their publish requests always wait for approval).
+   */
+  approvalVersions: readonly [number, number];
+  /** A contact the service has scored: the contact card shows it. */
+  cardContactId: string;
   signalTypes: readonly string[];
 }
 
@@ -100,6 +120,11 @@ export interface FuzzRequest {
   copies?: number;
   /** For copies before the last: what is expected. */
   firstExpect?: Expectation;
+  /**
+   * For a request about state made just before it is sent (approving a publish request needs one
+   * pending): makes that state and gives the request's path, headers and body, signed then.
+   */
+  prepare?: () => Promise<Pick<FuzzRequest, 'path' | 'headers' | 'body'>>;
 }
 
 export interface Answer {
@@ -161,20 +186,22 @@ const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(dep
 
 type Signing = 'webhook' | 'hubspot' | 'settings' | 'ops';
 
+/** Routes called through hubspot.fetch (the settings page, the contact card): v3, the signed user. */
+const isFetched = (kind: string) => kind === 'settings' || kind === 'card';
+
 const signingOf = (endpoint: EndpointName): Signing => {
   const kind = ENDPOINTS[endpoint].kind;
-  return kind === 'webhook'
-    ? 'webhook'
-    : kind === 'settings'
-      ? 'settings'
-      : kind === 'ops'
-        ? 'ops'
-        : 'hubspot';
+  return kind === 'webhook' ? 'webhook' : isFetched(kind) ? 'settings' : kind === 'ops' ? 'ops' : 'hubspot';
 };
 
 /** The query HubSpot adds to a hubspot.fetch URL (user 42 of the portal). */
 export function settingsQuery(ctx: FuzzContext, portalId = ctx.portalId, extra = ''): string {
   return `?userId=42&userEmail=ops%40acme.example&appId=${ctx.appId}&portalId=${portalId}${extra}`;
+}
+
+/** The same for user 7 from sales, who approves what user 42 (marketing) asked to publish. */
+export function salesQuery(ctx: FuzzContext, extra = ''): string {
+  return `?userId=7&userEmail=sam%40acme.example&appId=${ctx.appId}&portalId=${ctx.portalId}${extra}`;
 }
 
 /** Headers as HubSpot signs the request now (v3 plus the legacy version the route's caller sends). */
@@ -211,7 +238,7 @@ function request(
 ): FuzzRequest {
   const spec = ENDPOINTS[endpoint];
   const method = options.method ?? spec.method;
-  const query = options.query ?? (spec.kind === 'settings' ? settingsQuery(ctx) : '');
+  const query = options.query ?? (isFetched(spec.kind) ? settingsQuery(ctx) : '');
   const path = `${options.path ?? spec.path}${query}`;
   const raw = body ?? '';
   return {
@@ -273,6 +300,51 @@ export function freshEvent(ctx: FuzzContext, r: Random, propertyValue?: string):
   });
 }
 
+/** A request id no publish request has. */
+const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * Asks (as user 42, marketing) to publish whichever approval version is not in force, and answers
+ * the id of the request now pending. A reason rides along: after the first approval, the model's
+ * minimum period between publishes asks for one.
+ */
+export async function pendingRequestId(ctx: FuzzContext): Promise<string> {
+  const answers: string[] = [];
+  for (const version of ctx.approvalVersions) {
+    const body = JSON.stringify({ version, note: 'fuzz: to approve', reason: 'fuzz: approving again' });
+    const asked = request(ctx, 'valid', 'settings-publish', body, { kind: 'valid', check: () => null });
+    const answer = await send(ctx, asked);
+    if (answer.status === 202 && typeof answer.json?.request?.id === 'string')
+      return answer.json.request.id as string;
+    answers.push(`${answer.status} ${JSON.stringify(answer.json).slice(0, 200)}`);
+  }
+  throw new Error(`no publish request could be made pending: ${answers.join('; ')}`);
+}
+
+/**
+ * A request about a pending publish request, as user 7 from sales: sent with a request id asked
+ * for right before it (`prepare`); the body as built names no request, for the classes that
+ * change something else.
+ */
+function pendingRequestAnswer(
+  ctx: FuzzContext,
+  endpoint: 'settings-approve' | 'settings-decline',
+  expect: Expectation,
+  query = salesQuery(ctx),
+): FuzzRequest {
+  const built = request(ctx, 'valid', endpoint, JSON.stringify({ requestId: NO_REQUEST }), expect, { query });
+  return {
+    ...built,
+    prepare: async () => {
+      const requestId = await pendingRequestId(ctx);
+      const { path, headers, body } = request(ctx, 'valid', endpoint, JSON.stringify({ requestId }), expect, {
+        query,
+      });
+      return { path, headers, body };
+    },
+  };
+}
+
 /** The body of the valid request to `endpoint`, and what its answer must be. */
 export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random): FuzzRequest {
   const spec = ENDPOINTS[endpoint];
@@ -325,7 +397,9 @@ export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random
       );
     case 'settings': {
       const want = (expected: number, test: (json: any) => boolean) =>
-        ok((status, json) => (status === expected && test(json) ? null : `status ${status}`));
+        ok((status, json) =>
+          status === expected && test(json) ? null : `status ${status} ${JSON.stringify(json).slice(0, 300)}`,
+        );
       switch (endpoint) {
         case 'settings-model':
           return request(
@@ -370,14 +444,158 @@ export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random
             JSON.stringify({ model: ctx.model }),
             want(200, (j) => j !== null),
           );
+        case 'settings-approvals':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => typeof j?.policy?.singleApprover === 'boolean' && Array.isArray(j?.recent)),
+          );
+        case 'settings-approve':
+          // User 7 from sales approves what user 42 asked for just before: the version goes into force.
+          return pendingRequestAnswer(
+            ctx,
+            endpoint,
+            want(200, (j) => j?.state === 'published' && j?.request?.status === 'approved'),
+          );
+        case 'settings-decline':
+          return pendingRequestAnswer(
+            ctx,
+            endpoint,
+            want(200, (j) => j?.request?.status === 'declined'),
+          );
+        case 'settings-approval-policy':
+          // Restating the two-person rule: relaxing it would publish every publish request at once.
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ singleApprover: false }),
+            want(200, (j) => j?.singleApprover === false),
+          );
+        case 'settings-diff':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => Array.isArray(j?.changes) && typeof j?.text === 'string'),
+            {
+              query: settingsQuery(
+                ctx,
+                ctx.portalId,
+                `&from=${ctx.versions[r.int(2)]}&to=${r.pick([String(ctx.versions[1]), 'active'])}`,
+              ),
+            },
+          );
+        case 'settings-validate':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ model: ctx.model }),
+            want(200, (j) => j?.valid === true && Array.isArray(j?.warnings)),
+          );
+        case 'settings-property-options':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(
+              200,
+              (j) => Array.isArray(j?.properties) && j.properties.length > 0 && Array.isArray(j?.missing),
+            ),
+            {
+              query: settingsQuery(
+                ctx,
+                ctx.portalId,
+                `&properties=${r.pick(['company.industry', 'contact.lifecyclestage'])},contact.jobtitle`,
+              ),
+            },
+          );
+        case 'settings-owners':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => Array.isArray(j?.owners) && Array.isArray(j?.teams)),
+          );
+        case 'settings-insights':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => j !== null && typeof j === 'object' && 'calibration' in j),
+            {
+              query: settingsQuery(ctx, ctx.portalId, r.pick(['', '&outcome=sql', '&outcome=customer'])),
+            },
+          );
+        case 'settings-backtest':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ model: ctx.model, months: 1 + r.int(6) }),
+            want(200, (j) => Array.isArray(j?.monthly) && typeof j?.summary === 'string'),
+          );
         default:
           return request(
             ctx,
             'valid',
             endpoint,
-            JSON.stringify({ version: ctx.versions[r.int(2)], note: 'fuzz' }),
+            // A reason rides along: once the fuzz approved a version, the model's minimum period
+            // between publishes asks for one (as the page asks the user).
+            JSON.stringify({
+              version: ctx.versions[r.int(2)],
+              note: 'fuzz',
+              reason: 'fuzz: publishing again',
+            }),
             // Publishing waits for a second person's approval (two-sided approval).
             want(202, (j) => j?.state === 'awaiting_approval'),
+          );
+      }
+    }
+    case 'card': {
+      const want = (expected: number, test: (json: any) => boolean) =>
+        ok((status, json) =>
+          status === expected && test(json) ? null : `status ${status} ${JSON.stringify(json).slice(0, 300)}`,
+        );
+      const id = ctx.cardContactId;
+      switch (endpoint) {
+        case 'card-contact':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => j?.contactId === id && typeof j?.breakdown === 'object'),
+            { query: settingsQuery(ctx, ctx.portalId, `&contactId=${id}`) },
+          );
+        case 'card-decision':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify(
+              r.next() < 0.5
+                ? { contactId: id, decision: 'accept' }
+                : { contactId: id, decision: 'return', reason: 'no_budget', note: 'Budget next year' },
+            ),
+            want(202, (j) => j?.recorded === true),
+            { query: salesQuery(ctx) },
+          );
+        default:
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ contactId: id, reason: 'A student project, not a buyer' }),
+            want(201, (j) => j?.dispute?.reason === 'A student project, not a buyer'),
+            { query: salesQuery(ctx) },
           );
       }
     }
@@ -612,7 +830,8 @@ export function badRequests(
     }
     case 'huge': {
       if (!hasBody) break;
-      const limit = kind === 'webhook' || kind === 'settings' ? 1_048_576 : 262_144;
+      const limit =
+        kind === 'webhook' || kind === 'settings' ? 1_048_576 : kind === 'card' ? 65_536 : 262_144;
       add(JSON.stringify({ pad: 'x'.repeat(limit + 10) }), refused('Content-Length', 413));
       if (action) {
         // Random text (no compression helps a database index with it).
@@ -684,7 +903,7 @@ export function badRequests(
         : badSignatures(ctx, endpoint, spec.method, valid.path, hasBody ? validBody : '')) {
         // The v2-only capture is valid on HubSpot's routes (webhooks and actions accept v2).
         if (
-          kind !== 'settings' &&
+          !isFetched(kind) &&
           bad.headers['X-HubSpot-Signature-Version'] === 'v2' &&
           !bad.headers['X-HubSpot-Signature-v3']
         )
@@ -694,6 +913,8 @@ export function badRequests(
           cls,
           headers: { ...(hasBody ? JSON_TYPE : {}), ...bad.headers },
           expect: refused(bad.field, 401),
+          // Refused before anything is read: no pending publish request needed (nor re-signed).
+          prepare: undefined,
         });
       }
       if (kind === 'ops' && endpoint !== 'healthz') {
@@ -714,7 +935,7 @@ export function badRequests(
       break;
     }
     case 'replay': {
-      if (kind === 'settings') {
+      if (isFetched(kind)) {
         // Each v3 signature is accepted once: the second copy is refused.
         out.push({
           ...valid,
@@ -753,7 +974,7 @@ export function badRequests(
       }
       if (kind === 'options')
         add(JSON.stringify({ origin: { portalId: 999 } }), refused('$.origin.portalId', 403));
-      if (kind === 'settings') {
+      if (isFetched(kind)) {
         add(hasBody ? validBody : undefined, refused('query.portalId', 403), {
           query: settingsQuery(ctx, '999'),
         });
@@ -872,7 +1093,7 @@ export function badRequests(
             check: (status, j) => (status === 200 && Array.isArray(j?.options) ? null : `status ${status}`),
           },
         );
-      if (kind === 'settings')
+      if (isFetched(kind))
         add(hasBody ? validBody : undefined, refused('query.userId', 403), {
           query: `?userId=4%002&userEmail=%00%ED%A0%80&appId=${ctx.appId}&portalId=${ctx.portalId}`,
         });
@@ -1064,9 +1285,18 @@ export function judge(expect: Expectation, answer: Answer): string | null {
 /** Sends a request (all its copies) and judges each answer; returns the last answer and the problems. */
 export async function sendAndJudge(
   ctx: FuzzContext,
-  req: FuzzRequest,
+  unprepared: FuzzRequest,
 ): Promise<{ answer: Answer; problems: string[] }> {
   const problems: string[] = [];
+  let req = unprepared;
+  if (unprepared.prepare) {
+    try {
+      req = { ...unprepared, ...(await unprepared.prepare()) };
+    } catch (error) {
+      const problem = `${req.cls} → ${req.method} ${req.endpoint}: preparing failed: ${String(error)}`;
+      return { answer: { status: 0, json: null, ms: 0 }, problems: [problem] };
+    }
+  }
   let answer: Answer | undefined;
   const copies = req.copies ?? 1;
   for (let i = 0; i < copies; i++) {
