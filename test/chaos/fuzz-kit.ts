@@ -784,6 +784,326 @@ function badSignatures(
   return list;
 }
 
+/** Adds a request of the class at hand to the endpoint at hand. */
+type Add = (body: string | undefined, expect: Expectation, options?: Parameters<typeof request>[5]) => void;
+
+/**
+ * The model check answers a verdict, not a refusal: 200, `valid: false`, the field named among its
+ * problems. A body that is no object with a model is refused naming `$` instead.
+ */
+const verdict = (field: string, orRefused = false): Expectation => ({
+  kind: 'valid',
+  check: (status, j) => {
+    if (orRefused && status >= 400 && status < 500) return judge(refused(field), { status, json: j, ms: 0 });
+    return status === 200 &&
+      j?.valid === false &&
+      Array.isArray(j?.problems) &&
+      j.problems.some(
+        (p: any) =>
+          typeof p?.path === 'string' && (p.path.includes(field) || String(p.message).includes(field)),
+      )
+      ? null
+      : `not a verdict naming ${field}: ${status} ${JSON.stringify(j).slice(0, 300)}`;
+  },
+});
+
+/** A 2xx answer of `status` (a request that is odd, not wrong). */
+const answered = (...statuses: number[]): Expectation => ({
+  kind: 'valid',
+  check: (status, j) =>
+    statuses.includes(status)
+      ? null
+      : `status ${status}, expected ${statuses.join(' or ')}: ${JSON.stringify(j).slice(0, 300)}`,
+});
+
+/**
+ * Bad requests of one class to the routes of the settings page's approval, diff, catalog and
+ * insights tabs and of the contact card: what each takes in its body or query, wrong in each way
+ * the class stands for. The classes every route shares (signatures, replays, another portal,
+ * sizes, media types, methods) come from `badRequests`.
+ */
+function pageRouteRequests(
+  ctx: FuzzContext,
+  cls: FuzzClass,
+  endpoint: EndpointName,
+  r: Random,
+  add: Add,
+  out: FuzzRequest[],
+): void {
+  const q = (extra: string) => ({ query: settingsQuery(ctx, ctx.portalId, extra) });
+  const sales = { query: salesQuery(ctx) };
+  const id = ctx.cardContactId;
+  const v = ctx.versions;
+  const decision = (fields: Record<string, unknown>) => JSON.stringify({ contactId: id, ...fields });
+  const requestRoute = endpoint === 'settings-approve' || endpoint === 'settings-decline';
+  const withModel = (model: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ model, ...extra });
+  switch (cls) {
+    case 'malformed-json': {
+      // The GET routes take their input in the query: malformed values there.
+      if (endpoint === 'settings-diff') {
+        for (const bad of ['', '&from=one', '&from=1e3', '&from=a&from=b', '&from=%E0%A4%A', '&to=2'])
+          add(undefined, refused('query.from', 400), q(bad));
+        for (const bad of ['yesterday', '%E0%A4%A', '1&to=2'])
+          add(undefined, refused('query.to', 400), q(`&from=${v[0]}&to=${bad}`));
+      }
+      if (endpoint === 'settings-insights') {
+        for (const bad of ['from=yesterday', 'from=2026-02-31', 'to=%E0%A4%A', 'from=a&from=b', 'to=1e999'])
+          add(undefined, refused(bad.startsWith('to') ? 'query.to' : 'query.from', 400), q(`&${bad}`));
+        for (const bad of ['won', 'SQL', 'sql&outcome=customer', '%E0%A4%A'])
+          add(undefined, refused('query.outcome', 400), q(`&outcome=${bad}`));
+      }
+      if (endpoint === 'settings-property-options') {
+        for (const bad of [
+          '',
+          '&properties=',
+          '&properties=,,%20,',
+          '&properties=contact.jobtitle&properties=contact.city',
+        ])
+          add(undefined, refused('query.properties', 400), q(bad));
+        for (const bad of [
+          'industry',
+          'contact.',
+          '.jobtitle',
+          'deal.amount',
+          'contact.Job%20Title',
+          '%E0%A4%A',
+        ])
+          add(undefined, refused('query.properties[0]', 400), q(`&properties=${bad}`));
+      }
+      if (endpoint === 'card-contact')
+        for (const bad of [
+          '',
+          '&contactId=',
+          '&contactId=abc',
+          '&contactId=1&contactId=2',
+          '&contactId=%E0%A4%A',
+        ])
+          add(undefined, refused('query.contactId', 400), q(bad));
+      break;
+    }
+    case 'huge': {
+      // Long query values, below what Node takes in a request line (16 KiB of headers).
+      const long = (c: string) => c.repeat(8_000);
+      if (endpoint === 'settings-diff') add(undefined, refused('query.from', 400), q(`&from=${long('9')}`));
+      if (endpoint === 'settings-insights')
+        add(undefined, refused('query.outcome', 400), q(`&outcome=${long('o')}`));
+      if (endpoint === 'settings-property-options') {
+        add(undefined, refused('query.properties[0]', 400), q(`&properties=contact.${long('p')}`));
+        add(
+          undefined,
+          refused('query.properties', 400),
+          q(`&properties=${Array.from({ length: 500 }, (_, i) => `contact.p${i}`).join(',')}`),
+        );
+      }
+      if (endpoint === 'card-contact')
+        add(undefined, refused('query.contactId', 400), q(`&contactId=${long('1')}`));
+      // Long fields in bodies under the route's size limit.
+      if (requestRoute)
+        add(JSON.stringify({ requestId: 'r'.repeat(60_000) }), refused('$.requestId', 400), sales);
+      if (endpoint === 'card-decision')
+        add(decision({ decision: 'accept', note: 'n'.repeat(60_000) }), refused('$.note', 400), sales);
+      if (endpoint === 'card-dispute')
+        add(decision({ reason: 'r'.repeat(60_000) }), refused('$.reason', 400), sales);
+      if (endpoint === 'settings-validate')
+        add(withModel({ ...ctx.model, description: 'd'.repeat(900_000) }), verdict('$.description'));
+      if (endpoint === 'settings-backtest')
+        add(withModel({ ...ctx.model, description: 'd'.repeat(900_000) }), refused('$.description', 422));
+      break;
+    }
+    case 'prototype-keys': {
+      if (requestRoute) {
+        add(
+          `{"requestId":"${NO_REQUEST}","__proto__":{"approvedBy":"mallory"}}`,
+          refused('__proto__', 400),
+          sales,
+        );
+        for (const member of ['__proto__', 'constructor', 'toString'])
+          add(JSON.stringify({ requestId: member }), refused('$.requestId', 404), sales);
+      }
+      if (endpoint === 'settings-approval-policy')
+        add('{"singleApprover":false,"__proto__":{"singleApprover":true}}', refused('__proto__', 400));
+      if (endpoint === 'settings-validate' || endpoint === 'settings-backtest') {
+        const polluted = withModel(ctx.model).replace('{"model":{', '{"model":{"__proto__":{"version":"x"},');
+        add(polluted, endpoint === 'settings-validate' ? verdict('__proto__') : refused('__proto__', 422));
+      }
+      if (endpoint === 'settings-backtest')
+        // Not a field of the backtest: ignored, as every unknown field of a model body is.
+        add(
+          `{"__proto__":{"months":99},"constructor":{"prototype":1},"model":${JSON.stringify(ctx.model)}}`,
+          answered(200),
+        );
+      if (endpoint === 'settings-diff') {
+        add(undefined, refused('query.from', 400), q('&__proto__=1&from=__proto__'));
+        add(undefined, refused('query.to', 400), q(`&constructor=2&from=${v[0]}&to=constructor`));
+      }
+      if (endpoint === 'settings-insights')
+        for (const member of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+          add(undefined, refused('query.outcome', 400), q(`&outcome=${member}`));
+      if (endpoint === 'settings-property-options')
+        // Valid property names HubSpot does not have: named as missing, not found on Object.prototype.
+        add(
+          undefined,
+          {
+            kind: 'valid',
+            check: (status, j) =>
+              status === 200 &&
+              Array.isArray(j?.missing) &&
+              ['contact.__proto__', 'contact.constructor', 'company.hasownproperty'].every((p) =>
+                j.missing.includes(p),
+              )
+                ? null
+                : `not named missing: ${status} ${JSON.stringify(j).slice(0, 300)}`,
+          },
+          q('&properties=contact.__proto__,contact.constructor,company.hasownproperty'),
+        );
+      if (endpoint === 'card-contact')
+        add(undefined, refused('query.contactId', 400), q('&__proto__=1&contactId=__proto__'));
+      if (endpoint === 'card-decision') {
+        for (const member of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+          add(decision({ decision: 'return', reason: member }), refused('$.reason', 400), sales);
+        add(decision({ decision: 'constructor' }), refused('$.decision', 400), sales);
+        add(
+          `{"contactId":"${id}","decision":"accept","__proto__":{"decidedBy":"ceo"}}`,
+          refused('__proto__', 400),
+          sales,
+        );
+      }
+      if (endpoint === 'card-dispute') {
+        add(
+          `{"contactId":"${id}","reason":"x","__proto__":{"disputedBy":"ceo"}}`,
+          refused('__proto__', 400),
+          sales,
+        );
+        // A reason is free text: "constructor" is one like any other.
+        add(decision({ reason: 'constructor' }), answered(201), sales);
+      }
+      break;
+    }
+    case 'hostile-strings': {
+      // Not 'a\u0000b', sent below as well: the same body signed in the same millisecond is a replay.
+      const hostile = r.pick(HOSTILE.filter((h) => h.trim() !== '' && h !== 'a\u0000b'));
+      const all = HOSTILE.join('');
+      if (requestRoute) {
+        add(JSON.stringify({ requestId: hostile }), refused('$.requestId', 404), sales);
+        add(JSON.stringify({ requestId: 'a\u0000b' }), refused('$.requestId', 404), sales);
+        add(JSON.stringify({ requestId: '' }), refused('$.requestId', 400), sales);
+      }
+      if (endpoint === 'settings-diff') add(undefined, refused('query.from', 400), q('&from=1%00'));
+      if (endpoint === 'settings-insights')
+        add(undefined, refused('query.outcome', 400), q('&outcome=sql%00'));
+      if (endpoint === 'settings-property-options')
+        for (const bad of ['contact.job%00title', 'contact.%ED%A0%80', 'contact.job%0Atitle', "contact.x'--"])
+          add(undefined, refused('query.properties[0]', 400), q(`&properties=${bad}`));
+      if (endpoint === 'card-contact')
+        for (const bad of ['1%00', '%ED%A0%80', '1%0A'])
+          add(undefined, refused('query.contactId', 400), q(`&contactId=${bad}`));
+      if (endpoint === 'card-decision') {
+        add(
+          decision({ decision: 'return', reason: `no_budget${HOSTILE[0]}` }),
+          refused('$.reason', 400),
+          sales,
+        );
+        add(decision({ decision: `accept${HOSTILE[0]}` }), refused('$.decision', 400), sales);
+        add(decision({ decision: 'accept', note: all }), answered(202), sales);
+      }
+      if (endpoint === 'card-dispute') {
+        add(decision({ reason: all }), answered(201), sales);
+        add(decision({ reason: hostile }), answered(201), sales);
+        add(
+          JSON.stringify({ contactId: `${id}${HOSTILE[0]}`, reason: 'x' }),
+          refused('$.contactId', 400),
+          sales,
+        );
+      }
+      if (endpoint === 'settings-validate')
+        add(withModel({ ...ctx.model, version: `v${HOSTILE[0]}${HOSTILE[2]}` }), {
+          kind: 'valid',
+          check: (status, j) => (status === 200 && typeof j?.valid === 'boolean' ? null : `status ${status}`),
+        });
+      if (endpoint === 'settings-backtest')
+        add(withModel({ ...ctx.model, version: `v${HOSTILE[0]}${HOSTILE[2]}` }), answered(200, 422));
+      break;
+    }
+    case 'wrong-types': {
+      if (requestRoute) {
+        for (const value of [5, null, {}, [], true, '', 'x'.repeat(65)])
+          add(JSON.stringify({ requestId: value }), refused('$.requestId', 400), sales);
+        add('{}', refused('$.requestId', 400), sales);
+        add(JSON.stringify({ requestId: NO_REQUEST }), refused('$.requestId', 404), sales);
+        const by = endpoint === 'settings-approve' ? 'approvedBy' : 'declinedBy';
+        add(JSON.stringify({ requestId: NO_REQUEST, [by]: 'mallory' }), refused(by, 400), sales);
+      }
+      if (endpoint === 'settings-approve')
+        // Its author approving: refused naming the signed user, while two people must agree.
+        out.push({
+          ...pendingRequestAnswer(ctx, endpoint, refused('query.userId', 403), settingsQuery(ctx)),
+          cls,
+        });
+      if (endpoint === 'settings-approval-policy') {
+        for (const value of ['true', 'false', 1, 0, null, {}, []])
+          add(JSON.stringify({ singleApprover: value }), refused('$.singleApprover', 400));
+        add('{}', refused('$.singleApprover', 400));
+        add(JSON.stringify({ singleApprover: false, changedBy: 'ceo' }), refused('changedBy', 400));
+      }
+      if (endpoint === 'settings-diff') {
+        for (const bad of ['1.5', '-1', '0', '01', 'Active', '%20'])
+          add(undefined, refused('query.from', 400), q(`&from=${bad}`));
+        add(undefined, refused('query.to', 400), q(`&from=${v[0]}&to=x`));
+        add(undefined, refused('query.from', 404), q(`&from=99999&to=${v[0]}`));
+        add(undefined, refused('query.to', 404), q(`&from=${v[0]}&to=99999`));
+      }
+      if (endpoint === 'settings-insights') {
+        add(undefined, refused('query.from', 400), q('&from=2026-12-01&to=2026-01-01'));
+        add(undefined, refused('query.from', 400), q('&from=2026-01-01&to=2026-01-01'));
+        add(undefined, refused('query.outcome', 400), q('&outcome=1'));
+      }
+      if (endpoint === 'settings-validate') {
+        add(JSON.stringify({ model: r.pick([5, 'x', [], null, true]) }), verdict('$'));
+        add(withModel({ ...ctx.model, thresholds: 5 }), verdict('$.thresholds'));
+        add(withModel({ ...ctx.model, fit: { criteria: 'x' } }), verdict('$.fit'));
+      }
+      if (endpoint === 'settings-backtest') {
+        for (const months of ['3', 1.5, 0, 37, -1, null, {}, true])
+          add(withModel(ctx.model, { months }), refused('$.months', 400));
+        add(JSON.stringify({ model: r.pick([5, 'x', [], null, true]) }), refused('$', 422));
+        add(withModel({ ...ctx.model, thresholds: 5 }), refused('$.thresholds', 422));
+      }
+      if (endpoint === 'card-contact') {
+        for (const bad of ['1.5', '-1', '1e3', '%20', '1'.repeat(21)])
+          add(undefined, refused('query.contactId', 400), q(`&contactId=${bad}`));
+        add(undefined, refused('query.contactId', 404), q('&contactId=999999999'));
+      }
+      if (endpoint === 'card-decision' || endpoint === 'card-dispute') {
+        const rest = endpoint === 'card-decision' ? { decision: 'accept' } : { reason: 'x' };
+        for (const contactId of [5, null, 'abc', '', {}, [], '1'.repeat(21), '-1'])
+          add(JSON.stringify({ contactId, ...rest }), refused('$.contactId', 400), sales);
+        add(JSON.stringify(rest), refused('$.contactId', 400), sales);
+      }
+      if (endpoint === 'card-decision') {
+        for (const value of [5, true, null, 'Accept', 'maybe', ['accept']])
+          add(decision({ decision: value }), refused('$.decision', 400), sales);
+        for (const reason of [5, {}, 'r'.repeat(65), 'not_a_reason'])
+          add(decision({ decision: 'return', reason }), refused('$.reason', 400), sales);
+        add(decision({ decision: 'return' }), refused('$.reason', 400), sales);
+        add(decision({ decision: 'return', reason: 'other', note: '  ' }), refused('$.note', 400), sales);
+        for (const note of [5, {}, 'n'.repeat(1_001)])
+          add(decision({ decision: 'accept', note }), refused('$.note', 400), sales);
+        add(decision({ decision: 'accept', decidedBy: 'ceo' }), refused('decidedBy', 400), sales);
+      }
+      if (endpoint === 'card-dispute') {
+        for (const reason of [5, null, {}, '', '   ', 'r'.repeat(501)])
+          add(decision({ reason }), refused('$.reason', 400), sales);
+        add(decision({}), refused('$.reason', 400), sales);
+        add(decision({ reason: 'x', disputedBy: 'ceo' }), refused('disputedBy', 400), sales);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 /** Bad requests of one class to one endpoint (none where the class does not apply). */
 export function badRequests(
   ctx: FuzzContext,
@@ -1189,7 +1509,12 @@ export function badRequests(
     case 'mixed-batch': {
       if (kind === 'webhook')
         for (let i = 0; i < 3; i++) out.push(batchRequest(ctx, cls, batchElements(ctx, cls, r, json), r));
-      if (hasBody && kind !== 'webhook') add(JSON.stringify(r.pick(json)) ?? 'null', refused('$'));
+      if (hasBody && kind !== 'webhook')
+        // The model check answers any object with a verdict (no model is no valid model).
+        add(
+          JSON.stringify(r.pick(json)) ?? 'null',
+          endpoint === 'settings-validate' ? verdict('$', true) : refused('$'),
+        );
       break;
     }
     case 'wrong-method': {
@@ -1203,6 +1528,7 @@ export function badRequests(
       break;
     }
   }
+  pageRouteRequests(ctx, cls, endpoint, r, add, out);
   return out;
 }
 
