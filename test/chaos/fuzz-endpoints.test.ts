@@ -4,7 +4,8 @@
  * types and encodings; missing, wrong, stale, future, replayed and wrong-version signatures; another
  * portal; prototype keys; hostile strings; wrong types in every field; batches mixing valid and
  * invalid events; wrong methods) at the webhooks, the workflow actions and their option fetches,
- * the settings API and the ops routes. Never a 5xx; every invalid request is refused with a 4xx
+ * the settings API (approvals, diff, model check, catalog, insights and backtest too), the contact
+ * card API and the ops routes. Never a 5xx; every invalid request is refused with a 4xx
  * naming the field (or, for action input, HubSpot's 200 FAIL_CONTINUE naming it); every valid event
  * in a mixed batch is stored once, as received; a valid signed request right after each class is
  * answered correctly. On SQLite and, with TEST_DATABASE_URL, on PostgreSQL, from fixed seeds.

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { hubSpotSignatureHeaders, signV1 } from '../../src/hubspot/signature.js';
 import type { Sandbox, WebhookEvent } from '../../src/sandbox/index.js';
 
-/** Every endpoint of the service (HubSpot-facing, settings, ops). */
+/** Every endpoint of the service (HubSpot-facing, settings page, contact card, ops). */
 export const ENDPOINTS = {
   webhooks: { method: 'POST', path: '/hubspot/webhooks', kind: 'webhook' },
   qualify: { method: 'POST', path: '/hubspot/actions/qualify', kind: 'action' },
@@ -27,6 +27,19 @@ export const ENDPOINTS = {
   'settings-preview': { method: 'POST', path: '/settings/api/preview', kind: 'settings' },
   'settings-publish': { method: 'POST', path: '/settings/api/publish', kind: 'settings' },
   'settings-rollback': { method: 'POST', path: '/settings/api/rollback', kind: 'settings' },
+  'settings-approvals': { method: 'GET', path: '/settings/api/approvals', kind: 'settings' },
+  'settings-approve': { method: 'POST', path: '/settings/api/approve', kind: 'settings' },
+  'settings-decline': { method: 'POST', path: '/settings/api/decline', kind: 'settings' },
+  'settings-approval-policy': { method: 'POST', path: '/settings/api/approval-policy', kind: 'settings' },
+  'settings-diff': { method: 'GET', path: '/settings/api/diff', kind: 'settings' },
+  'settings-validate': { method: 'POST', path: '/settings/api/validate', kind: 'settings' },
+  'settings-property-options': { method: 'GET', path: '/settings/api/property-options', kind: 'settings' },
+  'settings-owners': { method: 'GET', path: '/settings/api/owners', kind: 'settings' },
+  'settings-insights': { method: 'GET', path: '/settings/api/insights', kind: 'settings' },
+  'settings-backtest': { method: 'POST', path: '/settings/api/backtest', kind: 'settings' },
+  'card-contact': { method: 'GET', path: '/card/api/contact', kind: 'card' },
+  'card-decision': { method: 'POST', path: '/card/api/decision', kind: 'card' },
+  'card-dispute': { method: 'POST', path: '/card/api/dispute', kind: 'card' },
   healthz: { method: 'GET', path: '/healthz', kind: 'ops' },
   readyz: { method: 'GET', path: '/readyz', kind: 'ops' },
   metrics: { method: 'GET', path: '/metrics', kind: 'ops' },
@@ -67,6 +80,13 @@ export interface FuzzContext {
   model: Record<string, unknown>;
   /** Two saved versions the publish and rollback requests alternate between. */
   versions: readonly [number, number];
+  /**
+   * Two more saved versions the approve requests put into force, whichever is not in force yet
+   * (so `versions` are never in force and their publish requests always wait for approval).
+   */
+  approvalVersions: readonly [number, number];
+  /** A contact the service has scored: the contact card shows it. */
+  cardContactId: string;
   signalTypes: readonly string[];
 }
 
@@ -100,6 +120,11 @@ export interface FuzzRequest {
   copies?: number;
   /** For copies before the last: what is expected. */
   firstExpect?: Expectation;
+  /**
+   * For a request about state made just before it is sent (approving a publish request needs one
+   * pending): makes that state and gives the request's path, headers and body, signed then.
+   */
+  prepare?: () => Promise<Pick<FuzzRequest, 'path' | 'headers' | 'body'>>;
 }
 
 export interface Answer {
@@ -161,20 +186,22 @@ const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(dep
 
 type Signing = 'webhook' | 'hubspot' | 'settings' | 'ops';
 
+/** Routes called through hubspot.fetch (the settings page, the contact card): v3, the signed user. */
+const isFetched = (kind: string) => kind === 'settings' || kind === 'card';
+
 const signingOf = (endpoint: EndpointName): Signing => {
   const kind = ENDPOINTS[endpoint].kind;
-  return kind === 'webhook'
-    ? 'webhook'
-    : kind === 'settings'
-      ? 'settings'
-      : kind === 'ops'
-        ? 'ops'
-        : 'hubspot';
+  return kind === 'webhook' ? 'webhook' : isFetched(kind) ? 'settings' : kind === 'ops' ? 'ops' : 'hubspot';
 };
 
 /** The query HubSpot adds to a hubspot.fetch URL (user 42 of the portal). */
 export function settingsQuery(ctx: FuzzContext, portalId = ctx.portalId, extra = ''): string {
   return `?userId=42&userEmail=ops%40acme.example&appId=${ctx.appId}&portalId=${portalId}${extra}`;
+}
+
+/** The same for user 7 from sales, who approves what user 42 (marketing) asked to publish. */
+export function salesQuery(ctx: FuzzContext, extra = ''): string {
+  return `?userId=7&userEmail=sam%40acme.example&appId=${ctx.appId}&portalId=${ctx.portalId}${extra}`;
 }
 
 /** Headers as HubSpot signs the request now (v3 plus the legacy version the route's caller sends). */
@@ -211,7 +238,7 @@ function request(
 ): FuzzRequest {
   const spec = ENDPOINTS[endpoint];
   const method = options.method ?? spec.method;
-  const query = options.query ?? (spec.kind === 'settings' ? settingsQuery(ctx) : '');
+  const query = options.query ?? (isFetched(spec.kind) ? settingsQuery(ctx) : '');
   const path = `${options.path ?? spec.path}${query}`;
   const raw = body ?? '';
   return {
@@ -273,6 +300,51 @@ export function freshEvent(ctx: FuzzContext, r: Random, propertyValue?: string):
   });
 }
 
+/** A request id no publish request has. */
+const NO_REQUEST = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * Asks (as user 42, marketing) to publish whichever approval version is not in force, and answers
+ * the id of the request now pending. A reason rides along: after the first approval, the model's
+ * minimum period between publishes asks for one.
+ */
+export async function pendingRequestId(ctx: FuzzContext): Promise<string> {
+  const answers: string[] = [];
+  for (const version of ctx.approvalVersions) {
+    const body = JSON.stringify({ version, note: 'fuzz: to approve', reason: 'fuzz: approving again' });
+    const asked = request(ctx, 'valid', 'settings-publish', body, { kind: 'valid', check: () => null });
+    const answer = await send(ctx, asked);
+    if (answer.status === 202 && typeof answer.json?.request?.id === 'string')
+      return answer.json.request.id as string;
+    answers.push(`${answer.status} ${JSON.stringify(answer.json).slice(0, 200)}`);
+  }
+  throw new Error(`no publish request could be made pending: ${answers.join('; ')}`);
+}
+
+/**
+ * A request about a pending publish request, as user 7 from sales: sent with a request id asked
+ * for right before it (`prepare`); the body as built names no request, for the classes that
+ * change something else.
+ */
+function pendingRequestAnswer(
+  ctx: FuzzContext,
+  endpoint: 'settings-approve' | 'settings-decline',
+  expect: Expectation,
+  query = salesQuery(ctx),
+): FuzzRequest {
+  const built = request(ctx, 'valid', endpoint, JSON.stringify({ requestId: NO_REQUEST }), expect, { query });
+  return {
+    ...built,
+    prepare: async () => {
+      const requestId = await pendingRequestId(ctx);
+      const { path, headers, body } = request(ctx, 'valid', endpoint, JSON.stringify({ requestId }), expect, {
+        query,
+      });
+      return { path, headers, body };
+    },
+  };
+}
+
 /** The body of the valid request to `endpoint`, and what its answer must be. */
 export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random): FuzzRequest {
   const spec = ENDPOINTS[endpoint];
@@ -325,7 +397,9 @@ export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random
       );
     case 'settings': {
       const want = (expected: number, test: (json: any) => boolean) =>
-        ok((status, json) => (status === expected && test(json) ? null : `status ${status}`));
+        ok((status, json) =>
+          status === expected && test(json) ? null : `status ${status} ${JSON.stringify(json).slice(0, 300)}`,
+        );
       switch (endpoint) {
         case 'settings-model':
           return request(
@@ -370,14 +444,158 @@ export function validRequest(ctx: FuzzContext, endpoint: EndpointName, r: Random
             JSON.stringify({ model: ctx.model }),
             want(200, (j) => j !== null),
           );
+        case 'settings-approvals':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => typeof j?.policy?.singleApprover === 'boolean' && Array.isArray(j?.recent)),
+          );
+        case 'settings-approve':
+          // User 7 from sales approves what user 42 asked for just before: the version goes into force.
+          return pendingRequestAnswer(
+            ctx,
+            endpoint,
+            want(200, (j) => j?.state === 'published' && j?.request?.status === 'approved'),
+          );
+        case 'settings-decline':
+          return pendingRequestAnswer(
+            ctx,
+            endpoint,
+            want(200, (j) => j?.request?.status === 'declined'),
+          );
+        case 'settings-approval-policy':
+          // Restating the two-person rule: relaxing it would publish every publish request at once.
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ singleApprover: false }),
+            want(200, (j) => j?.singleApprover === false),
+          );
+        case 'settings-diff':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => Array.isArray(j?.changes) && typeof j?.text === 'string'),
+            {
+              query: settingsQuery(
+                ctx,
+                ctx.portalId,
+                `&from=${ctx.versions[r.int(2)]}&to=${r.pick([String(ctx.versions[1]), 'active'])}`,
+              ),
+            },
+          );
+        case 'settings-validate':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ model: ctx.model }),
+            want(200, (j) => j?.valid === true && Array.isArray(j?.warnings)),
+          );
+        case 'settings-property-options':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(
+              200,
+              (j) => Array.isArray(j?.properties) && j.properties.length > 0 && Array.isArray(j?.missing),
+            ),
+            {
+              query: settingsQuery(
+                ctx,
+                ctx.portalId,
+                `&properties=${r.pick(['company.industry', 'contact.lifecyclestage'])},contact.jobtitle`,
+              ),
+            },
+          );
+        case 'settings-owners':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => Array.isArray(j?.owners) && Array.isArray(j?.teams)),
+          );
+        case 'settings-insights':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => j !== null && typeof j === 'object' && 'calibration' in j),
+            {
+              query: settingsQuery(ctx, ctx.portalId, r.pick(['', '&outcome=sql', '&outcome=customer'])),
+            },
+          );
+        case 'settings-backtest':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ model: ctx.model, months: 1 + r.int(6) }),
+            want(200, (j) => Array.isArray(j?.monthly) && typeof j?.summary === 'string'),
+          );
         default:
           return request(
             ctx,
             'valid',
             endpoint,
-            JSON.stringify({ version: ctx.versions[r.int(2)], note: 'fuzz' }),
+            // A reason rides along: once the fuzz approved a version, the model's minimum period
+            // between publishes asks for one (as the page asks the user).
+            JSON.stringify({
+              version: ctx.versions[r.int(2)],
+              note: 'fuzz',
+              reason: 'fuzz: publishing again',
+            }),
             // Publishing waits for a second person's approval (two-sided approval).
             want(202, (j) => j?.state === 'awaiting_approval'),
+          );
+      }
+    }
+    case 'card': {
+      const want = (expected: number, test: (json: any) => boolean) =>
+        ok((status, json) =>
+          status === expected && test(json) ? null : `status ${status} ${JSON.stringify(json).slice(0, 300)}`,
+        );
+      const id = ctx.cardContactId;
+      switch (endpoint) {
+        case 'card-contact':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            undefined,
+            want(200, (j) => j?.contactId === id && typeof j?.breakdown === 'object'),
+            { query: settingsQuery(ctx, ctx.portalId, `&contactId=${id}`) },
+          );
+        case 'card-decision':
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify(
+              r.next() < 0.5
+                ? { contactId: id, decision: 'accept' }
+                : { contactId: id, decision: 'return', reason: 'no_budget', note: 'Budget next year' },
+            ),
+            want(202, (j) => j?.recorded === true),
+            { query: salesQuery(ctx) },
+          );
+        default:
+          return request(
+            ctx,
+            'valid',
+            endpoint,
+            JSON.stringify({ contactId: id, reason: 'A student project, not a buyer' }),
+            want(201, (j) => j?.dispute?.reason === 'A student project, not a buyer'),
+            { query: salesQuery(ctx) },
           );
       }
     }
@@ -566,6 +784,326 @@ function badSignatures(
   return list;
 }
 
+/** Adds a request of the class at hand to the endpoint at hand. */
+type Add = (body: string | undefined, expect: Expectation, options?: Parameters<typeof request>[5]) => void;
+
+/**
+ * The model check answers a verdict, not a refusal: 200, `valid: false`, the field named among its
+ * problems. A body that is no object with a model is refused naming `$` instead.
+ */
+const verdict = (field: string, orRefused = false): Expectation => ({
+  kind: 'valid',
+  check: (status, j) => {
+    if (orRefused && status >= 400 && status < 500) return judge(refused(field), { status, json: j, ms: 0 });
+    return status === 200 &&
+      j?.valid === false &&
+      Array.isArray(j?.problems) &&
+      j.problems.some(
+        (p: any) =>
+          typeof p?.path === 'string' && (p.path.includes(field) || String(p.message).includes(field)),
+      )
+      ? null
+      : `not a verdict naming ${field}: ${status} ${JSON.stringify(j).slice(0, 300)}`;
+  },
+});
+
+/** A 2xx answer of `status` (a request that is odd, not wrong). */
+const answered = (...statuses: number[]): Expectation => ({
+  kind: 'valid',
+  check: (status, j) =>
+    statuses.includes(status)
+      ? null
+      : `status ${status}, expected ${statuses.join(' or ')}: ${JSON.stringify(j).slice(0, 300)}`,
+});
+
+/**
+ * Bad requests of one class to the routes of the settings page's approval, diff, catalog and
+ * insights tabs and of the contact card: what each takes in its body or query, wrong in each way
+ * the class stands for. The classes every route shares (signatures, replays, another portal,
+ * sizes, media types, methods) come from `badRequests`.
+ */
+function pageRouteRequests(
+  ctx: FuzzContext,
+  cls: FuzzClass,
+  endpoint: EndpointName,
+  r: Random,
+  add: Add,
+  out: FuzzRequest[],
+): void {
+  const q = (extra: string) => ({ query: settingsQuery(ctx, ctx.portalId, extra) });
+  const sales = { query: salesQuery(ctx) };
+  const id = ctx.cardContactId;
+  const v = ctx.versions;
+  const decision = (fields: Record<string, unknown>) => JSON.stringify({ contactId: id, ...fields });
+  const requestRoute = endpoint === 'settings-approve' || endpoint === 'settings-decline';
+  const withModel = (model: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ model, ...extra });
+  switch (cls) {
+    case 'malformed-json': {
+      // The GET routes take their input in the query: malformed values there.
+      if (endpoint === 'settings-diff') {
+        for (const bad of ['', '&from=one', '&from=1e3', '&from=a&from=b', '&from=%E0%A4%A', '&to=2'])
+          add(undefined, refused('query.from', 400), q(bad));
+        for (const bad of ['yesterday', '%E0%A4%A', '1&to=2'])
+          add(undefined, refused('query.to', 400), q(`&from=${v[0]}&to=${bad}`));
+      }
+      if (endpoint === 'settings-insights') {
+        for (const bad of ['from=yesterday', 'from=2026-02-31', 'to=%E0%A4%A', 'from=a&from=b', 'to=1e999'])
+          add(undefined, refused(bad.startsWith('to') ? 'query.to' : 'query.from', 400), q(`&${bad}`));
+        for (const bad of ['won', 'SQL', 'sql&outcome=customer', '%E0%A4%A'])
+          add(undefined, refused('query.outcome', 400), q(`&outcome=${bad}`));
+      }
+      if (endpoint === 'settings-property-options') {
+        for (const bad of [
+          '',
+          '&properties=',
+          '&properties=,,%20,',
+          '&properties=contact.jobtitle&properties=contact.city',
+        ])
+          add(undefined, refused('query.properties', 400), q(bad));
+        for (const bad of [
+          'industry',
+          'contact.',
+          '.jobtitle',
+          'deal.amount',
+          'contact.Job%20Title',
+          '%E0%A4%A',
+        ])
+          add(undefined, refused('query.properties[0]', 400), q(`&properties=${bad}`));
+      }
+      if (endpoint === 'card-contact')
+        for (const bad of [
+          '',
+          '&contactId=',
+          '&contactId=abc',
+          '&contactId=1&contactId=2',
+          '&contactId=%E0%A4%A',
+        ])
+          add(undefined, refused('query.contactId', 400), q(bad));
+      break;
+    }
+    case 'huge': {
+      // Long query values, below what Node takes in a request line (16 KiB of headers).
+      const long = (c: string) => c.repeat(8_000);
+      if (endpoint === 'settings-diff') add(undefined, refused('query.from', 400), q(`&from=${long('9')}`));
+      if (endpoint === 'settings-insights')
+        add(undefined, refused('query.outcome', 400), q(`&outcome=${long('o')}`));
+      if (endpoint === 'settings-property-options') {
+        add(undefined, refused('query.properties[0]', 400), q(`&properties=contact.${long('p')}`));
+        add(
+          undefined,
+          refused('query.properties', 400),
+          q(`&properties=${Array.from({ length: 500 }, (_, i) => `contact.p${i}`).join(',')}`),
+        );
+      }
+      if (endpoint === 'card-contact')
+        add(undefined, refused('query.contactId', 400), q(`&contactId=${long('1')}`));
+      // Long fields in bodies under the route's size limit.
+      if (requestRoute)
+        add(JSON.stringify({ requestId: 'r'.repeat(60_000) }), refused('$.requestId', 400), sales);
+      if (endpoint === 'card-decision')
+        add(decision({ decision: 'accept', note: 'n'.repeat(60_000) }), refused('$.note', 400), sales);
+      if (endpoint === 'card-dispute')
+        add(decision({ reason: 'r'.repeat(60_000) }), refused('$.reason', 400), sales);
+      if (endpoint === 'settings-validate')
+        add(withModel({ ...ctx.model, description: 'd'.repeat(900_000) }), verdict('$.description'));
+      if (endpoint === 'settings-backtest')
+        add(withModel({ ...ctx.model, description: 'd'.repeat(900_000) }), refused('$.description', 422));
+      break;
+    }
+    case 'prototype-keys': {
+      if (requestRoute) {
+        add(
+          `{"requestId":"${NO_REQUEST}","__proto__":{"approvedBy":"mallory"}}`,
+          refused('__proto__', 400),
+          sales,
+        );
+        for (const member of ['__proto__', 'constructor', 'toString'])
+          add(JSON.stringify({ requestId: member }), refused('$.requestId', 404), sales);
+      }
+      if (endpoint === 'settings-approval-policy')
+        add('{"singleApprover":false,"__proto__":{"singleApprover":true}}', refused('__proto__', 400));
+      if (endpoint === 'settings-validate' || endpoint === 'settings-backtest') {
+        const polluted = withModel(ctx.model).replace('{"model":{', '{"model":{"__proto__":{"version":"x"},');
+        add(polluted, endpoint === 'settings-validate' ? verdict('__proto__') : refused('__proto__', 422));
+      }
+      if (endpoint === 'settings-backtest')
+        // Not a field of the backtest: ignored, as every unknown field of a model body is.
+        add(
+          `{"__proto__":{"months":99},"constructor":{"prototype":1},"model":${JSON.stringify(ctx.model)}}`,
+          answered(200),
+        );
+      if (endpoint === 'settings-diff') {
+        add(undefined, refused('query.from', 400), q('&__proto__=1&from=__proto__'));
+        add(undefined, refused('query.to', 400), q(`&constructor=2&from=${v[0]}&to=constructor`));
+      }
+      if (endpoint === 'settings-insights')
+        for (const member of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+          add(undefined, refused('query.outcome', 400), q(`&outcome=${member}`));
+      if (endpoint === 'settings-property-options')
+        // Valid property names HubSpot does not have: named as missing, not found on Object.prototype.
+        add(
+          undefined,
+          {
+            kind: 'valid',
+            check: (status, j) =>
+              status === 200 &&
+              Array.isArray(j?.missing) &&
+              ['contact.__proto__', 'contact.constructor', 'company.hasownproperty'].every((p) =>
+                j.missing.includes(p),
+              )
+                ? null
+                : `not named missing: ${status} ${JSON.stringify(j).slice(0, 300)}`,
+          },
+          q('&properties=contact.__proto__,contact.constructor,company.hasownproperty'),
+        );
+      if (endpoint === 'card-contact')
+        add(undefined, refused('query.contactId', 400), q('&__proto__=1&contactId=__proto__'));
+      if (endpoint === 'card-decision') {
+        for (const member of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+          add(decision({ decision: 'return', reason: member }), refused('$.reason', 400), sales);
+        add(decision({ decision: 'constructor' }), refused('$.decision', 400), sales);
+        add(
+          `{"contactId":"${id}","decision":"accept","__proto__":{"decidedBy":"ceo"}}`,
+          refused('__proto__', 400),
+          sales,
+        );
+      }
+      if (endpoint === 'card-dispute') {
+        add(
+          `{"contactId":"${id}","reason":"x","__proto__":{"disputedBy":"ceo"}}`,
+          refused('__proto__', 400),
+          sales,
+        );
+        // A reason is free text: "constructor" is one like any other.
+        add(decision({ reason: 'constructor' }), answered(201), sales);
+      }
+      break;
+    }
+    case 'hostile-strings': {
+      // Not 'a\u0000b', sent below as well: the same body signed in the same millisecond is a replay.
+      const hostile = r.pick(HOSTILE.filter((h) => h.trim() !== '' && h !== 'a\u0000b'));
+      const all = HOSTILE.join('');
+      if (requestRoute) {
+        add(JSON.stringify({ requestId: hostile }), refused('$.requestId', 404), sales);
+        add(JSON.stringify({ requestId: 'a\u0000b' }), refused('$.requestId', 404), sales);
+        add(JSON.stringify({ requestId: '' }), refused('$.requestId', 400), sales);
+      }
+      if (endpoint === 'settings-diff') add(undefined, refused('query.from', 400), q('&from=1%00'));
+      if (endpoint === 'settings-insights')
+        add(undefined, refused('query.outcome', 400), q('&outcome=sql%00'));
+      if (endpoint === 'settings-property-options')
+        for (const bad of ['contact.job%00title', 'contact.%ED%A0%80', 'contact.job%0Atitle', "contact.x'--"])
+          add(undefined, refused('query.properties[0]', 400), q(`&properties=${bad}`));
+      if (endpoint === 'card-contact')
+        for (const bad of ['1%00', '%ED%A0%80', '1%0A'])
+          add(undefined, refused('query.contactId', 400), q(`&contactId=${bad}`));
+      if (endpoint === 'card-decision') {
+        add(
+          decision({ decision: 'return', reason: `no_budget${HOSTILE[0]}` }),
+          refused('$.reason', 400),
+          sales,
+        );
+        add(decision({ decision: `accept${HOSTILE[0]}` }), refused('$.decision', 400), sales);
+        add(decision({ decision: 'accept', note: all }), answered(202), sales);
+      }
+      if (endpoint === 'card-dispute') {
+        add(decision({ reason: all }), answered(201), sales);
+        add(decision({ reason: hostile }), answered(201), sales);
+        add(
+          JSON.stringify({ contactId: `${id}${HOSTILE[0]}`, reason: 'x' }),
+          refused('$.contactId', 400),
+          sales,
+        );
+      }
+      if (endpoint === 'settings-validate')
+        add(withModel({ ...ctx.model, version: `v${HOSTILE[0]}${HOSTILE[2]}` }), {
+          kind: 'valid',
+          check: (status, j) => (status === 200 && typeof j?.valid === 'boolean' ? null : `status ${status}`),
+        });
+      if (endpoint === 'settings-backtest')
+        add(withModel({ ...ctx.model, version: `v${HOSTILE[0]}${HOSTILE[2]}` }), answered(200, 422));
+      break;
+    }
+    case 'wrong-types': {
+      if (requestRoute) {
+        for (const value of [5, null, {}, [], true, '', 'x'.repeat(65)])
+          add(JSON.stringify({ requestId: value }), refused('$.requestId', 400), sales);
+        add('{}', refused('$.requestId', 400), sales);
+        add(JSON.stringify({ requestId: NO_REQUEST }), refused('$.requestId', 404), sales);
+        const by = endpoint === 'settings-approve' ? 'approvedBy' : 'declinedBy';
+        add(JSON.stringify({ requestId: NO_REQUEST, [by]: 'mallory' }), refused(by, 400), sales);
+      }
+      if (endpoint === 'settings-approve')
+        // Its author approving: refused naming the signed user, while two people must agree.
+        out.push({
+          ...pendingRequestAnswer(ctx, endpoint, refused('query.userId', 403), settingsQuery(ctx)),
+          cls,
+        });
+      if (endpoint === 'settings-approval-policy') {
+        for (const value of ['true', 'false', 1, 0, null, {}, []])
+          add(JSON.stringify({ singleApprover: value }), refused('$.singleApprover', 400));
+        add('{}', refused('$.singleApprover', 400));
+        add(JSON.stringify({ singleApprover: false, changedBy: 'ceo' }), refused('changedBy', 400));
+      }
+      if (endpoint === 'settings-diff') {
+        for (const bad of ['1.5', '-1', '0', '01', 'Active', '%20'])
+          add(undefined, refused('query.from', 400), q(`&from=${bad}`));
+        add(undefined, refused('query.to', 400), q(`&from=${v[0]}&to=x`));
+        add(undefined, refused('query.from', 404), q(`&from=99999&to=${v[0]}`));
+        add(undefined, refused('query.to', 404), q(`&from=${v[0]}&to=99999`));
+      }
+      if (endpoint === 'settings-insights') {
+        add(undefined, refused('query.from', 400), q('&from=2026-12-01&to=2026-01-01'));
+        add(undefined, refused('query.from', 400), q('&from=2026-01-01&to=2026-01-01'));
+        add(undefined, refused('query.outcome', 400), q('&outcome=1'));
+      }
+      if (endpoint === 'settings-validate') {
+        add(JSON.stringify({ model: r.pick([5, 'x', [], null, true]) }), verdict('$'));
+        add(withModel({ ...ctx.model, thresholds: 5 }), verdict('$.thresholds'));
+        add(withModel({ ...ctx.model, fit: { criteria: 'x' } }), verdict('$.fit'));
+      }
+      if (endpoint === 'settings-backtest') {
+        for (const months of ['3', 1.5, 0, 37, -1, null, {}, true])
+          add(withModel(ctx.model, { months }), refused('$.months', 400));
+        add(JSON.stringify({ model: r.pick([5, 'x', [], null, true]) }), refused('$', 422));
+        add(withModel({ ...ctx.model, thresholds: 5 }), refused('$.thresholds', 422));
+      }
+      if (endpoint === 'card-contact') {
+        for (const bad of ['1.5', '-1', '1e3', '%20', '1'.repeat(21)])
+          add(undefined, refused('query.contactId', 400), q(`&contactId=${bad}`));
+        add(undefined, refused('query.contactId', 404), q('&contactId=999999999'));
+      }
+      if (endpoint === 'card-decision' || endpoint === 'card-dispute') {
+        const rest = endpoint === 'card-decision' ? { decision: 'accept' } : { reason: 'x' };
+        for (const contactId of [5, null, 'abc', '', {}, [], '1'.repeat(21), '-1'])
+          add(JSON.stringify({ contactId, ...rest }), refused('$.contactId', 400), sales);
+        add(JSON.stringify(rest), refused('$.contactId', 400), sales);
+      }
+      if (endpoint === 'card-decision') {
+        for (const value of [5, true, null, 'Accept', 'maybe', ['accept']])
+          add(decision({ decision: value }), refused('$.decision', 400), sales);
+        for (const reason of [5, {}, 'r'.repeat(65), 'not_a_reason'])
+          add(decision({ decision: 'return', reason }), refused('$.reason', 400), sales);
+        add(decision({ decision: 'return' }), refused('$.reason', 400), sales);
+        add(decision({ decision: 'return', reason: 'other', note: '  ' }), refused('$.note', 400), sales);
+        for (const note of [5, {}, 'n'.repeat(1_001)])
+          add(decision({ decision: 'accept', note }), refused('$.note', 400), sales);
+        add(decision({ decision: 'accept', decidedBy: 'ceo' }), refused('decidedBy', 400), sales);
+      }
+      if (endpoint === 'card-dispute') {
+        for (const reason of [5, null, {}, '', '   ', 'r'.repeat(501)])
+          add(decision({ reason }), refused('$.reason', 400), sales);
+        add(decision({}), refused('$.reason', 400), sales);
+        add(decision({ reason: 'x', disputedBy: 'ceo' }), refused('disputedBy', 400), sales);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 /** Bad requests of one class to one endpoint (none where the class does not apply). */
 export function badRequests(
   ctx: FuzzContext,
@@ -612,7 +1150,8 @@ export function badRequests(
     }
     case 'huge': {
       if (!hasBody) break;
-      const limit = kind === 'webhook' || kind === 'settings' ? 1_048_576 : 262_144;
+      const limit =
+        kind === 'webhook' || kind === 'settings' ? 1_048_576 : kind === 'card' ? 65_536 : 262_144;
       add(JSON.stringify({ pad: 'x'.repeat(limit + 10) }), refused('Content-Length', 413));
       if (action) {
         // Random text (no compression helps a database index with it).
@@ -684,7 +1223,7 @@ export function badRequests(
         : badSignatures(ctx, endpoint, spec.method, valid.path, hasBody ? validBody : '')) {
         // The v2-only capture is valid on HubSpot's routes (webhooks and actions accept v2).
         if (
-          kind !== 'settings' &&
+          !isFetched(kind) &&
           bad.headers['X-HubSpot-Signature-Version'] === 'v2' &&
           !bad.headers['X-HubSpot-Signature-v3']
         )
@@ -694,6 +1233,8 @@ export function badRequests(
           cls,
           headers: { ...(hasBody ? JSON_TYPE : {}), ...bad.headers },
           expect: refused(bad.field, 401),
+          // Refused before anything is read: no pending publish request needed (nor re-signed).
+          prepare: undefined,
         });
       }
       if (kind === 'ops' && endpoint !== 'healthz') {
@@ -714,7 +1255,7 @@ export function badRequests(
       break;
     }
     case 'replay': {
-      if (kind === 'settings') {
+      if (isFetched(kind)) {
         // Each v3 signature is accepted once: the second copy is refused.
         out.push({
           ...valid,
@@ -753,7 +1294,7 @@ export function badRequests(
       }
       if (kind === 'options')
         add(JSON.stringify({ origin: { portalId: 999 } }), refused('$.origin.portalId', 403));
-      if (kind === 'settings') {
+      if (isFetched(kind)) {
         add(hasBody ? validBody : undefined, refused('query.portalId', 403), {
           query: settingsQuery(ctx, '999'),
         });
@@ -872,7 +1413,7 @@ export function badRequests(
             check: (status, j) => (status === 200 && Array.isArray(j?.options) ? null : `status ${status}`),
           },
         );
-      if (kind === 'settings')
+      if (isFetched(kind))
         add(hasBody ? validBody : undefined, refused('query.userId', 403), {
           query: `?userId=4%002&userEmail=%00%ED%A0%80&appId=${ctx.appId}&portalId=${ctx.portalId}`,
         });
@@ -968,7 +1509,12 @@ export function badRequests(
     case 'mixed-batch': {
       if (kind === 'webhook')
         for (let i = 0; i < 3; i++) out.push(batchRequest(ctx, cls, batchElements(ctx, cls, r, json), r));
-      if (hasBody && kind !== 'webhook') add(JSON.stringify(r.pick(json)) ?? 'null', refused('$'));
+      if (hasBody && kind !== 'webhook')
+        // The model check answers any object with a verdict (no model is no valid model).
+        add(
+          JSON.stringify(r.pick(json)) ?? 'null',
+          endpoint === 'settings-validate' ? verdict('$', true) : refused('$'),
+        );
       break;
     }
     case 'wrong-method': {
@@ -982,6 +1528,7 @@ export function badRequests(
       break;
     }
   }
+  pageRouteRequests(ctx, cls, endpoint, r, add, out);
   return out;
 }
 
@@ -1064,9 +1611,18 @@ export function judge(expect: Expectation, answer: Answer): string | null {
 /** Sends a request (all its copies) and judges each answer; returns the last answer and the problems. */
 export async function sendAndJudge(
   ctx: FuzzContext,
-  req: FuzzRequest,
+  unprepared: FuzzRequest,
 ): Promise<{ answer: Answer; problems: string[] }> {
   const problems: string[] = [];
+  let req = unprepared;
+  if (unprepared.prepare) {
+    try {
+      req = { ...unprepared, ...(await unprepared.prepare()) };
+    } catch (error) {
+      const problem = `${req.cls} → ${req.method} ${req.endpoint}: preparing failed: ${String(error)}`;
+      return { answer: { status: 0, json: null, ms: 0 }, problems: [problem] };
+    }
+  }
   let answer: Answer | undefined;
   const copies = req.copies ?? 1;
   for (let i = 0; i < copies; i++) {

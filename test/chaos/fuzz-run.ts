@@ -10,6 +10,7 @@ import type { WebhookEvent } from '../../src/sandbox/index.js';
 import { sanitizeText } from '../../src/store/sql/sanitize-text.js';
 import { PUBLIC, queryStackDatabase, SECRET, type Stack } from '../service/helpers.js';
 import {
+  actionBody,
   badRequests,
   CLASSES,
   ENDPOINT_NAMES,
@@ -19,12 +20,16 @@ import {
   randomFrom,
   send,
   sendAndJudge,
+  signed,
   validRequest,
 } from './fuzz-kit.js';
 
 export const OPS_TOKEN = 'fuzz-ops-token-0123456789';
 
-/** The fuzz context of a stack started with `env: { OPS_TOKEN }`, with two saved model versions. */
+/**
+ * The fuzz context of a stack started with `env: { OPS_TOKEN }`: four saved model versions (two to
+ * ask to publish, two to approve) and a contact the service scored (for the contact card).
+ */
 export async function fuzzContext(stack: Stack): Promise<FuzzContext> {
   const model = structuredClone(PRESETS['seed-fit-intent']) as unknown as Record<string, unknown>;
   const ctx: FuzzContext = {
@@ -38,16 +43,33 @@ export async function fuzzContext(stack: Stack): Promise<FuzzContext> {
     events: stack.sandbox.events,
     model,
     versions: [0, 0],
+    approvalVersions: [0, 0],
+    cardContactId: stack.sandbox.data!.contacts[0]!.id,
     signalTypes: (model.intent as { signals: { type: string }[] }).signals.map((s) => s.type),
   };
   const r = randomFrom(1);
   const saved: number[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 4; i++) {
     const answer = await send(ctx, validRequest(ctx, 'settings-drafts', r));
     if (answer.status !== 201) throw new Error(`saving a draft failed: ${answer.status}`);
     saved.push(answer.json.version as number);
   }
   ctx.versions = [saved[0]!, saved[1]!];
+  ctx.approvalVersions = [saved[2]!, saved[3]!];
+  // The card shows a contact the service has scored: the Qualify action scores it now.
+  const qualify = '/hubspot/actions/qualify';
+  const body = JSON.stringify(actionBody(ctx, ctx.cardContactId, {}));
+  const scored = await send(ctx, {
+    cls: 'valid',
+    endpoint: 'qualify',
+    method: 'POST',
+    path: qualify,
+    headers: { 'content-type': 'application/json', ...signed(ctx, 'qualify', 'POST', qualify, body) },
+    body,
+    expect: { kind: 'valid', check: () => null },
+  });
+  if (scored.json?.outputFields?.hs_execution_state !== 'SUCCESS')
+    throw new Error(`scoring the card's contact failed: ${scored.status} ${JSON.stringify(scored.json)}`);
   return ctx;
 }
 
