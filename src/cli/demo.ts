@@ -6,7 +6,7 @@
  * With `--keep <dir>` the database stays in that directory for `npm run cli -- report|explain`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CommanderError } from 'commander';
@@ -20,6 +20,7 @@ import { createService } from '../service.js';
 import { describeFailure } from './failures.js';
 import { type DemoOptions, demoProgram } from './demo-options.js';
 import { usageLine } from './run.js';
+import { htmlReport } from './service-commands.js';
 
 const SECRET = 'demo-client-secret';
 const PUBLIC = 'https://lq.demo.invalid';
@@ -317,6 +318,20 @@ async function runDemo(options: DemoOptions): Promise<void> {
     for (const l of (p.lq_explanation ?? '').split('\n')) line(`    ${l}`);
   }
 
+  // With --keep, the pictures too: the report page next to the database.
+  const reportPath = options.keep !== undefined ? join(options.keep, 'report.html') : null;
+  if (reportPath !== null)
+    await writeFile(
+      reportPath,
+      await htmlReport(
+        service.store,
+        String(sandbox.portalId),
+        started - DAY_MS,
+        Date.now() + DAY_MS,
+        Date.now(),
+      ),
+    );
+
   await service.close();
   await sandbox.close();
   if (dir !== null) await rm(dir, { recursive: true, force: true });
@@ -332,6 +347,8 @@ async function runDemo(options: DemoOptions): Promise<void> {
     );
     line(`  ${env} npm run cli -- explain --portal ${portal} --id ${example}`);
     line(`  ${env} npm run cli -- dead-letters`);
+    line(`  ${env} npm run cli -- insights --portal ${portal}`);
+    if (reportPath !== null) line(`The report with its charts: ${reportPath} (open it in a browser)`);
   }
 }
 

@@ -170,7 +170,17 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     .addOption(
       new Option('--to <YYYY-MM-DD>', 'the day after the period, exclusive (default: now)').argParser(isoDay),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output format; html: a self-contained page with the charts')
+        .choices(REPORT_FORMATS)
+        .default('table'),
+    )
+    .addOption(
+      new Option(
+        '--out <file>',
+        'with --format html: write the page to this file (default: stdout)',
+      ).argParser(nonEmpty),
+    )
     .addOption(
       new Option('--cost <amount>', 'marketing cost of the period, for cost per SQL').argParser(decimal(0)),
     )
@@ -191,6 +201,7 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
         cost?: number;
         dealValue?: number;
         cycleDays?: number;
+        out?: string;
       }) => {
         done(await reportCommand(o, io));
       },

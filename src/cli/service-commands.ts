@@ -8,7 +8,13 @@ import { staleContacts } from '../jobs/stale-contacts.js';
 import { tokenScopes } from '../hubspot/crm-history.js';
 import { PortalMismatchError, setupPortal } from '../jobs/setup.js';
 import { safeDatabaseUrl } from '../logger.js';
+import { writeFile } from 'node:fs/promises';
+import type { Economics } from '../core/funnel.js';
 import { DAY_MS } from '../core/intent.js';
+import { ActiveModels } from '../jobs/active-model.js';
+import { calibrationForPage, loadReportPage } from '../jobs/report-page.js';
+import { renderReportHtml } from '../report/html-report.js';
+import type { Store } from '../store/store.port.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { migrate } from '../store/index.js';
 import { funnelRows } from '../core/funnel.js';
@@ -148,7 +154,7 @@ export async function deadLettersCommand(
   });
 }
 
-export const REPORT_FORMATS = ['table', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
 
 export interface ReportOptions {
   portal: string;
@@ -160,6 +166,8 @@ export interface ReportOptions {
   cost?: number;
   dealValue?: number;
   cycleDays?: number;
+  /** With `html`: the file to write (default: stdout). */
+  out?: string;
 }
 
 function csvCell(text: string): string {
@@ -173,7 +181,22 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
   const to = options.to ?? now;
   const from = options.from ?? to - DEFAULT_FUNNEL_DAYS * DAY_MS;
   if (from >= to) throw new CliError('report: --from must be before --to');
+  if (options.out !== undefined && format !== 'html')
+    throw new CliError('report: --out is for --format html (the other formats print to stdout)');
   return withDatabase(async ({ store }) => {
+    if (format === 'html') {
+      const html = await htmlReport(store, options.portal, from, to, now, {
+        marketingCost: options.cost,
+        averageDealValue: options.dealValue,
+        averageCycleDays: options.cycleDays,
+      });
+      if (options.out === undefined) io.out(html);
+      else {
+        await writeFile(options.out, html);
+        io.out(`report written to ${options.out}: open it in a browser (no network needed)`);
+      }
+      return 0;
+    }
     const report = await funnelFromStore(store, options.portal, from, to, {
       marketingCost: options.cost,
       averageDealValue: options.dealValue,
@@ -218,4 +241,27 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
     for (const w of report.warnings) io.out(`Warning: ${w.message}`);
     return 0;
   });
+}
+
+/** The report as a self-contained HTML page: funnel, lost reasons, fit × intent, calibration. */
+export async function htmlReport(
+  store: Store,
+  portalId: string,
+  from: number,
+  to: number,
+  now: number,
+  economics: Economics = {},
+): Promise<string> {
+  const defined = Object.fromEntries(
+    Object.entries(economics).filter(([, v]) => v !== undefined),
+  ) as Economics;
+  const page = await loadReportPage(store, portalId, from, to, defined, now);
+  const calibration = await calibrationForPage(
+    { store, models: new ActiveModels(store) },
+    portalId,
+    from,
+    to,
+    now,
+  );
+  return renderReportHtml(calibration ? { ...page, calibration } : page);
 }

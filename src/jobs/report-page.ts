@@ -8,7 +8,9 @@ import { parseModel } from '../core/model.js';
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
 import { type ScoreDistribution, type ScoredPoint, scoreDistribution } from '../core/score-distribution.js';
 import type { ContactStore, DecisionStore, ModelStore, PortalId, SlaStore } from '../store/store.port.js';
+import type { ActiveModels } from './active-model.js';
 import { funnelFromStore } from './funnel.js';
+import { insightsFromStore } from './insights.js';
 
 /** One row of a calibration table, when the caller has one (fit × intent band → conversion). */
 export interface CalibrationRow {
@@ -49,6 +51,30 @@ async function* latestScores(contacts: ContactStore, portalId: PortalId): AsyncG
     yield* evaluations.values();
     cursor = page.next;
   } while (cursor !== null);
+}
+
+/**
+ * The calibration drawn on the page: observed MQL→SQL per fit band (the bands with contacts), from
+ * the insights over the same period. Absent when the period has too little history to judge.
+ */
+export async function calibrationForPage(
+  deps: { store: Parameters<typeof insightsFromStore>[0]['store']; models: Pick<ActiveModels, 'get'> },
+  portalId: PortalId,
+  from: number,
+  to: number,
+  now: number,
+): Promise<ReportPage['calibration']> {
+  const { calibration } = await insightsFromStore(deps, portalId, { from, to, now, outcome: 'sql' });
+  const rows = calibration.byFit
+    .filter((cell) => cell.n > 0)
+    .map((cell) => ({
+      band: cell.key,
+      n: cell.n,
+      rate: cell.rates.sql.rate,
+      low: cell.rates.sql.low,
+      high: cell.rates.sql.high,
+    }));
+  return rows.length > 0 ? { title: 'Calibration: contacts that became SQL, by fit band', rows } : undefined;
 }
 
 /** Loads the report page of `[from, to)` for a portal. */

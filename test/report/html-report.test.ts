@@ -9,6 +9,8 @@ import { scoreDistribution } from '../../src/core/score-distribution.js';
 import { rescoreAll } from '../../src/jobs/rescore-all.js';
 import { loadReportPage } from '../../src/jobs/report-page.js';
 import { escapeHtml, renderReportHtml } from '../../src/report/html-report.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
 import { type Stack, startStack } from '../service/helpers.js';
 
 /** Debian's package; .ci/run installs it. Override with CHROMIUM_PATH. */
@@ -156,6 +158,49 @@ describe('HTML report', () => {
     expect(rows).toBeGreaterThan(10);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+    await tab.close();
+  });
+
+  it('when `report --format html --out` runs on a scored portal, then the file holds every chart, the calibration included, and opens without errors', async (ctx) => {
+    if (!browser && process.env.LQ_REQUIRE_BROWSER) throw new Error(`no headless browser at ${CHROMIUM}`);
+    if (!browser) return ctx.skip(`no headless browser at ${CHROMIUM}`);
+    stack = await startStack({ contacts: 60 });
+    await rescoreAll({ ...stack.service.scoreDeps, crm: stack.service.crm }, stack.portalId);
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = stack.service.config.DATABASE_URL;
+    const lines: string[] = [];
+    const io: CliIo = { out: (l) => lines.push(l), err: (l) => lines.push(l), now: () => new Date() };
+    const file = join(dir, 'cli-report.html');
+    try {
+      const args = ['report', '--portal', stack.portalId, '--format', 'html', '--out', file];
+      expect(await runCli(args, io)).toBe(0);
+      // --out belongs to html only: elsewhere it is a usage error, not a silently ignored option.
+      await expect(runCli(['report', '--portal', stack.portalId, '--out', file], io)).rejects.toThrow(
+        /--out is for --format html/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+    expect(lines[0]).toBe(`report written to ${file}: open it in a browser (no network needed)`);
+    const tab = await browser.newPage();
+    const errors: string[] = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.goto(pathToFileURL(file).href);
+    const ids = await tab.$$eval('figure[data-chart]', (figures) =>
+      figures.filter((f) => f.querySelector('svg')).map((f) => f.getAttribute('data-chart')),
+    );
+    // No MQL of the period was returned, so lost reasons say so in words instead of a chart.
+    expect(ids).toEqual(['funnel', 'score-distribution', 'calibration']);
+    expect(await tab.textContent('figure[data-chart="calibration"] h2')).toBe(
+      'Calibration: contacts that became SQL, by fit band',
+    );
+    // Every scored contact is accounted for: drawn, or counted as disqualified.
+    const caption = (await tab.textContent('figure[data-chart="score-distribution"] figcaption')) ?? '';
+    const [, drawn, disqualified] =
+      /(\d+) contacts by their latest scores \((\d+) disqualified/.exec(caption) ?? [];
+    expect(Number(drawn) + Number(disqualified)).toBe(60);
+    expect(errors).toEqual([]);
     await tab.close();
   });
 
