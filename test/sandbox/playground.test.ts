@@ -53,7 +53,9 @@ describe('the playground: the sandbox playing HubSpot for a running service', ()
     expect(report.webhookFailedRequests).toBe(0);
     expect(report.stepsSkipped).toBe(0);
     // The service counted every event as valid (a bad signature would be a 401 and a failed request).
-    expect(await service.metrics.eventsReceived.get({ type: 'contact.creation' })).toBeGreaterThanOrEqual(30 + 4);
+    expect(await service.metrics.eventsReceived.get({ type: 'contact.creation' })).toBeGreaterThanOrEqual(
+      30 + 4,
+    );
 
     // Everything settles: the service's own writes echo back, are delivered, and change nothing more.
     await until(async () => {
