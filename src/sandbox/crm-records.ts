@@ -18,6 +18,7 @@ export const ID_BASE: Record<ObjectType, number> = {
   contacts: 100_001,
   companies: 5_000_001,
   tasks: 9_000_001,
+  deals: 20_000_001,
 };
 
 /** The store's state and everything that reads it; one instance per sandbox. */

@@ -4,10 +4,10 @@
  */
 
 /** Object types the sandbox stores. */
-export type ObjectType = 'contacts' | 'companies' | 'tasks';
+export type ObjectType = 'contacts' | 'companies' | 'tasks' | 'deals';
 
 /** All object types, in a fixed order. */
-export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'tasks'];
+export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'tasks', 'deals'];
 
 const ALIASES: Readonly<Record<string, ObjectType>> = {
   contacts: 'contacts',
@@ -19,6 +19,9 @@ const ALIASES: Readonly<Record<string, ObjectType>> = {
   tasks: 'tasks',
   task: 'tasks',
   '0-27': 'tasks',
+  deals: 'deals',
+  deal: 'deals',
+  '0-3': 'deals',
 };
 
 /** Resolves a path segment (`contacts`, `contact`, `0-1`, ...) to an object type. */
@@ -29,6 +32,7 @@ export const OBJECT_TYPE_IDS: Readonly<Record<ObjectType, string>> = {
   contacts: '0-1',
   companies: '0-2',
   tasks: '0-27',
+  deals: '0-3',
 };
 
 /** Singular names used in legacy webhook subscription types and v3 association type names. */
@@ -36,6 +40,7 @@ export const SINGULAR: Readonly<Record<ObjectType, string>> = {
   contacts: 'contact',
   companies: 'company',
   tasks: 'task',
+  deals: 'deal',
 };
 
 /** Upper-case names used in messages and workflow payloads (`CONTACT`). */
@@ -43,6 +48,7 @@ export const UPPER_NAME: Readonly<Record<ObjectType, string>> = {
   contacts: 'CONTACT',
   companies: 'COMPANY',
   tasks: 'TASK',
+  deals: 'DEAL',
 };
 
 /** A HubSpot-defined association type between two object types. */
@@ -95,6 +101,42 @@ export const ASSOCIATION_TYPES: readonly AssociationTypeDefinition[] = [
   { from: 'contacts', to: 'tasks', typeId: 203, label: null, inverseTypeId: 204, v3Name: 'contact_to_task' },
   { from: 'tasks', to: 'companies', typeId: 192, label: null, inverseTypeId: 191, v3Name: 'task_to_company' },
   { from: 'companies', to: 'tasks', typeId: 191, label: null, inverseTypeId: 192, v3Name: 'company_to_task' },
+  // Deals (HubSpot's association type list): deal → contact 3 / contact → deal 4; deal → company
+  // 5 / company → deal 6 are the primary company, 341 / 342 the unlabeled association.
+  { from: 'deals', to: 'contacts', typeId: 3, label: null, inverseTypeId: 4, v3Name: 'deal_to_contact' },
+  { from: 'contacts', to: 'deals', typeId: 4, label: null, inverseTypeId: 3, v3Name: 'contact_to_deal' },
+  {
+    from: 'deals',
+    to: 'companies',
+    typeId: 5,
+    label: 'Primary',
+    inverseTypeId: 6,
+    v3Name: 'deal_to_company',
+  },
+  {
+    from: 'companies',
+    to: 'deals',
+    typeId: 6,
+    label: 'Primary',
+    inverseTypeId: 5,
+    v3Name: 'company_to_deal',
+  },
+  {
+    from: 'deals',
+    to: 'companies',
+    typeId: 341,
+    label: null,
+    inverseTypeId: 342,
+    v3Name: 'deal_to_company_unlabeled',
+  },
+  {
+    from: 'companies',
+    to: 'deals',
+    typeId: 342,
+    label: null,
+    inverseTypeId: 341,
+    v3Name: 'company_to_deal_unlabeled',
+  },
 ];
 
 /** Finds a HubSpot-defined association type by its source type and id. */

@@ -3,6 +3,7 @@
  * (hubspot.md §7). Custom properties created through the API are added to a copy of these.
  */
 import type { ObjectType } from './object-types.js';
+import { ALL_STAGE_IDS, DEAL_PIPELINES } from './pipelines.js';
 
 /** HubSpot property data types. */
 export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
@@ -375,6 +376,72 @@ const TASK_SPECS: Spec[] = [
   { ...owner('task'), label: 'Assigned to' },
 ];
 
+/**
+ * Deal properties (HubSpot's default deal properties): `dealstage` and `pipeline` take the
+ * pipelines' ids; `hs_is_closed`, `hs_is_closed_won` and `hs_deal_stage_probability` are
+ * calculated from the stage's metadata and cannot be written.
+ */
+const DEAL_SPECS: Spec[] = [
+  { name: 'hs_object_id', label: 'Record ID', type: 'number', group: 'dealinformation', readOnly: true },
+  { name: 'createdate', label: 'Create Date', type: 'datetime', group: 'dealinformation' },
+  {
+    name: 'hs_lastmodifieddate',
+    label: 'Last Modified Date',
+    type: 'datetime',
+    group: 'dealinformation',
+    readOnly: true,
+  },
+  { name: 'dealname', label: 'Deal Name', type: 'string', group: 'dealinformation' },
+  { name: 'amount', label: 'Amount', type: 'number', group: 'dealinformation' },
+  {
+    name: 'pipeline',
+    label: 'Pipeline',
+    type: 'enumeration',
+    group: 'dealinformation',
+    options: options(
+      DEAL_PIPELINES.map((p) => p.id),
+      (id) => DEAL_PIPELINES.find((p) => p.id === id)?.label ?? id,
+    ),
+  },
+  {
+    name: 'dealstage',
+    label: 'Deal Stage',
+    type: 'enumeration',
+    fieldType: 'radio',
+    group: 'dealinformation',
+    options: options(
+      ALL_STAGE_IDS,
+      (id) => DEAL_PIPELINES.flatMap((p) => p.stages).find((st) => st.id === id)?.label ?? id,
+    ),
+  },
+  { name: 'closedate', label: 'Close Date', type: 'datetime', group: 'dealinformation' },
+  {
+    name: 'dealtype',
+    label: 'Deal Type',
+    type: 'enumeration',
+    group: 'dealinformation',
+    options: options(['newbusiness', 'existingbusiness'], (v) =>
+      v === 'newbusiness' ? 'New Business' : 'Existing Business',
+    ),
+  },
+  { ...owner('dealinformation'), label: 'Deal owner' },
+  { name: 'hs_is_closed', label: 'Is Deal Closed?', type: 'bool', group: 'dealinformation', readOnly: true },
+  {
+    name: 'hs_is_closed_won',
+    label: 'Is Closed Won',
+    type: 'bool',
+    group: 'dealinformation',
+    readOnly: true,
+  },
+  {
+    name: 'hs_deal_stage_probability',
+    label: 'Deal Stage Probability',
+    type: 'number',
+    group: 'dealinformation',
+    readOnly: true,
+  },
+];
+
 const GROUPS: Record<ObjectType, [string, string][]> = {
   contacts: [
     ['contactinformation', 'Contact information'],
@@ -385,12 +452,14 @@ const GROUPS: Record<ObjectType, [string, string][]> = {
   ],
   companies: [['companyinformation', 'Company information']],
   tasks: [['task', 'Task information']],
+  deals: [['dealinformation', 'Deal information']],
 };
 
 const SPECS: Record<ObjectType, Spec[]> = {
   contacts: CONTACT_SPECS,
   companies: COMPANY_SPECS,
   tasks: TASK_SPECS,
+  deals: DEAL_SPECS,
 };
 
 /** Fresh copies of the built-in property definitions of an object type. */
@@ -408,6 +477,16 @@ export const DEFAULT_READ_PROPERTIES: Readonly<Record<ObjectType, readonly strin
   contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
   companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
   tasks: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: [
+    'amount',
+    'closedate',
+    'createdate',
+    'dealname',
+    'dealstage',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+    'pipeline',
+  ],
 };
 
 /** Properties every read returns even when not asked for. */
@@ -415,6 +494,7 @@ export const ALWAYS_READ_PROPERTIES: Readonly<Record<ObjectType, readonly string
   contacts: ['hs_object_id', 'createdate', 'lastmodifieddate'],
   companies: ['hs_object_id', 'createdate', 'hs_lastmodifieddate'],
   tasks: ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'],
+  deals: ['hs_object_id', 'createdate', 'hs_lastmodifieddate'],
 };
 
 /** The property that holds the creation time, per type. */
@@ -422,6 +502,7 @@ export const CREATED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   contacts: 'createdate',
   companies: 'createdate',
   tasks: 'hs_createdate',
+  deals: 'createdate',
 };
 
 /** The property that holds the last modification time, per type. */
@@ -429,4 +510,5 @@ export const MODIFIED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   contacts: 'lastmodifieddate',
   companies: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
+  deals: 'hs_lastmodifieddate',
 };
