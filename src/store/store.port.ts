@@ -15,6 +15,7 @@
  * | `routes`    | where each new MQL went, its owner's task, the round robin            |
  * | `reports`   | the weekly returned-leads reports                                     |
  * | `replays`   | signed requests already accepted, until their signature window closes |
+ * | `deals`     | HubSpot's deals and their contacts (outcomes); deals owed on accept   |
  *
  * One implementation (`sql/`) serves SQLite and PostgreSQL, and one contract test suite per
  * aggregate runs against both. Every method is atomic on its own; methods that both record data
@@ -24,6 +25,7 @@
  */
 import type { CallbackStore } from './callbacks/callbacks.port.js';
 import type { ContactStore } from './contacts/contacts.port.js';
+import type { DealStore } from './deals/deals.port.js';
 import type { DecisionStore } from './decisions/decisions.port.js';
 import type { EventStore } from './events/events.port.js';
 import type { ModelStore } from './models/models.port.js';
@@ -35,6 +37,8 @@ import type { SlaStore } from './sla/sla.port.js';
 
 export type * from './callbacks/callbacks.port.js';
 export type * from './contacts/contacts.port.js';
+export type * from './deals/deals.port.js';
+export { dealOfWorkKey, dealWorkKey } from './deals/deals.port.js';
 export type * from './decisions/decisions.port.js';
 export type * from './events/events.port.js';
 export type * from './models/models.port.js';
@@ -90,6 +94,7 @@ export interface Store {
   readonly routes: RouteStore;
   readonly reports: ReportStore;
   readonly replays: ReplayStore;
+  readonly deals: DealStore;
 
   /**
    * A budget of HubSpot calls: in this process on SQLite; on PostgreSQL shared by every instance

@@ -9,6 +9,7 @@ import { routingAndReports } from './0003_routing_and_reports.js';
 import { nextChange } from './0004_next_change.js';
 import { settingsGuards } from './0005_settings_guards.js';
 import { callbackExpiry } from './0006_callback_expiry.js';
+import { deals } from './0010_deals.js';
 import type { DialectKind } from './dialect-kind.js';
 
 export type { DialectKind } from './dialect-kind.js';
@@ -23,6 +24,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0004_next_change': nextChange(kind),
     '0005_settings_guards': settingsGuards(kind),
     '0006_callback_expiry': callbackExpiry(kind),
+    '0010_deals': deals(kind),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { removeCallbacksOf } from '../callbacks/callbacks.sql.js';
 import { removeContactDataOf } from '../contacts/contacts.sql.js';
+import { removeDealLinksOf } from '../deals/deals.sql.js';
 import { removeDecisionsOf } from '../decisions/decisions.sql.js';
 import { removeRawEventsOf } from '../events/events.sql.js';
 import { removeWorkOf } from '../queue/queue.sql.js';
@@ -29,4 +30,5 @@ export async function removeContactsEverywhere(
   await removeWorkOf(db, removal, now);
   await removeReportNotesOf(db, removal);
   await removeRawEventsOf(db, removal);
+  await removeDealLinksOf(db, removal);
 }

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Backend, StoreLogger } from '../backend.js';
 import { SqlCallbackStore } from '../callbacks/callbacks.sql.js';
 import { SqlContactStore } from '../contacts/contacts.sql.js';
+import { SqlDealStore } from '../deals/deals.sql.js';
 import { SqlDecisionStore } from '../decisions/decisions.sql.js';
 import { SqlEventStore } from '../events/events.sql.js';
 import { SqlModelStore } from '../models/models.sql.js';
@@ -57,6 +58,7 @@ export class SqlStore implements Store {
   readonly routes: SqlRouteStore;
   readonly reports: SqlReportStore;
   readonly replays: SqlReplayStore;
+  readonly deals: SqlDealStore;
   private readonly ctx: SqlContext;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
 
@@ -77,6 +79,7 @@ export class SqlStore implements Store {
     this.routes = new SqlRouteStore(ctx);
     this.reports = new SqlReportStore(ctx);
     this.replays = new SqlReplayStore(ctx);
+    this.deals = new SqlDealStore(ctx);
     const days = options.eventRetentionDays ?? 0;
     if (days > 0) {
       const prune = () => {
