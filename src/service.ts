@@ -20,6 +20,7 @@ import { fanOutCompanies } from './jobs/company-fanout.js';
 import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
 import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback/feedback-scheduler.js';
 import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/scoring/score-contacts.job.js';
+import { syncDeals } from './jobs/deal-sync.js';
 import { setupPortal } from './jobs/setup.js';
 import { Worker, type WorkerOptions } from './jobs/worker.js';
 import { createLogger, type Logger, safeDatabaseUrl } from './logger.js';
@@ -163,6 +164,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         { store, crm, companies, budget, clock, logger: fanOutLogger },
         portalId,
         companyIds,
+      );
+    },
+    syncDeals: async (portalId, dealIds) => {
+      await syncDeals(
+        { store, crm, clock, logger: logger.child({ component: 'deal-sync' }) },
+        portalId,
+        dealIds,
       );
     },
     ...options.worker,

@@ -16,7 +16,6 @@ import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client
 import type { RateBudget } from '../store/store.port.js';
 
 import {
-  ASSOCIATION_BATCH_LIMIT,
   classifyHubSpotError,
   type AccountDetails,
   AccountDetailsSchema,
@@ -36,7 +35,10 @@ import {
   refusedIn,
 } from './crm-gateway-types.js';
 
+import { CrmDeals, readAssociations } from './crm-deals.js';
+
 export * from './crm-gateway-types.js';
+export type { DealInput, DealPipeline, DealStage } from './crm-deals.js';
 
 export class CrmGateway {
   private readonly client: Client;
@@ -48,6 +50,8 @@ export class CrmGateway {
   private readonly onRejected: NonNullable<CrmGatewayOptions['onRejected']>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  /** Deals: associated with contacts, read, created; deal pipelines (see crm-deals.ts). */
+  readonly deals: CrmDeals;
 
   constructor(options: CrmGatewayOptions) {
     this.client = new Client({
@@ -65,6 +69,12 @@ export class CrmGateway {
     this.onRejected = options.onRejected ?? (() => {});
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.deals = new CrmDeals(this);
+  }
+
+  /** The SDK client, for calls made through {@link call} by the gateway's parts (crm-deals.ts). */
+  get sdk(): Client {
+    return this.client;
   }
 
   /** Batch-reads contacts (≤100 per call). Ids HubSpot does not know are returned as `missing`. */
@@ -108,32 +118,8 @@ export class CrmGateway {
    * later calls (the cursors of several companies share a call). Companies HubSpot answers with
    * an error in its 207 (no associations; a deleted or merged-away company) have no contacts.
    */
-  async companyContacts(companyIds: readonly string[]): Promise<Map<string, string[]>> {
-    const contacts = new Map<string, Set<string>>(companyIds.map((id) => [id, new Set()]));
-    const seen = new Set<string>();
-    let inputs: { id: string; after?: string }[] = [...contacts.keys()].map((id) => ({ id }));
-    while (inputs.length > 0) {
-      const next: { id: string; after: string }[] = [];
-      for (const part of chunk(inputs, ASSOCIATION_BATCH_LIMIT)) {
-        const response = await this.call('associations.batch.read', () =>
-          this.client.crm.associations.v4.batchApi.getPage('companies', 'contacts', { inputs: part }),
-        );
-        for (const result of response.results) {
-          const companyId = String(result._from.id);
-          const set = contacts.get(companyId) ?? new Set<string>();
-          contacts.set(companyId, set);
-          for (const to of result.to) set.add(String(to.toObjectId));
-          const after = result.paging?.next?.after;
-          // A cursor seen before would loop: HubSpot's cursors move on, so stop rather than spin.
-          if (after && !seen.has(`${companyId}:${after}`)) {
-            seen.add(`${companyId}:${after}`);
-            next.push({ id: companyId, after });
-          }
-        }
-      }
-      inputs = next;
-    }
-    return new Map([...contacts].map(([id, set]) => [id, [...set]]));
+  companyContacts(companyIds: readonly string[]): Promise<Map<string, string[]>> {
+    return readAssociations(this, 'companies', 'contacts', companyIds);
   }
 
   /**

@@ -1,18 +1,33 @@
 /**
- * The funnel of a portal, from its stored history: loads transitions, decisions and timers and
- * hands them to the core's pure funnel maths. No HubSpot call.
+ * The funnel of a portal, from its stored history: loads transitions, decisions, timers and the
+ * MQLs' deals (kept from HubSpot's webhooks and reads) and hands them to the core's pure funnel
+ * maths. No HubSpot call. Economics flags, when given, override what the deals say.
  */
 import { type Economics, type FunnelReport, funnelReport } from '../core/funnel.js';
 import { parseModel } from '../core/model.js';
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
-import type { ContactStore, DecisionStore, ModelStore, PortalId, SlaStore } from '../store/store.port.js';
+import type {
+  ContactStore,
+  DealStore,
+  DecisionStore,
+  ModelStore,
+  PortalId,
+  SlaStore,
+} from '../store/store.port.js';
 
 /** The period a funnel covers when none is given: the last 28 days. */
 export const DEFAULT_FUNNEL_DAYS = 28;
 
 /** The funnel of the MQLs of [from, to); what became of them is read up to now, not only up to `to`. */
 export async function funnelFromStore(
-  store: { contacts: ContactStore; decisions: DecisionStore; sla: SlaStore; models: ModelStore },
+  store: {
+    contacts: ContactStore;
+    decisions: DecisionStore;
+    sla: SlaStore;
+    models: ModelStore;
+    /** HubSpot's deals: opportunities, customers, deal value and cycle (without it, stages only). */
+    deals?: Pick<DealStore, 'dealsOfContacts'>;
+  },
   portalId: PortalId,
   from: number,
   to: number,
@@ -27,6 +42,9 @@ export async function funnelFromStore(
     store.sla.startedBetween(portalId, from, until),
     store.models.published(portalId),
   ]);
+  const contactIds = [...new Set(transitions.map((t) => t.contactId))];
+  const deals =
+    store.deals && contactIds.length > 0 ? await store.deals.dealsOfContacts(portalId, contactIds) : [];
   const parsed = published ? parseModel(published.model) : null;
   const model = parsed?.success ? parsed.model : loadPreset(DEFAULT_PRESET);
   const reasonLabels = Object.fromEntries(model.feedback.lostReasons.map((r) => [r.id, r.label]));
@@ -37,6 +55,7 @@ export async function funnelFromStore(
     from,
     to,
     reasonLabels,
+    deals,
     economics: Object.fromEntries(Object.entries(economics).filter(([, v]) => v !== undefined)) as Economics,
   });
   return { ...report, reasonLabels };

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { redactUpstream } from '../redact.js';
 import {
   companyOfWorkKey,
+  dealOfWorkKey,
   type ContactId,
   type PortalId,
   type Store,
@@ -36,6 +37,8 @@ export interface WorkerOptions {
    * parked as dead with a reason.
    */
   fanOut?: (portalId: PortalId, companyIds: readonly string[]) => Promise<void>;
+  /** Reads changed deals from HubSpot and keeps them (deal-sync.ts). Without it, deal work is parked. */
+  syncDeals?: (portalId: PortalId, dealIds: readonly string[]) => Promise<void>;
   logger: Logger;
   clock?: () => number;
   /**
@@ -81,7 +84,8 @@ export class Worker {
   private readonly held = new Set<WorkItem>();
   /** A partial batch waiting to fill: since when, how many were due, when that last grew (performance.now()). */
   private filling: { since: number; due: number; grewAt: number } | null = null;
-  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut'>> & Pick<WorkerOptions, 'fanOut'>;
+  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut' | 'syncDeals'>> &
+    Pick<WorkerOptions, 'fanOut' | 'syncDeals'>;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -155,8 +159,12 @@ export class Worker {
       for (const item of items) byPortal.set(item.portalId, [...(byPortal.get(item.portalId) ?? []), item]);
       for (const [portalId, group] of byPortal) {
         const companies = group.filter((i) => companyOfWorkKey(i.contactId) !== null);
-        const contacts = group.filter((i) => companyOfWorkKey(i.contactId) === null);
+        const deals = group.filter((i) => dealOfWorkKey(i.contactId) !== null);
+        const contacts = group.filter(
+          (i) => companyOfWorkKey(i.contactId) === null && dealOfWorkKey(i.contactId) === null,
+        );
         if (companies.length > 0) await this.fanOut(portalId, companies);
+        if (deals.length > 0) await this.syncDeals(portalId, deals);
         if (contacts.length > 0) await this.process(portalId, contacts);
       }
     } finally {
@@ -197,6 +205,19 @@ export class Worker {
     try {
       if (!this.o.fanOut) throw new Error('company work needs a fan-out, and this worker has none');
       await this.o.fanOut(portalId, ids);
+    } catch (error) {
+      await this.retryOrPark(items, error);
+      return;
+    }
+    await this.o.store.queue.complete(items);
+    this.stats.completed += items.length;
+  }
+
+  private async syncDeals(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    const ids = items.map((i) => dealOfWorkKey(i.contactId)!);
+    try {
+      if (!this.o.syncDeals) throw new Error('deal work needs a deal sync, and this worker has none');
+      await this.o.syncDeals(portalId, ids);
     } catch (error) {
       await this.retryOrPark(items, error);
       return;

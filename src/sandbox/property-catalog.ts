@@ -3,7 +3,7 @@
  * (hubspot.md §7). Custom properties created through the API are added to a copy of these.
  */
 import type { ObjectType } from './object-types.js';
-import { ALL_STAGE_IDS, DEAL_PIPELINES } from './pipelines.js';
+import { DEAL_SPECS } from './deal-properties.js';
 
 /** HubSpot property data types. */
 export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
@@ -374,72 +374,6 @@ const TASK_SPECS: Spec[] = [
     options: options(['TODO', 'CALL', 'EMAIL', 'LINKED_IN', 'MEETING'], titleCase),
   },
   { ...owner('task'), label: 'Assigned to' },
-];
-
-/**
- * Deal properties (HubSpot's default deal properties): `dealstage` and `pipeline` take the
- * pipelines' ids; `hs_is_closed`, `hs_is_closed_won` and `hs_deal_stage_probability` are
- * calculated from the stage's metadata and cannot be written.
- */
-const DEAL_SPECS: Spec[] = [
-  { name: 'hs_object_id', label: 'Record ID', type: 'number', group: 'dealinformation', readOnly: true },
-  { name: 'createdate', label: 'Create Date', type: 'datetime', group: 'dealinformation' },
-  {
-    name: 'hs_lastmodifieddate',
-    label: 'Last Modified Date',
-    type: 'datetime',
-    group: 'dealinformation',
-    readOnly: true,
-  },
-  { name: 'dealname', label: 'Deal Name', type: 'string', group: 'dealinformation' },
-  { name: 'amount', label: 'Amount', type: 'number', group: 'dealinformation' },
-  {
-    name: 'pipeline',
-    label: 'Pipeline',
-    type: 'enumeration',
-    group: 'dealinformation',
-    options: options(
-      DEAL_PIPELINES.map((p) => p.id),
-      (id) => DEAL_PIPELINES.find((p) => p.id === id)?.label ?? id,
-    ),
-  },
-  {
-    name: 'dealstage',
-    label: 'Deal Stage',
-    type: 'enumeration',
-    fieldType: 'radio',
-    group: 'dealinformation',
-    options: options(
-      ALL_STAGE_IDS,
-      (id) => DEAL_PIPELINES.flatMap((p) => p.stages).find((st) => st.id === id)?.label ?? id,
-    ),
-  },
-  { name: 'closedate', label: 'Close Date', type: 'datetime', group: 'dealinformation' },
-  {
-    name: 'dealtype',
-    label: 'Deal Type',
-    type: 'enumeration',
-    group: 'dealinformation',
-    options: options(['newbusiness', 'existingbusiness'], (v) =>
-      v === 'newbusiness' ? 'New Business' : 'Existing Business',
-    ),
-  },
-  { ...owner('dealinformation'), label: 'Deal owner' },
-  { name: 'hs_is_closed', label: 'Is Deal Closed?', type: 'bool', group: 'dealinformation', readOnly: true },
-  {
-    name: 'hs_is_closed_won',
-    label: 'Is Closed Won',
-    type: 'bool',
-    group: 'dealinformation',
-    readOnly: true,
-  },
-  {
-    name: 'hs_deal_stage_probability',
-    label: 'Deal Stage Probability',
-    type: 'number',
-    group: 'dealinformation',
-    readOnly: true,
-  },
 ];
 
 const GROUPS: Record<ObjectType, [string, string][]> = {
