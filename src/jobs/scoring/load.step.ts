@@ -28,7 +28,9 @@ export function contactPropertiesFor(model: QualificationModel): { contact: stri
   if (read.company.length > 0) contact.add('associatedcompanyid');
   // A deal made on accept is associated with the company and named after it (deals-on-accept.ts).
   if (model.feedback.dealOnAccept) for (const name of DEAL_CONTACT_PROPERTIES) contact.add(name);
-  const company = read.company.length > 0 ? [...new Set([...read.company, 'hubspot_owner_id'])].sort() : [];
+  const forDeals = model.feedback.dealOnAccept ? ['name'] : [];
+  const company =
+    read.company.length > 0 ? [...new Set([...read.company, 'hubspot_owner_id', ...forDeals])].sort() : [];
   return { contact: [...contact].sort(), company };
 }
 
