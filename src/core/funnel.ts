@@ -293,8 +293,9 @@ function figures(cohort: readonly MqlFate[], input: FunnelInput): FunnelFigures 
   // A deal of several MQLs of the cohort counts once.
   const wonDeals = [...new Map(cohort.flatMap((f) => f.won).map((d) => [d.dealId, d])).values()];
   const amounts = wonDeals.flatMap((d) => (d.amount === null ? [] : [d.amount]));
+  // Whole days from creation to close, as HubSpot's "days to close": a same-day close is 0.
   const cycles = wonDeals.flatMap((d) =>
-    d.closedAt === null ? [] : [Math.max(0, d.closedAt - d.createdAt) / DAY_MS],
+    d.closedAt === null ? [] : [Math.floor(Math.max(0, d.closedAt - d.createdAt) / DAY_MS)],
   );
   const dealValue = econ.averageDealValue ?? mean(amounts);
   const cycleDays = econ.averageCycleDays ?? mean(cycles);
