@@ -105,6 +105,7 @@ export function databaseContract(fresh: () => TestDatabase): void {
         '0004_next_change',
         '0005_settings_guards',
         '0006_callback_expiry',
+        '0010_deals',
       ]);
     });
   });
