@@ -23,6 +23,7 @@ import { deriveSignals } from './jobs/derive-signals.js';
 import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
 import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback/feedback-scheduler.js';
 import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/scoring/score-contacts.job.js';
+import { syncDeals } from './jobs/deal-sync.js';
 import { setupPortal } from './jobs/setup.js';
 import { Worker, type WorkerOptions } from './jobs/worker.js';
 import { createLogger, type Logger, safeDatabaseUrl } from './logger.js';
@@ -193,6 +194,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         { store, crm: derivedReads(crm), models, clock, logger: deriveLogger },
         portalId,
         work,
+      );
+    },
+    syncDeals: async (portalId, dealIds) => {
+      await syncDeals(
+        { store, crm, clock, logger: logger.child({ component: 'deal-sync' }) },
+        portalId,
+        dealIds,
       );
     },
     ...options.worker,

@@ -14,6 +14,7 @@ import { loadConfig } from '../config.js';
 import { ACTIONS } from '../hubspot/payloads.js';
 import { createLogger } from '../logger.js';
 import { funnelRows } from '../core/funnel.js';
+import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
 import { funnelFromStore } from '../jobs/funnel.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createService } from '../service.js';
@@ -91,6 +92,22 @@ async function runDemo(options: DemoOptions): Promise<void> {
     `HubSpot sandbox ${sandbox.baseUrl} (portal ${sandbox.portalId}, ${contacts} contacts, limit ${rateLimit} calls / 10 s); service ${url}, portal set up`,
   );
   const setupCalls = sandbox.stats.snapshot().total;
+
+  // Marketing ops switched deals on accept on: an accepted MQL gets a deal in the Sales Pipeline.
+  const portal = String(sandbox.portalId);
+  const preset = loadPreset(DEFAULT_PRESET);
+  const withDeals = {
+    ...preset,
+    feedback: { ...preset.feedback, dealOnAccept: { pipeline: 'default', stage: 'appointmentscheduled' } },
+  };
+  const draft = await service.store.models.saveDraft(portal, withDeals, 'demo', Date.now());
+  await service.store.models.publish(
+    portal,
+    draft.version,
+    { publishedBy: 'demo', agreedBy: 'sales' },
+    Date.now(),
+  );
+  service.models.invalidate(portal);
 
   const data = sandbox.data!;
   const deliver = (events: Parameters<typeof sandbox.sender.deliver>[0]) =>
@@ -212,8 +229,16 @@ async function runDemo(options: DemoOptions): Promise<void> {
     { decision: 'return', reason: 'wrong_timing' },
   ];
   const decided: string[] = [];
-  for (const [i, contactId] of mqlIds.entries()) {
-    const inputFields = verdicts[i % verdicts.length]!;
+  // Each route's MQLs take the verdicts in turn, so new business and installed base both get accepts.
+  const routeOf = new Map(
+    [...(await service.store.routes.routesOf(portal, mqlIds)).values()].map((r) => [r.contactId, r.kind]),
+  );
+  const turns = new Map<string, number>();
+  for (const contactId of mqlIds) {
+    const route = routeOf.get(contactId) ?? 'new-business';
+    const turn = turns.get(route) ?? 0;
+    turns.set(route, turn + 1);
+    const inputFields = verdicts[turn % verdicts.length]!;
     const execution = await sandbox.sender.executeAction({
       actionUrl: `${url}${ACTIONS.salesDecision.path}`,
       signedUrl: `${PUBLIC}${ACTIONS.salesDecision.path}`,
@@ -227,9 +252,42 @@ async function runDemo(options: DemoOptions): Promise<void> {
       `  contact ${contactId}: ${inputFields.decision}${inputFields.reason ? ` (${inputFields.reason})` : ''} → ${execution.state}, stage ${String(out.lifecycle_stage)}${out.renurture_track ? `, track ${String(out.renurture_track)}` : ''}`,
     );
   }
+  // Weeks later in HubSpot: sales wins half of the accepted leads' deals and loses some; HubSpot's
+  // deal webhooks tell the service, which reads each deal and its contacts.
+  const acceptedDeals = mqlIds.flatMap((id) =>
+    sandbox.state
+      .associations('contacts', id, 'deals')
+      .map((a) => a.toId)
+      .filter((dealId) => (sandbox.state.get('deals', dealId)?.createdAt ?? 0) >= started),
+  );
+  for (const [i, dealId] of acceptedDeals.entries()) {
+    const outcome = i % 4 === 3 ? 'closedlost' : i % 2 === 0 ? 'closedwon' : 'presentationscheduled';
+    sandbox.state.update(
+      'deals',
+      dealId,
+      {
+        dealstage: outcome,
+        amount: String(6_000 + (i % 5) * 2_500),
+        // Closed three to six weeks after the accept (the demo's day stands for those weeks).
+        ...(outcome === 'presentationscheduled'
+          ? {}
+          : { closedate: String(started + (21 + 7 * (i % 4)) * 86_400_000) }),
+      },
+      { changeSource: 'CRM_UI', sourceId: 'userId:1002' },
+    );
+  }
   for (let round = 0; round < 100; round++) {
     const queue = await service.store.queue.stats();
-    if (queue.pending + queue.claimed === 0) break;
+    const echoes = sandbox.queuedEvents().length;
+    if (queue.pending + queue.claimed === 0 && echoes === 0) break;
+    if (echoes > 0)
+      eventsSent += (
+        await sandbox.flushWebhooks({
+          targetUrl: `${url}/hubspot/webhooks`,
+          signedUrl: `${PUBLIC}/hubspot/webhooks`,
+          clientSecret: SECRET,
+        })
+      ).events;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   progress(`sales decided on ${decided.length} MQLs ("Sales decision" workflow action)`);
@@ -307,6 +365,13 @@ async function runDemo(options: DemoOptions): Promise<void> {
       .join(', ')}`,
   );
   for (const r of funnel.lostReasons) line(`  lost reason: ${r.label} ${r.count}`);
+  const ib = funnel.installedBase;
+  line(
+    `  installed base, apart: MQLs ${ib.mqls}, SQLs ${ib.sqls}, opportunities ${ib.opportunities}, customers ${ib.customers}`,
+  );
+  line(
+    `  from HubSpot's deals: ${funnel.wonDeals} won for ${funnel.wonDealValue.toFixed(0)}, average deal ${funnelRows(funnel).find(([k]) => k === 'average deal value per SQL')?.[1]}, pipeline velocity ${funnelRows(funnel).find(([k]) => k === 'pipeline velocity per day')?.[1]} a day`,
+  );
   line();
   const examples = [...evaluations.values()].filter((e) => e.qualification === 'mql').slice(0, 2);
   const other = [...evaluations.values()].find((e) => e.qualification === 'nurture' && e.intentScore > 0);

@@ -3,9 +3,18 @@
  * SLA timers. Cohort-based: the MQLs of a period and what became of them (by now), so a rate is
  * never a ratio of unrelated counts. Every rate with a zero denominator is `null` ("n/a").
  */
-import { HOUR_MS } from './intent.js';
+import { DAY_MS, HOUR_MS } from './intent.js';
 import { stageRank } from './lifecycle.js';
 import { ownValue } from './own.js';
+import type { ReasonCount } from './weekly-report.js';
+
+export {
+  type ReasonCount,
+  type ReturnedLeadDecision,
+  type WeeklyReport,
+  type WeeklyReportInput,
+  weeklyReturnedLeadsReport,
+} from './weekly-report.js';
 
 export interface FunnelTransition {
   contactId: string;
@@ -35,6 +44,23 @@ export interface FunnelTimer {
   outcome: 'met' | 'breached' | 'cancelled' | null;
 }
 
+/**
+ * A HubSpot deal, as the funnel counts it: an opportunity of each of its contacts that became MQL
+ * before the deal was created, a customer when it is won.
+ */
+export interface FunnelDeal {
+  dealId: string;
+  contactIds: readonly string[];
+  createdAt: number;
+  amount: number | null;
+  /** When it closed (HubSpot's `closedate`); for an open deal, when it is expected to. */
+  closedAt: number | null;
+  outcome: 'won' | 'lost' | null;
+}
+
+/** The route of installed-base MQLs (existing customers): kept apart from new business in every rate. */
+export const INSTALLED_BASE_ROUTE = 'installed-base';
+
 export interface Economics {
   /** Total marketing and acquisition cost of the period. */
   marketingCost?: number;
@@ -53,15 +79,10 @@ export interface FunnelInput {
   to: number;
   /** Labels of the model's lost reasons, by id. */
   reasonLabels?: Readonly<Record<string, string>>;
+  /** Flags for portals without deals: given, each overrides what the deals say. */
   economics?: Economics;
-}
-
-export interface ReasonCount {
-  reason: string;
-  label: string;
-  count: number;
-  /** Share of the returned leads, 0–1. */
-  share: number;
+  /** The deals of the cohort's contacts (any time): opportunities, customers, value and cycle. */
+  deals?: readonly FunnelDeal[];
 }
 
 export interface FunnelFigures {
@@ -90,9 +111,17 @@ export interface FunnelFigures {
   slaBreaches: number;
   lostReasons: ReasonCount[];
   costPerSql: number | null;
+  /** The average value of a won deal (from the won deals, or the flag). */
   averageDealValuePerSql: number | null;
   /** (SQLs × average deal value × SQL→customer rate) / average cycle days, per day. */
   pipelineVelocityPerDay: number | null;
+  /** Won deals created after their contact's MQL moment, and their summed amount. */
+  wonDeals: number;
+  wonDealValue: number;
+  /** Average days from a won deal's creation to its close (HubSpot's "days to close"), or the flag. */
+  averageCycleDays: number | null;
+  /** Where the deal value and the cycle came from: the deals, the flags, or nowhere (n/a). */
+  economicsFrom: { dealValue: 'deals' | 'flags' | null; cycleDays: 'deals' | 'flags' | null };
 }
 
 export interface FunnelWarning {
@@ -111,8 +140,14 @@ export interface FunnelReport extends FunnelFigures {
   warnings: FunnelWarning[];
   /** The same figures for each model version, route and fit×intent band of the MQLs. */
   byModelVersion: Record<string, FunnelFigures>;
+  /** Every route, installed base included. */
   byRoute: Record<string, FunnelFigures>;
   byBand: Record<string, FunnelFigures>;
+  /**
+   * The installed-base MQLs (existing customers showing interest), apart: the figures above, the
+   * warnings and the cuts by version and band are new business only.
+   */
+  installedBase: FunnelFigures;
   /** For each rule that helped make MQLs: how often those MQLs were returned, against all MQLs. */
   rejectingRules: RuleRejection[];
 }
@@ -138,6 +173,8 @@ interface MqlFate {
   sql: boolean;
   opportunity: boolean;
   customer: boolean;
+  /** The contact's won deals created at or after its MQL moment. */
+  won: FunnelDeal[];
 }
 
 const OPPORTUNITY = stageRank('opportunity');
@@ -180,6 +217,9 @@ function fates(input: FunnelInput): MqlFate[] {
     if (list) list.push(d);
     else decisions.set(d.contactId, [d]);
   }
+  const dealsOf = new Map<string, FunnelDeal[]>();
+  for (const d of input.deals ?? [])
+    for (const id of new Set(d.contactIds)) dealsOf.set(id, [...(dealsOf.get(id) ?? []), d]);
   const out: MqlFate[] = [];
   for (const [contactId, list] of byContact) {
     list.sort((a, b) => a.at - b.at);
@@ -193,6 +233,9 @@ function fates(input: FunnelInput): MqlFate[] {
         .filter((d) => d.decidedAt >= mql.at)
         .sort((a, b) => a.decidedAt - b.decidedAt)[0] ?? null;
     const details = mql.details ?? {};
+    // A deal made after the MQL moment is this MQL's opportunity; a won one makes a customer.
+    const deals = (dealsOf.get(contactId) ?? []).filter((d) => d.createdAt >= mql.at);
+    const won = deals.filter((d) => d.outcome === 'won');
     out.push({
       contactId,
       mqlAt: mql.at,
@@ -204,8 +247,9 @@ function fates(input: FunnelInput): MqlFate[] {
         : [],
       decision,
       sql: decision?.decision === 'accept' || highest >= SQL,
-      opportunity: highest >= OPPORTUNITY,
-      customer: highest >= CUSTOMER,
+      opportunity: highest >= OPPORTUNITY || deals.length > 0,
+      customer: highest >= CUSTOMER || won.length > 0,
+      won,
     });
   }
   return out;
@@ -246,6 +290,17 @@ function figures(cohort: readonly MqlFate[], input: FunnelInput): FunnelFigures 
 
   const econ = input.economics ?? {};
   const sqlToCustomer = ratio(customers, sqls);
+  // A deal of several MQLs of the cohort counts once.
+  const wonDeals = [...new Map(cohort.flatMap((f) => f.won).map((d) => [d.dealId, d])).values()];
+  const amounts = wonDeals.flatMap((d) => (d.amount === null ? [] : [d.amount]));
+  // Whole days from creation to close, as HubSpot's "days to close": a same-day close is 0.
+  const cycles = wonDeals.flatMap((d) =>
+    d.closedAt === null ? [] : [Math.floor(Math.max(0, d.closedAt - d.createdAt) / DAY_MS)],
+  );
+  const dealValue = econ.averageDealValue ?? mean(amounts);
+  const cycleDays = econ.averageCycleDays ?? mean(cycles);
+  const from = (flag: number | undefined, derived: number | null) =>
+    flag !== undefined ? ('flags' as const) : derived !== null ? ('deals' as const) : null;
   return {
     mqls: cohort.length,
     accepted: accepted.length,
@@ -264,15 +319,23 @@ function figures(cohort: readonly MqlFate[], input: FunnelInput): FunnelFigures 
     slaBreaches: breaches,
     lostReasons,
     costPerSql: econ.marketingCost !== undefined && sqls > 0 ? econ.marketingCost / sqls : null,
-    averageDealValuePerSql: econ.averageDealValue ?? null,
+    averageDealValuePerSql: dealValue,
     pipelineVelocityPerDay:
-      econ.averageDealValue !== undefined &&
-      econ.averageCycleDays !== undefined &&
-      econ.averageCycleDays > 0 &&
-      sqlToCustomer !== null
-        ? (sqls * econ.averageDealValue * sqlToCustomer) / econ.averageCycleDays
+      dealValue !== null && cycleDays !== null && cycleDays > 0 && sqlToCustomer !== null
+        ? (sqls * dealValue * sqlToCustomer) / cycleDays
         : null,
+    wonDeals: wonDeals.length,
+    wonDealValue: amounts.reduce((a, b) => a + b, 0),
+    averageCycleDays: cycleDays,
+    economicsFrom: {
+      dealValue: from(econ.averageDealValue, mean(amounts)),
+      cycleDays: from(econ.averageCycleDays, mean(cycles)),
+    },
   };
+}
+
+function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 function groupBy(
@@ -359,74 +422,24 @@ function rejectingRules(cohort: readonly MqlFate[]): RuleRejection[] {
 /** The funnel of the MQLs of [from, to), with its cuts, warnings and rejecting rules. */
 export function funnelReport(input: FunnelInput): FunnelReport {
   const cohort = fates(input);
-  const all = figures(cohort, input);
+  // Existing customers are at "customer" already and need no opportunity: counted with new
+  // business, they would lower SQL→Opportunity and raise a false "just looking" warning.
+  const newBusiness = cohort.filter((f) => f.route !== INSTALLED_BASE_ROUTE);
+  const all = figures(newBusiness, input);
   return {
     from: input.from,
     to: input.to,
     ...all,
     warnings: warningsOf(all),
-    byModelVersion: groupBy(cohort, (f) => f.modelVersion, input),
+    byModelVersion: groupBy(newBusiness, (f) => f.modelVersion, input),
     byRoute: groupBy(cohort, (f) => f.route, input),
-    byBand: groupBy(cohort, (f) => f.band, input),
-    rejectingRules: rejectingRules(cohort),
+    byBand: groupBy(newBusiness, (f) => f.band, input),
+    installedBase: figures(
+      cohort.filter((f) => f.route === INSTALLED_BASE_ROUTE),
+      input,
+    ),
+    rejectingRules: rejectingRules(newBusiness),
   };
-}
-
-export interface WeeklyReportInput {
-  decisions: readonly FunnelDecision[];
-  reasonLabels: Readonly<Record<string, string>>;
-  from: number;
-  to: number;
-}
-
-export interface WeeklyReport {
-  title: string;
-  body: string;
-  returned: number;
-  topReasons: ReasonCount[];
-}
-
-/** The weekly report of returned leads with their reasons, for marketing. */
-export function weeklyReturnedLeadsReport(input: WeeklyReportInput): WeeklyReport {
-  const returned = input.decisions.filter(
-    (d) => d.decision === 'return' && d.decidedAt >= input.from && d.decidedAt < input.to,
-  );
-  const accepted = input.decisions.filter(
-    (d) => d.decision === 'accept' && d.decidedAt >= input.from && d.decidedAt < input.to,
-  ).length;
-  const counts = new Map<string, number>();
-  for (const d of returned) counts.set(d.reason ?? 'other', (counts.get(d.reason ?? 'other') ?? 0) + 1);
-  const topReasons = [...counts.entries()]
-    .map(([reason, count]) => ({
-      reason,
-      label: ownValue(input.reasonLabels, reason) ?? reason,
-      count,
-      share: count / returned.length,
-    }))
-    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const title = `Returned leads ${day(input.from)} – ${day(input.to - 1)}: ${returned.length} returned, ${accepted} accepted`;
-  const lines = [title, ''];
-  if (returned.length === 0) lines.push('No leads were returned this week.');
-  else {
-    lines.push('Reasons:');
-    for (const r of topReasons)
-      lines.push(`  ${String(r.count).padStart(3)}  ${(r.share * 100).toFixed(0).padStart(3)}%  ${r.label}`);
-    if (topReasons.slice(0, 3).some((r) => r.reason === 'unclear_mql'))
-      lines.push(
-        '',
-        'Warning: "No idea why this is an MQL" is a top reason; review the model and its explanations with sales.',
-      );
-    const notes = returned.filter((d) => d.note).slice(0, 10);
-    if (notes.length > 0) {
-      lines.push('', 'Notes from sales:');
-      for (const d of notes)
-        lines.push(
-          `  contact ${d.contactId} (${ownValue(input.reasonLabels, d.reason ?? 'other') ?? d.reason}): ${d.note}`,
-        );
-    }
-  }
-  return { title, body: lines.join('\n'), returned: returned.length, topReasons };
 }
 
 function pct(x: number | null): string {
@@ -461,5 +474,8 @@ export function funnelRows(r: FunnelFigures): [string, string][] {
     ['cost per SQL', money(r.costPerSql)],
     ['average deal value per SQL', money(r.averageDealValuePerSql)],
     ['pipeline velocity per day', money(r.pipelineVelocityPerDay)],
+    ['won deals', String(r.wonDeals)],
+    ['won deal value', money(r.wonDealValue)],
+    ['average cycle', r.averageCycleDays === null ? 'n/a' : `${r.averageCycleDays.toFixed(1)} days`],
   ];
 }

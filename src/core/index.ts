@@ -4,6 +4,7 @@
  */
 export * from './contact-record.js';
 export * from './countries.js';
+export * from './deal-on-accept.js';
 export * from './evaluate.js';
 export * from './explain.js';
 export * from './fit.js';

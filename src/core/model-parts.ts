@@ -5,6 +5,7 @@
  * model (and its cross-checks) is in model-schema.ts, parsing in model.ts.
  */
 import { z } from 'zod';
+import { DealOnAcceptSchema } from './deal-on-accept.js';
 import { DEFAULT_INDUSTRY_KEYWORDS } from './industries.js';
 import { INPUT_LIMITS, MODEL_LIMITS as LIMITS } from './limits.js';
 import { VALUE_KINDS } from './normalize.js';
@@ -396,6 +397,8 @@ export const FeedbackSchema = z.strictObject({
     UNQUALIFIED: { decision: 'return', reason: 'other' },
     BAD_TIMING: { decision: 'return', reason: 'wrong_timing' },
   }),
+  /** On a sales accept, create a deal in this pipeline and stage (off when absent). */
+  dealOnAccept: DealOnAcceptSchema.optional(),
 });
 export type Feedback = z.infer<typeof FeedbackSchema>;
 

@@ -36,7 +36,10 @@ import {
   refusedIn,
 } from './crm-gateway-types.js';
 
+import { CrmDeals, readAssociations } from './crm-deals.js';
+
 export * from './crm-gateway-types.js';
+export type { DealInput, DealPipeline, DealStage } from './crm-deals.js';
 
 export class CrmGateway {
   private readonly client: Client;
@@ -48,6 +51,8 @@ export class CrmGateway {
   private readonly onRejected: NonNullable<CrmGatewayOptions['onRejected']>;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  /** Deals: associated with contacts, read, created; deal pipelines (see crm-deals.ts). */
+  readonly deals: CrmDeals;
 
   constructor(options: CrmGatewayOptions) {
     this.client = new Client({
@@ -65,9 +70,13 @@ export class CrmGateway {
     this.onRejected = options.onRejected ?? (() => {});
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.deals = new CrmDeals(this);
   }
 
-  /** The official client, for calls the named methods do not cover: make them through {@link call}. */
+  /**
+   * The official client, for calls the named methods do not cover (the gateway's parts:
+   * crm-deals.ts, crm-history.ts): make them through {@link call}.
+   */
   get sdk(): Client {
     return this.client;
   }

@@ -118,7 +118,7 @@ export function parseWebhookEvent(value: unknown): ParsedWebhookEvent {
 }
 
 /** HubSpot's object type ids (generic format) of the objects the service follows. */
-const OBJECT_TYPE_IDS = { contact: '0-1', company: '0-2' } as const;
+const OBJECT_TYPE_IDS = { contact: '0-1', company: '0-2', deal: '0-3' } as const;
 
 /** Is this an event about an object of `type`, in either format (`contact.*`, or `object.*` with its type id)? */
 function isEventOf(event: WebhookEvent, type: keyof typeof OBJECT_TYPE_IDS): boolean {
@@ -136,6 +136,11 @@ export function isContactEvent(event: WebhookEvent): boolean {
 /** Is this a company event, in either format? (`company.*`, or `object.*` with objectTypeId 0-2.) */
 export function isCompanyEvent(event: WebhookEvent): boolean {
   return isEventOf(event, 'company');
+}
+
+/** Is this a deal event, in either format? (`deal.*`, or `object.*` with objectTypeId 0-3.) */
+export function isDealEvent(event: WebhookEvent): boolean {
+  return isEventOf(event, 'deal') && eventKind(event) !== 'associationChange';
 }
 
 /**

@@ -21,6 +21,9 @@
  * person sets is a `lifecycle` transition (cause `hubspot`) for the funnel, and SQL or later on a
  * routed MQL is its acceptance.
  *
+ * A deal created, deleted or changed (its stage, amount or close date) by someone other than this
+ * app queues the deal's work (`deal:<id>`): the worker reads its facts and contacts (deal-sync.ts).
+ *
  * A contact deleted, erased (`contact.privacyDeletion`) or merged away takes its stored data with
  * it, or hands it to the merge's survivor: the event carries the removal, applied to every
  * aggregate in the transaction that stores the event.
@@ -34,6 +37,7 @@ import {
   eventKind,
   isCompanyEvent,
   isContactEvent,
+  isDealEvent,
   mergeOf,
   MAX_EVENTS_PER_BATCH,
   parseWebhookEvent,
@@ -42,6 +46,7 @@ import {
 import { isOwnProperty } from '../hubspot/write-back.js';
 import {
   companyWorkKey,
+  dealWorkKey,
   type AcceptEventsResult,
   type ContactId,
   type ContactRemoval,
@@ -56,6 +61,7 @@ import {
 import type { ActiveModels } from './active-model.js';
 import { COMPANY_CHANGE_REASON } from './company-fanout.js';
 import { derivedWorkOf, watchedBy, type WatchedProperties } from './derived-triage.js';
+import { DEAL_CHANGE_REASON } from './deal-sync.js';
 
 export interface AcceptWebhooksDeps {
   store: { events: EventStore; contacts: ContactStore; sla: SlaStore };
@@ -89,7 +95,7 @@ export interface ModelProperties {
  * What an event calls for: a contact to rescore, companies whose contacts to rescore (fan-out), or
  * why it needs nothing.
  */
-export type Triage = { contactId: string } | { companyIds: string[] } | IgnoreReason;
+export type Triage = { contactId: string } | { companyIds: string[] } | { dealId: string } | IgnoreReason;
 
 /** Is this event an echo of the app's own write? (HubSpot names the app as its `sourceId`.) */
 function isOwnWrite(event: WebhookEvent, appId?: string): boolean {
@@ -108,6 +114,8 @@ export function triage(event: WebhookEvent, modelProperties: ModelProperties, ap
     return { contactId };
   }
   if (isCompanyEvent(event)) return triageCompany(event, kind, modelProperties.company, appId);
+  // A deal created, changed or deleted by someone else: its facts are read (deal-sync.ts).
+  if (isDealEvent(event)) return isOwnWrite(event, appId) ? 'own_write' : { dealId: event.objectId };
   if (!isContactEvent(event)) return 'not_a_contact';
   if (kind === 'creation' || kind === 'restore') return { contactId: event.objectId };
   if (kind === 'merge') return { contactId: mergeOf(event).into };
@@ -399,6 +407,12 @@ export async function acceptWebhooks(
         portalId: event.portalId,
         contactId: decision.contactId,
         reason: salesDecision ? 'sales-decision' : 'webhook',
+      };
+    if (typeof decision !== 'string' && 'dealId' in decision)
+      enqueue = {
+        portalId: event.portalId,
+        contactId: dealWorkKey(decision.dealId),
+        reason: DEAL_CHANGE_REASON,
       };
     if (typeof decision !== 'string' && 'companyIds' in decision) {
       const [first, ...others] = decision.companyIds.map((id) => ({

@@ -1,12 +1,14 @@
 /**
- * The funnel of a portal, from its stored history: loads transitions, decisions and timers and
- * hands them to the core's pure funnel maths. No HubSpot call.
+ * The funnel of a portal, from its stored history: loads transitions, decisions, timers and the
+ * MQLs' deals (kept from HubSpot's webhooks and reads) and hands them to the core's pure funnel
+ * maths. No HubSpot call. Economics flags, when given, override what the deals say.
  */
 import { type Economics, type FunnelReport, funnelReport } from '../core/funnel.js';
 import { parseModel } from '../core/model.js';
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
 import type {
   ContactStore,
+  DealStore,
   DecisionStore,
   DisputeStore,
   ModelStore,
@@ -37,6 +39,8 @@ export async function funnelFromStore(
     sla: SlaStore;
     models: ModelStore;
     disputes?: DisputeStore;
+    /** HubSpot's deals: opportunities, customers, deal value and cycle (without it, stages only). */
+    deals?: Pick<DealStore, 'dealsOfContacts'>;
   },
   portalId: PortalId,
   from: number,
@@ -53,6 +57,9 @@ export async function funnelFromStore(
     store.models.published(portalId),
     store.disputes ? store.disputes.between(portalId, from, until) : Promise.resolve([]),
   ]);
+  const contactIds = [...new Set(transitions.map((t) => t.contactId))];
+  const deals =
+    store.deals && contactIds.length > 0 ? await store.deals.dealsOfContacts(portalId, contactIds) : [];
   const parsed = published ? parseModel(published.model) : null;
   const model = parsed?.success ? parsed.model : loadPreset(DEFAULT_PRESET);
   const reasonLabels = Object.fromEntries(model.feedback.lostReasons.map((r) => [r.id, r.label]));
@@ -63,6 +70,7 @@ export async function funnelFromStore(
     from,
     to,
     reasonLabels,
+    deals,
     economics: Object.fromEntries(Object.entries(economics).filter(([, v]) => v !== undefined)) as Economics,
   });
   const returned = report.lostReasons.find((r) => r.reason === 'unclear_mql')?.count ?? 0;

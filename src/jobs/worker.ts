@@ -15,6 +15,7 @@ import { redactUpstream } from '../redact.js';
 import {
   companyOfWorkKey,
   derivedOfWorkKey,
+  dealOfWorkKey,
   type ContactId,
   type PortalId,
   type Store,
@@ -42,6 +43,8 @@ export interface WorkerOptions {
    * outcomes), records the signals and queues their contacts. Without it, such work is parked.
    */
   derive?: (portalId: PortalId, work: { contacts: string[]; meetings: string[] }) => Promise<void>;
+  /** Reads changed deals from HubSpot and keeps them (deal-sync.ts). Without it, deal work is parked. */
+  syncDeals?: (portalId: PortalId, dealIds: readonly string[]) => Promise<void>;
   logger: Logger;
   clock?: () => number;
   /**
@@ -87,8 +90,8 @@ export class Worker {
   private readonly held = new Set<WorkItem>();
   /** A partial batch waiting to fill: since when, how many were due, when that last grew (performance.now()). */
   private filling: { since: number; due: number; grewAt: number } | null = null;
-  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut' | 'derive'>> &
-    Pick<WorkerOptions, 'fanOut' | 'derive'>;
+  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut' | 'derive' | 'syncDeals'>> &
+    Pick<WorkerOptions, 'fanOut' | 'derive' | 'syncDeals'>;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -163,11 +166,16 @@ export class Worker {
       for (const [portalId, group] of byPortal) {
         const companies = group.filter((i) => companyOfWorkKey(i.contactId) !== null);
         const derived = group.filter((i) => derivedOfWorkKey(i.contactId) !== null);
+        const deals = group.filter((i) => dealOfWorkKey(i.contactId) !== null);
         const contacts = group.filter(
-          (i) => companyOfWorkKey(i.contactId) === null && derivedOfWorkKey(i.contactId) === null,
+          (i) =>
+            companyOfWorkKey(i.contactId) === null &&
+            derivedOfWorkKey(i.contactId) === null &&
+            dealOfWorkKey(i.contactId) === null,
         );
         if (companies.length > 0) await this.fanOut(portalId, companies);
         if (derived.length > 0) await this.derive(portalId, derived);
+        if (deals.length > 0) await this.syncDeals(portalId, deals);
         if (contacts.length > 0) await this.process(portalId, contacts);
       }
     } finally {
@@ -225,6 +233,19 @@ export class Worker {
     try {
       if (!this.o.derive) throw new Error('derived-signal work needs a reader, and this worker has none');
       await this.o.derive(portalId, work);
+    } catch (error) {
+      await this.retryOrPark(items, error);
+      return;
+    }
+    await this.o.store.queue.complete(items);
+    this.stats.completed += items.length;
+  }
+
+  private async syncDeals(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    const ids = items.map((i) => dealOfWorkKey(i.contactId)!);
+    try {
+      if (!this.o.syncDeals) throw new Error('deal work needs a deal sync, and this worker has none');
+      await this.o.syncDeals(portalId, ids);
     } catch (error) {
       await this.retryOrPark(items, error);
       return;

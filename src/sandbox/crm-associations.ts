@@ -26,6 +26,17 @@ const ASSOCIATION_EVENT_TYPES: ReadonlySet<ObjectType> = new Set(['contacts', 'c
 
 const associationKey = (type: ObjectType, id: string): string => `${type}:${id}`;
 
+/** The unlabeled type a primary association implies, by `from:to` (contact 279/280, deal 341/342). */
+const IMPLIED_UNLABELED: Readonly<Record<string, readonly number[]>> = {
+  'contacts:companies': [279],
+  'companies:contacts': [280],
+  'deals:companies': [341],
+  'companies:deals': [342],
+};
+
+const isContactCompany = (a: ObjectType, b: ObjectType): boolean =>
+  (a === 'contacts' && b === 'companies') || (a === 'companies' && b === 'contacts');
+
 /** An association from a create body, checked and resolved to its target type. */
 export interface ResolvedAssociation {
   to: ObjectType;
@@ -116,8 +127,8 @@ export class CrmAssociations {
       if (!ids.has(id)) added = true;
       ids.add(id);
     };
-    // A primary contact-company association is also an unlabeled one, as in HubSpot.
-    const implied = definition.label === 'Primary' ? (fromType === 'contacts' ? [279] : [280]) : [];
+    // A primary association with a company is also an unlabeled one, as in HubSpot.
+    const implied = definition.label === 'Primary' ? (IMPLIED_UNLABELED[`${fromType}:${toType}`] ?? []) : [];
     for (const id of [typeId, ...implied]) {
       const type = ASSOCIATION_TYPES.find((t) => t.from === fromType && t.to === toType && t.typeId === id);
       if (!type) continue;
@@ -125,7 +136,7 @@ export class CrmAssociations {
       add(toType, toId, fromType, fromId, type.inverseTypeId);
     }
     // HubSpot keeps the contact's `associatedcompanyid` on its primary company.
-    if (definition.label === 'Primary') {
+    if (definition.label === 'Primary' && isContactCompany(fromType, toType)) {
       const [contactId, companyId] = fromType === 'contacts' ? [fromId, toId] : [toId, fromId];
       const contact = this.host.get('contacts', contactId);
       if (contact) contact.properties.associatedcompanyid = companyId;
@@ -140,7 +151,7 @@ export class CrmAssociations {
     forward?.delete(toId);
     this.links.get(associationKey(toType, toId))?.get(fromType)?.delete(fromId);
     const wasPrimary = typeIds.some((id) => findAssociationType(fromType, id)?.label === 'Primary');
-    if (wasPrimary) {
+    if (wasPrimary && isContactCompany(fromType, toType)) {
       const [contactId, companyId] = fromType === 'contacts' ? [fromId, toId] : [toId, fromId];
       const contact = this.host.get('contacts', contactId);
       if (contact?.properties.associatedcompanyid === companyId)

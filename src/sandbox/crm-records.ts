@@ -19,6 +19,7 @@ export const ID_BASE: Record<ObjectType, number> = {
   companies: 5_000_001,
   tasks: 9_000_001,
   meetings: 7_000_001,
+  deals: 20_000_001,
 };
 
 /** One value a property held, as HubSpot's `propertiesWithHistory` lists it. */

@@ -14,6 +14,7 @@ import type {
   WriteSource,
 } from './crm-types.js';
 import { validateWrite } from './crm-validation.js';
+import { applyDealRules } from './deals.js';
 import { type PropertyFailure, propertyValuesError, SandboxHttpError } from './errors.js';
 import { OBJECT_TYPES, type ObjectType } from './object-types.js';
 import { CREATED_PROPERTY, MODIFIED_PROPERTY } from './property-catalog.js';
@@ -96,7 +97,7 @@ export class CrmStore extends CrmRecords {
     input: unknown,
     existing?: StoredObject,
   ): { values: Record<string, string | null>; failures: PropertyFailure[] } {
-    return validateWrite(
+    const result = validateWrite(
       {
         definition: (name) => this.defs(type).get(name),
         owners: this.ownerList,
@@ -106,6 +107,9 @@ export class CrmStore extends CrmRecords {
       input,
       existing,
     );
+    if (type === 'deals' && result.failures.length === 0)
+      result.failures.push(...applyDealRules(result.values, existing, this.now()));
+    return result;
   }
 
   /** Creates an object; throws HubSpot-shaped errors for invalid values, duplicates and bad associations. */

@@ -90,7 +90,11 @@ export function endpoint(
     }
     (res.locals as SandboxLocals).token = token;
     const scopes = ctx.tokenScopes.get(token);
-    if (scopes) checkScopes(scopes, requiredScopes(endpointKey, stringParam(req.params.objectType)));
+    if (scopes)
+      checkScopes(
+        scopes,
+        requiredScopes(endpointKey, stringParam(req.params.objectType), stringParam(req.params.toObjectType)),
+      );
 
     const decision = ctx.limiter.take(token, kind);
     res.set(decision.headers);

@@ -10,6 +10,12 @@ export { type HubSpotErrorBody, SandboxHttpError } from './errors.js';
 export type { EndpointFaults, FaultConfig } from './faults.js';
 export type { ObjectType } from './object-types.js';
 export { EMPLOYEE_RANGES, INDUSTRIES, LEAD_STATUSES, LIFECYCLE_STAGES } from './property-catalog.js';
+export {
+  DEAL_PIPELINES,
+  DEFAULT_PIPELINE,
+  type PipelineDefinition,
+  type PipelineStageDefinition,
+} from './pipelines.js';
 export type { RateLimitOptions } from './rate-limiter.js';
 export {
   createSandbox,
@@ -31,6 +37,7 @@ export {
   SIGNAL_TYPES,
   type SignalType,
 } from './seed.js';
+export type { SeedDealLink } from './seed-deals.js';
 export { type CliRecord, cliRecords, writeCliRecords } from './seed-records.js';
 export type { StatsSnapshot } from './stats.js';
 export type { WebhookEvent, WebhookFormat } from './webhook-events.js';

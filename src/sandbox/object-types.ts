@@ -4,10 +4,10 @@
  */
 
 /** Object types the sandbox stores. */
-export type ObjectType = 'contacts' | 'companies' | 'tasks' | 'meetings';
+export type ObjectType = 'contacts' | 'companies' | 'tasks' | 'meetings' | 'deals';
 
 /** All object types, in a fixed order. */
-export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'tasks', 'meetings'];
+export const OBJECT_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'tasks', 'meetings', 'deals'];
 
 const ALIASES: Readonly<Record<string, ObjectType>> = {
   contacts: 'contacts',
@@ -24,6 +24,9 @@ const ALIASES: Readonly<Record<string, ObjectType>> = {
   meeting_event: 'meetings',
   meeting_events: 'meetings',
   '0-47': 'meetings',
+  deals: 'deals',
+  deal: 'deals',
+  '0-3': 'deals',
 };
 
 /** Resolves a path segment (`contacts`, `contact`, `0-1`, ...) to an object type. */
@@ -35,6 +38,7 @@ export const OBJECT_TYPE_IDS: Readonly<Record<ObjectType, string>> = {
   companies: '0-2',
   tasks: '0-27',
   meetings: '0-47',
+  deals: '0-3',
 };
 
 /** Singular names used in legacy webhook subscription types and v3 association type names. */
@@ -43,6 +47,7 @@ export const SINGULAR: Readonly<Record<ObjectType, string>> = {
   companies: 'company',
   tasks: 'task',
   meetings: 'meeting',
+  deals: 'deal',
 };
 
 /** Upper-case names used in messages and workflow payloads (`CONTACT`). */
@@ -51,6 +56,7 @@ export const UPPER_NAME: Readonly<Record<ObjectType, string>> = {
   companies: 'COMPANY',
   tasks: 'TASK',
   meetings: 'MEETING',
+  deals: 'DEAL',
 };
 
 /** A HubSpot-defined association type between two object types. */
@@ -118,6 +124,42 @@ export const ASSOCIATION_TYPES: readonly AssociationTypeDefinition[] = [
     label: null,
     inverseTypeId: 200,
     v3Name: 'contact_to_meeting_event',
+  },
+  // Deals (HubSpot's association type list): deal → contact 3 / contact → deal 4; deal → company
+  // 5 / company → deal 6 are the primary company, 341 / 342 the unlabeled association.
+  { from: 'deals', to: 'contacts', typeId: 3, label: null, inverseTypeId: 4, v3Name: 'deal_to_contact' },
+  { from: 'contacts', to: 'deals', typeId: 4, label: null, inverseTypeId: 3, v3Name: 'contact_to_deal' },
+  {
+    from: 'deals',
+    to: 'companies',
+    typeId: 5,
+    label: 'Primary',
+    inverseTypeId: 6,
+    v3Name: 'deal_to_company',
+  },
+  {
+    from: 'companies',
+    to: 'deals',
+    typeId: 6,
+    label: 'Primary',
+    inverseTypeId: 5,
+    v3Name: 'company_to_deal',
+  },
+  {
+    from: 'deals',
+    to: 'companies',
+    typeId: 341,
+    label: null,
+    inverseTypeId: 342,
+    v3Name: 'deal_to_company_unlabeled',
+  },
+  {
+    from: 'companies',
+    to: 'deals',
+    typeId: 342,
+    label: null,
+    inverseTypeId: 341,
+    v3Name: 'company_to_deal_unlabeled',
   },
 ];
 

@@ -3,6 +3,7 @@
  * (hubspot.md §7). Custom properties created through the API are added to a copy of these.
  */
 import type { ObjectType } from './object-types.js';
+import { DEAL_SPECS } from './deal-properties.js';
 
 /** HubSpot property data types. */
 export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
@@ -426,6 +427,7 @@ const GROUPS: Record<ObjectType, [string, string][]> = {
   companies: [['companyinformation', 'Company information']],
   tasks: [['task', 'Task information']],
   meetings: [['meeting', 'Meeting information']],
+  deals: [['dealinformation', 'Deal information']],
 };
 
 const SPECS: Record<ObjectType, Spec[]> = {
@@ -433,6 +435,7 @@ const SPECS: Record<ObjectType, Spec[]> = {
   companies: COMPANY_SPECS,
   tasks: TASK_SPECS,
   meetings: MEETING_SPECS,
+  deals: DEAL_SPECS,
 };
 
 /** Fresh copies of the built-in property definitions of an object type. */
@@ -451,6 +454,16 @@ export const DEFAULT_READ_PROPERTIES: Readonly<Record<ObjectType, readonly strin
   companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
   tasks: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   meetings: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: [
+    'amount',
+    'closedate',
+    'createdate',
+    'dealname',
+    'dealstage',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+    'pipeline',
+  ],
 };
 
 /** Properties every read returns even when not asked for. */
@@ -459,6 +472,7 @@ export const ALWAYS_READ_PROPERTIES: Readonly<Record<ObjectType, readonly string
   companies: ['hs_object_id', 'createdate', 'hs_lastmodifieddate'],
   tasks: ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'],
   meetings: ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'],
+  deals: ['hs_object_id', 'createdate', 'hs_lastmodifieddate'],
 };
 
 /** The property that holds the creation time, per type. */
@@ -467,6 +481,7 @@ export const CREATED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   companies: 'createdate',
   tasks: 'hs_createdate',
   meetings: 'hs_createdate',
+  deals: 'createdate',
 };
 
 /** The property that holds the last modification time, per type. */
@@ -475,4 +490,5 @@ export const MODIFIED_PROPERTY: Readonly<Record<ObjectType, string>> = {
   companies: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
   meetings: 'hs_lastmodifieddate',
+  deals: 'hs_lastmodifieddate',
 };

@@ -23,6 +23,7 @@ import { associationRoutes } from './routes/associations.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { objectRoutes } from './routes/objects.js';
 import { ownerRoutes } from './routes/owners.js';
+import { pipelineRoutes } from './routes/pipelines.js';
 import { propertyRoutes } from './routes/properties.js';
 import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './search.js';
 import { generateSeedData, type SeedData, toCrmSeed } from './seed.js';
@@ -50,7 +51,10 @@ export interface EchoWritesOptions {
   format?: WebhookFormat;
   /** Only these properties produce propertyChange events (default: all). */
   properties?: readonly string[];
-  /** Only these object types produce events (default: contacts and companies). */
+  /**
+   * Only these object types produce events (default: contacts, companies and deals). Deals report
+   * property changes of `dealstage`, `amount` and `closedate` only, as the app subscribes to them.
+   */
   objectTypes?: readonly ObjectType[];
   /** Also queue creation and deletion events (default true). */
   lifecycleEvents?: boolean;
@@ -153,7 +157,9 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-const DEFAULT_ECHO_TYPES: readonly ObjectType[] = ['contacts', 'companies'];
+const DEFAULT_ECHO_TYPES: readonly ObjectType[] = ['contacts', 'companies', 'deals'];
+/** The deal properties whose changes the app subscribes to (its webhooks component). */
+export const DEAL_WEBHOOK_PROPERTIES: readonly string[] = ['dealstage', 'amount', 'closedate'];
 
 /** Starts a sandbox on `host:port` (default 127.0.0.1, a free port). */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -204,6 +210,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (echo.associationEvents === false) return;
     } else if (change.kind !== 'propertyChange' && echo.lifecycleEvents === false) return;
     if (change.kind === 'propertyChange' && echo.properties && !echo.properties.includes(change.propertyName))
+      return;
+    if (
+      change.kind === 'propertyChange' &&
+      change.objectType === 'deals' &&
+      !DEAL_WEBHOOK_PROPERTIES.includes(change.propertyName)
+    )
       return;
     queue.push(events.fromChange(change, echo.format ?? 'legacy'));
   });
@@ -273,6 +285,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   app.use(objectRoutes(ctx));
   app.use(associationRoutes(ctx));
   app.use(ownerRoutes(ctx));
+  app.use(pipelineRoutes(ctx));
   app.use(propertyRoutes(ctx));
   app.use(callbackRoutes(ctx));
   app.use(accountRoutes(ctx, portalId, appId));

@@ -2,7 +2,8 @@
  * HubSpot's scopes: which an endpoint needs, and HubSpot's 403 when a token lacks them. The body
  * is the one HubSpot documents (error handling in "Using object APIs"): category `MISSING_SCOPES`,
  * the scopes of which one is needed under `errors[].context.requiredGranularScopes`, and a link.
- * Which scopes each endpoint takes follows HubSpot's scope list; a token without a scope list
+ * Which scopes each endpoint takes follows HubSpot's scope list (deals, their associations and
+ * deal pipelines: `crm.objects.deals.read` / `.write`); a token without a scope list
  * (`SandboxOptions.tokenScopes`) has them all.
  */
 import { SandboxHttpError } from './errors.js';
@@ -41,19 +42,31 @@ function objectScopes(type: string | undefined): 'contacts' | 'companies' {
  * The scopes of which a token needs one for this endpoint (by endpoint key, and the request's
  * `:objectType` for the properties API); null when the endpoint needs none.
  */
-export function requiredScopes(endpointKey: string, objectTypeParam?: string): string[] | null {
+export function requiredScopes(
+  endpointKey: string,
+  objectTypeParam?: string,
+  toObjectTypeParam?: string,
+): string[] | null {
   const dot = endpointKey.indexOf('.');
   const head = endpointKey.slice(0, dot);
   const rest = endpointKey.slice(dot + 1);
   if (head === 'callbacks') return ['automation'];
   if (head === 'owners') return ['crm.objects.owners.read'];
-  if (head === 'associations') return ['crm.objects.contacts.read', 'crm.objects.companies.read'];
+  if (head === 'associations') {
+    // Reading a deal's associations (either end a deal) takes the deals' read scope.
+    const ends = [objectTypeParam, toObjectTypeParam].map((t) => resolveObjectType(t ?? ''));
+    if (ends.includes('deals')) return ['crm.objects.deals.read'];
+    return ['crm.objects.contacts.read', 'crm.objects.companies.read'];
+  }
+  // The pipelines API takes one of many scopes; for deal pipelines, the deals' read scope.
+  if (head === 'pipelines') return ['crm.objects.deals.read'];
   if (head === 'properties') {
     const type = objectScopes(objectTypeParam);
     return rest.endsWith('create')
       ? [`crm.schemas.${type}.write`]
       : [`crm.schemas.${type}.read`, `crm.objects.${type}.read`];
   }
+  if (head === 'deals') return [`crm.objects.deals.${READS.has(rest) ? 'read' : 'write'}`];
   if (head === 'contacts' || head === 'companies' || head === 'tasks' || head === 'meetings') {
     const type = objectScopes(head);
     return [`crm.objects.${type}.${READS.has(rest) ? 'read' : 'write'}`];

@@ -7,6 +7,7 @@
 import type { CrmSeed, Owner } from './crm-store.js';
 import { type EMPLOYEE_RANGES, LEAD_STATUSES } from './property-catalog.js';
 import { createRandom, type Random } from './random.js';
+import { generateSeedDeals, type SeedDealLink } from './seed-deals.js';
 import {
   CONVERSIONS,
   COUNTRY_NAMES,
@@ -84,6 +85,10 @@ export interface SeedData {
   associations: { contactId: string; companyId: string; primary: boolean }[];
   /** Signals by contact id; contacts without signals have an empty list. */
   signals: Map<string, SeedSignal[]>;
+  /** Deals of customers, opportunities and some SQLs (see seed-deals.ts). */
+  deals: SeedObject[];
+  /** Each deal's contact (association 3/4) and primary company (5/6). */
+  dealLinks: SeedDealLink[];
 }
 
 /** Options of {@link generateSeedData}. */
@@ -375,7 +380,8 @@ export function generateSeedData(options: SeedOptions): SeedData {
     if (company) associations.push({ contactId: id, companyId: company.id, primary: true });
   }
 
-  return { seed, now, owners, companies, contacts, associations, signals };
+  const { deals, links: dealLinks } = generateSeedDeals({ seed, now, contacts, companies, associations });
+  return { seed, now, owners, companies, contacts, associations, signals, deals, dealLinks };
 }
 
 /** The CRM part of seed data in the store's load format. */
@@ -385,13 +391,36 @@ export function toCrmSeed(data: SeedData): CrmSeed {
     objects: [
       ...data.companies.map((c) => ({ type: 'companies' as const, ...c })),
       ...data.contacts.map((c) => ({ type: 'contacts' as const, ...c })),
+      ...data.deals.map((d) => ({ type: 'deals' as const, ...d })),
     ],
-    associations: data.associations.map((a) => ({
-      fromType: 'contacts' as const,
-      fromId: a.contactId,
-      toType: 'companies' as const,
-      toId: a.companyId,
-      typeIds: a.primary ? [1] : [279],
-    })),
+    associations: [
+      ...data.associations.map((a) => ({
+        fromType: 'contacts' as const,
+        fromId: a.contactId,
+        toType: 'companies' as const,
+        toId: a.companyId,
+        typeIds: a.primary ? [1] : [279],
+      })),
+      ...data.dealLinks.flatMap((l) => [
+        {
+          fromType: 'deals' as const,
+          fromId: l.dealId,
+          toType: 'contacts' as const,
+          toId: l.contactId,
+          typeIds: [3],
+        },
+        ...(l.companyId === null
+          ? []
+          : [
+              {
+                fromType: 'deals' as const,
+                fromId: l.dealId,
+                toType: 'companies' as const,
+                toId: l.companyId,
+                typeIds: [5],
+              },
+            ]),
+      ]),
+    ],
   };
 }

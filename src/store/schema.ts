@@ -274,6 +274,45 @@ export interface StoreProbeTable {
 }
 
 /** The whole schema. */
+export interface DealsTable {
+  portal_id: string;
+  deal_id: string;
+  pipeline: string;
+  stage: string;
+  amount: number | null;
+  created_at: number;
+  closed_at: number | null;
+  /** `won`, `lost`, or null while open. */
+  outcome: string | null;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface DealContactsTable {
+  portal_id: string;
+  deal_id: string;
+  contact_id: string;
+}
+
+export interface DealRequestsTable {
+  portal_id: string;
+  request_key: string;
+  contact_id: string;
+  company_id: string | null;
+  owner_id: string | null;
+  pipeline: string;
+  stage: string;
+  deal_name: string;
+  requested_at: number;
+  /** `owed`, `created` or `refused`. */
+  status: string;
+  deal_id: string | null;
+  attempts: Generated<number>;
+  attempted_at: number | null;
+  lease_until: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   signals: SignalsTable;
@@ -295,4 +334,7 @@ export interface Database {
   round_robin: RoundRobinTable;
   weekly_reports: WeeklyReportsTable;
   store_probe: StoreProbeTable;
+  deals: DealsTable;
+  deal_contacts: DealContactsTable;
+  deal_requests: DealRequestsTable;
 }

@@ -17,6 +17,7 @@
  * | `replays`   | signed requests already accepted, until their signature window closes |
  * | `approvals` | requests to publish a model version, approved by a second person      |
  * | `disputes`  | scores sales disputed from the contact card, with their reasons       |
+ * | `deals`     | HubSpot's deals and their contacts (outcomes); deals owed on accept   |
  *
  * One implementation (`sql/`) serves SQLite and PostgreSQL, and one contract test suite per
  * aggregate runs against both. Every method is atomic on its own; methods that both record data
@@ -26,6 +27,7 @@
  */
 import type { CallbackStore } from './callbacks/callbacks.port.js';
 import type { ContactStore } from './contacts/contacts.port.js';
+import type { DealStore } from './deals/deals.port.js';
 import type { DecisionStore } from './decisions/decisions.port.js';
 import type { EventStore } from './events/events.port.js';
 import type { ModelStore } from './models/models.port.js';
@@ -39,6 +41,8 @@ import type { SlaStore } from './sla/sla.port.js';
 
 export type * from './callbacks/callbacks.port.js';
 export type * from './contacts/contacts.port.js';
+export type * from './deals/deals.port.js';
+export { dealOfWorkKey, dealWorkKey } from './deals/deals.port.js';
 export type * from './decisions/decisions.port.js';
 export type * from './events/events.port.js';
 export type * from './models/models.port.js';
@@ -104,6 +108,7 @@ export interface Store {
   readonly replays: ReplayStore;
   readonly approvals: ApprovalStore;
   readonly disputes: DisputeStore;
+  readonly deals: DealStore;
 
   /**
    * A budget of HubSpot calls: in this process on SQLite; on PostgreSQL shared by every instance

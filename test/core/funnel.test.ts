@@ -265,8 +265,11 @@ describe('funnelReport', () => {
       to: T0 + WEEK,
     });
     expect(r.byModelVersion.v1!.acceptanceRate).toBe(0.8);
-    expect(r.byModelVersion.v2!.acceptanceRate).toBe(0.2);
+    // Installed-base MQLs are kept apart: in the route cut and their own figures, not the others.
+    expect(r.byModelVersion.v2).toBeUndefined();
     expect(Object.keys(r.byRoute)).toEqual(['installed-base', 'new-business']);
+    expect(r.byRoute['installed-base']!.acceptanceRate).toBe(0.2);
+    expect([r.installedBase.mqls, r.installedBase.accepted, r.mqls, r.accepted]).toEqual([10, 2, 10, 8]);
   });
 
   it('when "No idea why this is an MQL" is a top reason, then it warns', () => {

@@ -298,6 +298,17 @@ describe('webhooks follow the qualification model', () => {
     expect(config.settings.targetUrl).toBe(`${await serviceUrl()}${ROUTES.webhooks}`);
   });
 
+  it('when a deal is created, deleted or its stage, amount or close date changes, then HubSpot tells the service', async () => {
+    const deals = (await subscriptions()).filter((s) => s.objectType === 'deal');
+    expect(deals.map((s) => [s.subscriptionType, s.propertyName ?? null])).toEqual([
+      ['object.creation', null],
+      ['object.deletion', null],
+      ['object.propertyChange', 'amount'],
+      ['object.propertyChange', 'closedate'],
+      ['object.propertyChange', 'dealstage'],
+    ]);
+  });
+
   it('when the model presets change, then the committed subscriptions are regenerated (the script finds nothing to do)', async () => {
     const { io, out, err } = captureIo();
 
@@ -318,6 +329,8 @@ describe('the app', () => {
       'crm.objects.companies.read', // the associated company's fit properties
       'crm.objects.contacts.read',
       'crm.objects.contacts.write', // write lq_* properties; also what HubSpot requires for tasks
+      'crm.objects.deals.read', // deals as the funnel's outcomes, their associations and pipelines
+      'crm.objects.deals.write', // the deal made on accept (the model's dealOnAccept)
       'crm.objects.owners.read', // routing to owners
       'crm.schemas.contacts.write', // create the lq_* properties
       'oauth', // the account-info API: the service learns its portal from the token at start

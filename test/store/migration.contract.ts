@@ -76,6 +76,7 @@ export function migrationContract(fresh: () => TestDatabase): void {
       '0006_callback_expiry',
       '0008_two_sided_approval',
       '0009_publish_reason',
+      '0010_deals',
     ]);
 
     const store = await db.open();
@@ -115,6 +116,22 @@ export function migrationContract(fresh: () => TestDatabase): void {
     ]);
     expect((await store.sla.claimBreaches(T0, 10, 1_000)).map((t) => t.contactId)).toEqual(['c2']);
     expect(await store.routes.takeRoundRobin('p1', 'new-business', ['70000001'], 1)).toEqual(['70000001']);
+    // 0010's tables take deals and deal requests.
+    await store.deals.save([
+      {
+        portalId: 'p1',
+        dealId: 'd1',
+        contactIds: ['c1'],
+        pipeline: 'default',
+        stage: 'closedwon',
+        amount: 100,
+        createdAt: T0,
+        closedAt: T0 + 1,
+        outcome: 'won',
+        updatedAt: T0 + 1,
+      },
+    ]);
+    expect((await store.deals.dealsOfContacts('p1', ['c1'])).map((d) => d.outcome)).toEqual(['won']);
     // An evaluation from before 0004 has no foreseen next change; a new one keeps its own.
     expect((await store.contacts.latestEvaluations('p1', ['c1'])).get('c1')).toMatchObject({
       intentScore: 60,

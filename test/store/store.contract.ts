@@ -8,6 +8,7 @@ import { approvalsContract } from './contract/approvals.contract.js';
 import { callbacksContract } from './contract/callbacks.contract.js';
 import { contactsContract } from './contract/contacts.contract.js';
 import { databaseContract } from './contract/database.contract.js';
+import { dealsContract } from './contract/deals.contract.js';
 import { decisionsContract } from './contract/decisions.contract.js';
 import { eventsContract } from './contract/events.contract.js';
 import { modelsContract } from './contract/models.contract.js';
@@ -32,6 +33,7 @@ export function storeContract(fresh: () => TestDatabase): void {
   describe('reports', () => reportsContract(fresh));
   describe('replays', () => replaysContract(fresh));
   describe('approvals and disputes', () => approvalsContract(fresh));
+  describe('deals', () => dealsContract(fresh));
   describe('contacts HubSpot deleted or merged', () => removalContract(fresh));
   describe('the store as a whole', () => databaseContract(fresh));
 }

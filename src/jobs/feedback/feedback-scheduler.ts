@@ -6,6 +6,8 @@
  *   escalation task goes to the model's escalation owner. The store leases each breach, so a crash
  *   or a HubSpot failure in between sends it later, and two instances never send it both.
  * - Route tasks owed: a routed MQL whose task could not be made at routing time gets it now.
+ * - Deals owed: an accept whose deal (the model's `dealOnAccept`) could not be made at the time
+ *   gets it now; an attempt whose outcome is unknown first looks for the deal it may have made.
  * - The weekly returned-leads report: once per reporting week and portal, for the week before,
  *   built by the core's `weeklyReturnedLeadsReport`, stored, and sent as a task to the model's
  *   marketing owner. Stored first, so a restart never makes it twice.
@@ -20,6 +22,7 @@ import type { Logger } from '../../logger.js';
 import type { PortalId, SlaTimer, Store, WeeklyReportRecord } from '../../store/store.port.js';
 import type { ActiveModels } from '../active-model.js';
 import type { FeedbackCounters } from './feedback-counters.js';
+import { createDeals } from './deals-on-accept.js';
 import { createRouteTasks } from './routing.js';
 import { HOUR_MS } from '../../core/intent.js';
 
@@ -28,7 +31,7 @@ const WEEK_MS = 7 * DAY_MS;
 
 export interface FeedbackSchedulerOptions {
   store: Store;
-  crm: Pick<CrmGateway, 'updateContacts' | 'createTasks'>;
+  crm: Pick<CrmGateway, 'updateContacts' | 'createTasks'> & Partial<Pick<CrmGateway, 'deals'>>;
   models: ActiveModels;
   logger: Logger;
   clock?: () => number;
@@ -102,6 +105,12 @@ export class FeedbackScheduler {
         'route tasks',
         async () => {
           round.routeTasks = await this.owedRouteTasks();
+        },
+      ],
+      [
+        'deals owed',
+        async () => {
+          await this.owedDeals();
         },
       ],
       [
@@ -220,6 +229,24 @@ export class FeedbackScheduler {
       this.o.leaseMs,
     );
     return createRouteTasks({ ...this.o }, routes);
+  }
+
+  /** Creates the deals accepts still owe (HubSpot failed or the process stopped at the time). */
+  private async owedDeals(): Promise<number> {
+    const crm = this.o.crm.deals;
+    if (!crm) return 0;
+    const now = this.o.clock();
+    const claimed = await this.o.store.deals.claimOwed(
+      now - this.o.routeTaskGraceMs,
+      now,
+      this.o.batchSize,
+      this.o.leaseMs,
+    );
+    if (claimed.length === 0) return 0;
+    return createDeals(
+      { store: this.o.store, crm: { deals: crm }, clock: this.o.clock, logger: this.o.logger },
+      claimed,
+    );
   }
 
   /** Makes and sends last week's report for every portal with decisions; returns how many were sent. */

@@ -12,6 +12,7 @@ import type {
   CallbackStore,
   ContactId,
   ContactStore,
+  DealStore,
   DecisionStore,
   EvaluationRecord,
   PortalId,
@@ -40,11 +41,14 @@ export interface ScoreDeps {
     routes: RouteStore;
     callbacks: CallbackStore;
     queue: WorkQueue;
+    /** Deals owed on accept and the deals read then (without it, no deal is made). */
+    deals?: DealStore;
   };
   crm: Pick<
     CrmGateway,
     'readContacts' | 'readCompanies' | 'updateContacts' | 'completeCallbacks' | 'createTasks'
-  >;
+  > &
+    Partial<Pick<CrmGateway, 'deals'>>;
   models: ActiveModels;
   companies: CompanyCache;
   clock: () => number;

@@ -14,6 +14,9 @@ import type { LoadedState, ScoreDeps } from './batch.js';
 /** Contact properties routing reads: names for task titles (the owner is always read). */
 const ROUTING_CONTACT_PROPERTIES = ['firstname', 'lastname'];
 
+/** Contact properties a deal made on accept needs: its company (id and name) and the e-mail. */
+const DEAL_CONTACT_PROPERTIES = ['associatedcompanyid', 'company', 'email'];
+
 /**
  * The contact properties to read for a model: what it reads, plus what the app writes (for the
  * diff) and the names routing puts in task titles; and the company properties: what the model
@@ -23,7 +26,11 @@ export function contactPropertiesFor(model: QualificationModel): { contact: stri
   const read = propertiesRead(model);
   const contact = new Set([...read.contact, ...LQ_PROPERTY_NAMES, ...ROUTING_CONTACT_PROPERTIES]);
   if (read.company.length > 0) contact.add('associatedcompanyid');
-  const company = read.company.length > 0 ? [...new Set([...read.company, 'hubspot_owner_id'])].sort() : [];
+  // A deal made on accept is associated with the company and named after it (deals-on-accept.ts).
+  if (model.feedback.dealOnAccept) for (const name of DEAL_CONTACT_PROPERTIES) contact.add(name);
+  const forDeals = model.feedback.dealOnAccept ? ['name'] : [];
+  const company =
+    read.company.length > 0 ? [...new Set([...read.company, 'hubspot_owner_id', ...forDeals])].sort() : [];
   return { contact: [...contact].sort(), company };
 }
 

@@ -9,6 +9,7 @@
  *   plan      only the values that differ from HubSpot's
  *   write     one batch update; a refused owner is retried without it; recycled stages read back
  *   record    snapshots, evaluations, transitions; decisions settled; routes and tasks saved;
+ *             accepted contacts' deals read, and a deal made per accept when the model says so;
  *             hand-overs of MQLs that fell below the bar withdrawn
  *   notify    workflow actions waiting on these contacts are completed
  *   schedule  each contact queued again for when its written values next change on their own
@@ -23,6 +24,7 @@ import {
   forgetMissingContacts,
   settleSalesDecisions,
 } from '../feedback/decisions.step.js';
+import { dealsForAccepts } from '../feedback/deals-on-accept.js';
 import {
   keepWrittenRoutes,
   routeNewMqls,
@@ -78,6 +80,7 @@ export async function scoreRecords(
   await recordEvaluations(deps, batch);
   await settleSalesDecisions(deps, batch);
   await saveRoutes(deps, batch);
+  await dealsForAccepts(deps, batch);
   await withdrawLapsedHandOvers(deps, batch);
   await completeWaitingActions(deps, batch);
   await forgetMissingContacts(deps, batch);

@@ -11,6 +11,7 @@ import { settingsGuards } from './0005_settings_guards.js';
 import { callbackExpiry } from './0006_callback_expiry.js';
 import { twoSidedApproval } from './0008_two_sided_approval.js';
 import { publishReason } from './0009_publish_reason.js';
+import { deals } from './0010_deals.js';
 import type { DialectKind } from './dialect-kind.js';
 
 export type { DialectKind } from './dialect-kind.js';
@@ -27,6 +28,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0006_callback_expiry': callbackExpiry(kind),
     '0008_two_sided_approval': twoSidedApproval(kind),
     '0009_publish_reason': publishReason(kind),
+    '0010_deals': deals(kind),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { removeCallbacksOf } from '../callbacks/callbacks.sql.js';
 import { removeContactDataOf } from '../contacts/contacts.sql.js';
+import { removeDealLinksOf } from '../deals/deals.sql.js';
 import { removeDecisionsOf } from '../decisions/decisions.sql.js';
 import { removeDisputesOf } from '../disputes/disputes.sql.js';
 import { removeRawEventsOf } from '../events/events.sql.js';
@@ -31,4 +32,5 @@ export async function removeContactsEverywhere(
   await removeReportNotesOf(db, removal);
   await removeRawEventsOf(db, removal);
   await removeDisputesOf(db, removal);
+  await removeDealLinksOf(db, removal);
 }

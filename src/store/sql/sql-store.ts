@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Backend, StoreLogger } from '../backend.js';
 import { SqlCallbackStore } from '../callbacks/callbacks.sql.js';
 import { SqlContactStore } from '../contacts/contacts.sql.js';
+import { SqlDealStore } from '../deals/deals.sql.js';
 import { SqlDecisionStore } from '../decisions/decisions.sql.js';
 import { SqlEventStore } from '../events/events.sql.js';
 import { SqlModelStore } from '../models/models.sql.js';
@@ -61,6 +62,7 @@ export class SqlStore implements Store {
   readonly replays: SqlReplayStore;
   readonly approvals: SqlApprovalStore;
   readonly disputes: SqlDisputeStore;
+  readonly deals: SqlDealStore;
   private readonly ctx: SqlContext;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
 
@@ -83,6 +85,7 @@ export class SqlStore implements Store {
     this.replays = new SqlReplayStore(ctx);
     this.approvals = new SqlApprovalStore(ctx);
     this.disputes = new SqlDisputeStore(ctx);
+    this.deals = new SqlDealStore(ctx);
     const days = options.eventRetentionDays ?? 0;
     if (days > 0) {
       const prune = () => {

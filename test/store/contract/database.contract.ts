@@ -107,6 +107,7 @@ export function databaseContract(fresh: () => TestDatabase): void {
         '0006_callback_expiry',
         '0008_two_sided_approval',
         '0009_publish_reason',
+        '0010_deals',
       ]);
     });
   });
