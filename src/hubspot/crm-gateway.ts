@@ -36,7 +36,7 @@ import {
   refusedIn,
 } from './crm-gateway-types.js';
 
-import { CrmDeals, readAssociations } from './crm-deals.js';
+import { CrmDeals } from './crm-deals.js';
 
 export * from './crm-gateway-types.js';
 export type { DealInput, DealPipeline, DealStage } from './crm-deals.js';

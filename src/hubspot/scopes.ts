@@ -13,6 +13,8 @@ export const REQUIRED_SCOPES: Readonly<Record<string, string>> = {
   'crm.objects.contacts.read':
     'read contacts, their property history and their meetings (opt-outs, forms, no-shows)',
   'crm.objects.contacts.write': 'write the lq_* properties, stages, lead statuses and routing tasks',
+  'crm.objects.deals.read': "read the deals of accepted MQLs and their pipelines: the funnel's outcomes",
+  'crm.objects.deals.write': "create a deal when sales accepts an MQL (the model's dealOnAccept)",
   'crm.objects.owners.read': 'route new MQLs to owners',
   'crm.schemas.contacts.write': 'create the lq_* contact properties',
   oauth: "read the token's own portal and scopes",

@@ -22,6 +22,8 @@ export const SANDBOX_SCOPES: readonly string[] = [
   'crm.objects.companies.write',
   'crm.objects.contacts.read',
   'crm.objects.contacts.write',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
   'crm.objects.owners.read',
   'crm.schemas.companies.read',
   'crm.schemas.companies.write',

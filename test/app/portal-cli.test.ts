@@ -82,6 +82,8 @@ describe('portal commands', () => {
       .filter((l) => l.includes('the token lacks the scope'));
     expect(lacking.map((l) => /scope "([^"]+)"/.exec(l)?.[1])).toEqual([
       'crm.objects.companies.read',
+      'crm.objects.deals.read',
+      'crm.objects.deals.write',
       'crm.objects.owners.read',
       'crm.schemas.contacts.write',
     ]);
