@@ -13,6 +13,7 @@ import {
   type Calibration,
   calibrationOf,
   checkCadence,
+  type DealFact,
   type HistoryContact,
   type Insights,
   insights,
@@ -37,7 +38,9 @@ const PAGE = 1000;
 export const DEFAULT_INSIGHTS_MONTHS = 12;
 
 export interface InsightsDeps {
-  store: Pick<Store, 'contacts' | 'decisions' | 'models'>;
+  store: Pick<Store, 'contacts' | 'decisions' | 'models'> & {
+    deals?: Pick<Store['deals'], 'dealsOfContacts'>;
+  };
   models: Pick<ActiveModels, 'get'>;
 }
 
@@ -54,7 +57,8 @@ function toMs(value: unknown): number | null {
 
 /**
  * The portal's contacts as history: every stored contact with its signals since `signalsSince`,
- * its stage-entry dates and its sales decisions.
+ * its stage-entry dates, its sales decisions and the deals kept from HubSpot (without the deals
+ * aggregate, none: opportunities and customers then come from stages alone).
  */
 export async function historyFromStore(
   store: InsightsDeps['store'],
@@ -83,11 +87,23 @@ export async function historyFromStore(
   let cursor: string | null = null;
   do {
     const page = await store.contacts.snapshotPage(portalId, cursor, PAGE);
-    const signals = await store.contacts.signalsFor(
-      portalId,
-      page.items.map((s) => s.contactId),
-      signalsSince,
-    );
+    const ids = page.items.map((s) => s.contactId);
+    const [signals, pageDeals] = await Promise.all([
+      store.contacts.signalsFor(portalId, ids, signalsSince),
+      store.deals && ids.length > 0 ? store.deals.dealsOfContacts(portalId, ids) : Promise.resolve([]),
+    ]);
+    const deals = new Map<string, DealFact[]>();
+    for (const d of pageDeals)
+      for (const contactId of d.contactIds) {
+        const list = deals.get(contactId) ?? [];
+        list.push({
+          createdAt: d.createdAt,
+          closedWon: d.outcome === null ? null : d.outcome === 'won',
+          closedAt: d.closedAt,
+          amount: d.amount,
+        });
+        deals.set(contactId, list);
+      }
     for (const snap of page.items) {
       const own = signals.get(snap.contactId) ?? [];
       const entered = new Map(stages.get(snap.contactId) ?? []);
@@ -111,7 +127,7 @@ export async function historyFromStore(
         signals: own.map((s) => ({ type: s.type, occurredAt: s.occurredAt, sourceId: s.idempotencyKey })),
         stageEntered: Object.fromEntries(entered),
         decisions: decisions.get(snap.contactId) ?? [],
-        deals: [],
+        deals: deals.get(snap.contactId) ?? [],
       });
     }
     cursor = page.next;
