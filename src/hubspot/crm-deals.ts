@@ -7,7 +7,8 @@
  */
 import type { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals/index.js';
-import { ASSOCIATION_BATCH_LIMIT, type CrmRecord, chunk, HubSpotError } from './crm-gateway-types.js';
+import { type CrmRecord, chunk, HubSpotError } from './crm-gateway-types.js';
+import { associatedIds } from './crm-history.js';
 
 /** What a deal is read with: the facts the funnel keeps. */
 export const DEAL_PROPERTIES = [
@@ -57,56 +58,18 @@ export interface GatewayCore {
   readonly sdk: Client;
 }
 
-/**
- * The ids associated with each of `fromIds` (associations v4 batch read, ≤1,000 ids a call). An id
- * whose associations run past HubSpot's page is read on with its `after` cursor in later calls;
- * ids HubSpot answers with an error in its 207 (none associated; a deleted record) have none.
- */
-export async function readAssociations(
-  gateway: GatewayCore,
-  from: string,
-  to: string,
-  fromIds: readonly string[],
-): Promise<Map<string, string[]>> {
-  const found = new Map<string, Set<string>>(fromIds.map((id) => [id, new Set()]));
-  const seen = new Set<string>();
-  let inputs: { id: string; after?: string }[] = [...found.keys()].map((id) => ({ id }));
-  while (inputs.length > 0) {
-    const next: { id: string; after: string }[] = [];
-    for (const part of chunk(inputs, ASSOCIATION_BATCH_LIMIT)) {
-      const response = await gateway.call('associations.batch.read', () =>
-        gateway.sdk.crm.associations.v4.batchApi.getPage(from, to, { inputs: part }),
-      );
-      for (const result of response.results) {
-        const fromId = String(result._from.id);
-        const set = found.get(fromId) ?? new Set<string>();
-        found.set(fromId, set);
-        for (const target of result.to) set.add(String(target.toObjectId));
-        const after = result.paging?.next?.after;
-        // A cursor seen before would loop: HubSpot's cursors move on, so stop rather than spin.
-        if (after && !seen.has(`${fromId}:${after}`)) {
-          seen.add(`${fromId}:${after}`);
-          next.push({ id: fromId, after });
-        }
-      }
-    }
-    inputs = next;
-  }
-  return new Map([...found].map(([id, set]) => [id, [...set]]));
-}
-
 /** The deal calls of one gateway. */
 export class CrmDeals {
   constructor(private readonly gateway: GatewayCore) {}
 
   /** The deal ids associated with each contact. */
   ofContacts(contactIds: readonly string[]): Promise<Map<string, string[]>> {
-    return readAssociations(this.gateway, 'contacts', 'deals', [...new Set(contactIds)]);
+    return associatedIds(this.gateway, 'contacts', 'deals', [...new Set(contactIds)]);
   }
 
   /** The contact ids associated with each deal. */
   contactsOf(dealIds: readonly string[]): Promise<Map<string, string[]>> {
-    return readAssociations(this.gateway, 'deals', 'contacts', [...new Set(dealIds)]);
+    return associatedIds(this.gateway, 'deals', 'contacts', [...new Set(dealIds)]);
   }
 
   /** Batch-reads deals (≤100 a call) with {@link DEAL_PROPERTIES}; ids HubSpot does not know are `missing`. */

@@ -77,7 +77,7 @@ export async function readHistories(
  * HubSpot answers with an error in its 207 (none associated, deleted) have none.
  */
 export async function associatedIds(
-  gateway: CrmGateway,
+  gateway: Pick<CrmGateway, 'call' | 'sdk'>,
   from: string,
   to: string,
   ids: readonly string[],
