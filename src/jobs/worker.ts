@@ -211,11 +211,19 @@ export class Worker {
     }
   }
 
-  private async fanOut(portalId: PortalId, items: WorkItem[]): Promise<void> {
-    const ids = items.map((i) => companyOfWorkKey(i.contactId)!);
+  /**
+   * Work that is not scoring a contact (a company's fan-out, derived signals, deal sync): done as
+   * a whole, then completed; on failure retried or parked like any other work. A worker built
+   * without the handler parks such work with `missing` as the reason.
+   */
+  private async sideWork(
+    items: WorkItem[],
+    missing: string,
+    run: (() => Promise<void>) | null,
+  ): Promise<void> {
     try {
-      if (!this.o.fanOut) throw new Error('company work needs a fan-out, and this worker has none');
-      await this.o.fanOut(portalId, ids);
+      if (!run) throw new Error(missing);
+      await run();
     } catch (error) {
       await this.retryOrPark(items, error);
       return;
@@ -224,34 +232,35 @@ export class Worker {
     this.stats.completed += items.length;
   }
 
-  private async derive(portalId: PortalId, items: WorkItem[]): Promise<void> {
+  private fanOut(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    const ids = items.map((i) => companyOfWorkKey(i.contactId)!);
+    return this.sideWork(
+      items,
+      'company work needs a fan-out, and this worker has none',
+      this.o.fanOut ? () => this.o.fanOut!(portalId, ids) : null,
+    );
+  }
+
+  private derive(portalId: PortalId, items: WorkItem[]): Promise<void> {
     const work = { contacts: [] as string[], meetings: [] as string[] };
     for (const item of items) {
       const record = derivedOfWorkKey(item.contactId)!;
       (record.object === 'contact' ? work.contacts : work.meetings).push(record.id);
     }
-    try {
-      if (!this.o.derive) throw new Error('derived-signal work needs a reader, and this worker has none');
-      await this.o.derive(portalId, work);
-    } catch (error) {
-      await this.retryOrPark(items, error);
-      return;
-    }
-    await this.o.store.queue.complete(items);
-    this.stats.completed += items.length;
+    return this.sideWork(
+      items,
+      'derived-signal work needs a reader, and this worker has none',
+      this.o.derive ? () => this.o.derive!(portalId, work) : null,
+    );
   }
 
-  private async syncDeals(portalId: PortalId, items: WorkItem[]): Promise<void> {
+  private syncDeals(portalId: PortalId, items: WorkItem[]): Promise<void> {
     const ids = items.map((i) => dealOfWorkKey(i.contactId)!);
-    try {
-      if (!this.o.syncDeals) throw new Error('deal work needs a deal sync, and this worker has none');
-      await this.o.syncDeals(portalId, ids);
-    } catch (error) {
-      await this.retryOrPark(items, error);
-      return;
-    }
-    await this.o.store.queue.complete(items);
-    this.stats.completed += items.length;
+    return this.sideWork(
+      items,
+      'deal work needs a deal sync, and this worker has none',
+      this.o.syncDeals ? () => this.o.syncDeals!(portalId, ids) : null,
+    );
   }
 
   private async retryOrPark(items: readonly WorkItem[], error: unknown): Promise<void> {
