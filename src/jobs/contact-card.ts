@@ -57,14 +57,24 @@ export interface ContactCard {
   disputes: Pick<DisputeRecord, 'reason' | 'disputedBy' | 'disputedAt' | 'modelVersion'>[];
 }
 
-async function inputsOf(deps: CardDeps, portalId: PortalId, contactId: ContactId, horizonDays: number) {
+/**
+ * The contact as the service last read it. A contact it never scored is refused (`not_found`,
+ * naming `path`): an id from another portal or a typo, or a contact HubSpot has not told the
+ * service about yet; nothing is stored for it.
+ */
+async function knownContact(deps: CardDeps, portalId: PortalId, contactId: ContactId, path: string) {
   const snapshot = (await deps.store.contacts.snapshotsOf(portalId, [contactId])).get(contactId);
   if (!snapshot)
     throw new AppError(
       'not_found',
-      'The service has not scored this contact yet; it will once HubSpot tells it about the contact.',
-      [{ path: 'query.contactId', message: 'not scored yet' }],
+      `The service has not scored contact ${contactId} yet; it will once HubSpot tells it about the contact.`,
+      [{ path, message: 'not scored yet' }],
     );
+  return snapshot;
+}
+
+async function inputsOf(deps: CardDeps, portalId: PortalId, contactId: ContactId, horizonDays: number) {
+  const snapshot = await knownContact(deps, portalId, contactId, 'query.contactId');
   const since = deps.clock() - horizonDays * DAY_MS;
   const signals = (await deps.store.contacts.signalsFor(portalId, [contactId], since)).get(contactId) ?? [];
   return {
@@ -140,6 +150,7 @@ export async function decideFromCard(
   input: { decision: 'accept' | 'return'; reason?: string | undefined; note?: string | undefined },
   by: string,
 ): Promise<{ recorded: true; decision: 'accept' | 'return'; reason: string | null }> {
+  await knownContact(deps, portalId, contactId, '$.contactId');
   const { model } = await deps.models.get(portalId);
   const reasons = model.feedback.lostReasons;
   let reason: string | null = null;
@@ -181,6 +192,7 @@ export async function disputeScore(
   reason: string,
   by: string,
 ): Promise<{ dispute: DisputeRecord }> {
+  await knownContact(deps, portalId, contactId, '$.contactId');
   const { model } = await deps.models.get(portalId);
   const stored = (await deps.store.contacts.latestEvaluations(portalId, [contactId])).get(contactId);
   const dispute: DisputeRecord = {

@@ -145,4 +145,35 @@ describe('contact card API', () => {
     const empty = await call(stack, 'POST', '/card/api/dispute', { contactId: id, reason: '  ' });
     expect(empty).toMatchObject({ status: 400, json: { problems: [{ path: '$.reason' }] } });
   });
+
+  it('when a decision or dispute names a contact the service never scored, then it is refused naming contactId and nothing is stored', async () => {
+    stack = await startStack({ contacts: 5 });
+    const unknown = '987654321';
+
+    const accept = await call(stack, 'POST', '/card/api/decision', {
+      contactId: unknown,
+      decision: 'accept',
+    });
+    const back = await call(stack, 'POST', '/card/api/decision', {
+      contactId: unknown,
+      decision: 'return',
+      reason: 'no_budget',
+    });
+    const dispute = await call(stack, 'POST', '/card/api/dispute', {
+      contactId: unknown,
+      reason: 'Who is this?',
+    });
+
+    for (const refused of [accept, back, dispute])
+      expect(refused).toMatchObject({
+        status: 404,
+        json: {
+          error: 'not_found',
+          message: expect.stringContaining(unknown),
+          problems: [{ path: '$.contactId', message: 'not scored yet' }],
+        },
+      });
+    expect(await stack.service.store.decisions.pending(stack.portalId, [unknown])).toEqual([]);
+    expect(await stack.service.store.disputes.of(stack.portalId, unknown)).toEqual([]);
+  });
 });
