@@ -1,7 +1,8 @@
 /**
  * Points the HubSpot app at a deployment of the service: writes its public base URL into every
  * URL of the `*-hsmeta.json` files (workflow actions' `actionUrl` and `optionsUrl`, the webhooks'
- * `targetUrl`, the app's `permittedUrls.fetch`) and into the settings page's `service-url.ts`.
+ * `targetUrl`, the app's `permittedUrls.fetch`) and into the settings page's and the contact card's
+ * `service-url.ts` (each UI extension is bundled on its own, so each keeps its copy).
  *
  *   PUBLIC_BASE_URL=https://lq.acme.io npx tsx scripts/hubspot-app-configure.ts
  *   npx tsx scripts/hubspot-app-configure.ts --url https://lq.acme.io [--project hubspot-app]
@@ -29,6 +30,9 @@ export const URL_KEYS: ReadonlySet<string> = new Set(['actionUrl', 'optionsUrl',
 
 /** Where the settings page keeps the base URL it calls, relative to the project's source directory. */
 export const SERVICE_URL_MODULE = path.join('app', 'settings', 'service-url.ts');
+
+/** The contact card's copy of the same constant, kept equal to the settings page's. */
+export const CARD_SERVICE_URL_MODULE = path.join('app', 'cards', 'service-url.ts');
 
 const SERVICE_URL_PATTERN = /export const SERVICE_URL = '([^']*)';/;
 
@@ -123,10 +127,10 @@ export function rebaseComponent(
   return visit(meta, '$', null, null);
 }
 
-export function serviceUrlModule(base: string): string {
+export function serviceUrlModule(base: string, caller = 'the settings page', api = 'settings'): string {
   return `/**
- * The lead-qualification service's public base URL: the settings page calls
- * \`\${SERVICE_URL}/settings/api/…\` through hubspot.fetch. Written by
+ * The lead-qualification service's public base URL: ${caller} calls
+ * \`\${SERVICE_URL}/${api}/api/…\` through hubspot.fetch. Written by
  * scripts/hubspot-app-configure.ts together with every URL in the *-hsmeta.json files; change it
  * with that script, not by hand, so the two never disagree.
  */
@@ -135,8 +139,8 @@ export const SERVICE_URL = '${base}';
 }
 
 /** The base URL the project is configured for now, as `service-url.ts` names it. */
-export async function configuredBase(projectDir: string): Promise<string> {
-  const file = path.join(await projectSourceDir(projectDir), SERVICE_URL_MODULE);
+export async function configuredBase(projectDir: string, module = SERVICE_URL_MODULE): Promise<string> {
+  const file = path.join(await projectSourceDir(projectDir), module);
   const text = await readFile(file, 'utf8').catch(() => {
     throw new ScriptError(`cannot read ${file}`);
   });
@@ -157,7 +161,12 @@ export async function configure(
     const next = rebaseComponent(await readJson(file), from, base, file, changes);
     outputs.push([file, await formatJson(file, next)]);
   }
-  outputs.push([path.join(await projectSourceDir(projectDir), SERVICE_URL_MODULE), serviceUrlModule(base)]);
+  const sourceDir = await projectSourceDir(projectDir);
+  outputs.push([path.join(sourceDir, SERVICE_URL_MODULE), serviceUrlModule(base)]);
+  outputs.push([
+    path.join(sourceDir, CARD_SERVICE_URL_MODULE),
+    serviceUrlModule(base, 'the contact card', 'card'),
+  ]);
   // Everything is computed before anything is written: a bad URL leaves the project untouched.
   const written: string[] = [];
   for (const [file, content] of outputs) if (await writeIfChanged(file, content)) written.push(file);
@@ -184,6 +193,11 @@ export async function checkProject(projectDir: string): Promise<{ base: string; 
   if (!fetchAllowed)
     throw new UrlMismatchError(
       `the app's permittedUrls.fetch does not list ${originOf(base)}, the service's origin`,
+    );
+  const cardBase = await configuredBase(projectDir, CARD_SERVICE_URL_MODULE);
+  if (cardBase !== base)
+    throw new UrlMismatchError(
+      `${CARD_SERVICE_URL_MODULE} names ${cardBase}, not ${base} (${SERVICE_URL_MODULE}); run this script with --url to write both`,
     );
   return { base, urls: changes.length };
 }

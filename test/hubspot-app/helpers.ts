@@ -16,6 +16,8 @@ export const FILES = {
   webhooks: 'app/webhooks/webhooks-hsmeta.json',
   settings: 'app/settings/settings-hsmeta.json',
   serviceUrl: 'app/settings/service-url.ts',
+  card: 'app/cards/contact-card-hsmeta.json',
+  cardServiceUrl: 'app/cards/service-url.ts',
 } as const;
 
 export async function readComponent(file: string, sourceDir = SOURCE_DIR): Promise<any> {

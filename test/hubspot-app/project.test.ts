@@ -28,6 +28,7 @@ const EXPECTED_COMPONENTS = {
   lq_sales_decision: 'WORKFLOW_ACTION',
   lq_webhooks: 'WEBHOOKS',
   lq_settings: 'SETTINGS',
+  lq_contact_card: 'CARD',
 };
 
 afterEach(() => {
@@ -69,7 +70,7 @@ describe('hubspot-app project', () => {
     expect(isKnownPlatformVersion(config.platformVersion)).toBe(true);
   });
 
-  it('when HubSpot’s parser reads the project offline, then it finds the app, three workflow actions, the webhooks and the settings page, all under the app', async () => {
+  it('when HubSpot’s parser reads the project offline, then it finds the app, three workflow actions, the webhooks, the settings page and the contact card, all under the app', async () => {
     const { intermediateRepresentation, skippedHsMetaFiles } = await translate(
       { projectSourceDir: SOURCE_DIR, platformVersion: PLATFORM_VERSION },
       { skipValidation: true },
@@ -174,5 +175,59 @@ describe('hubspot-app project', () => {
 
     expect(parsed.fileNames.some((f) => f.endsWith('SettingsPage.tsx'))).toBe(true);
     expect(diagnostics).toEqual([]);
+  });
+
+  it('when the contact card is read, then it is a record tab on contacts whose entrypoint extends crm.record.tab, with its own package.json', async () => {
+    const card = await readComponent(FILES.card);
+    const entry = path.join(SOURCE_DIR, card.config.entrypoint);
+    const pkg = JSON.parse(await readFile(path.join(path.dirname(entry), 'package.json'), 'utf8'));
+
+    expect(card).toMatchObject({
+      uid: 'lq_contact_card',
+      type: 'card',
+      config: { location: 'crm.record.tab', objectTypes: ['contacts'] },
+    });
+    expect(await readFile(entry, 'utf8')).toContain(
+      "hubspot.extend<'crm.record.tab'>(({ context }) => <ContactCard context={context} />)",
+    );
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@hubspot/ui-extensions', 'react']);
+    expect(pkg.dependencies).toEqual(
+      JSON.parse(await readFile(path.join(SOURCE_DIR, 'app', 'settings', 'package.json'), 'utf8'))
+        .dependencies,
+    );
+  });
+
+  it('when the card’s sources are scanned, then they import only React, @hubspot/ui-extensions and their own folder', async () => {
+    const dir = path.join(SOURCE_DIR, 'app', 'cards');
+    const sources = (await readdir(dir)).filter((f) => /\.(ts|tsx)$/.test(f)).map((f) => path.join(dir, f));
+    expect(sources.length).toBeGreaterThanOrEqual(4);
+    for (const file of sources) {
+      const text = await readFile(file, 'utf8');
+      for (const [, spec] of text.matchAll(/from '([^']+)'/g))
+        expect(
+          ['react', '@hubspot/ui-extensions'].includes(spec!) || spec!.startsWith('./'),
+          `${file}: ${spec}`,
+        ).toBe(true);
+      expect(text, file).not.toMatch(/\bwindow\b|\bdocument\.|(?<![.\w])fetch\(|localStorage/);
+    }
+  });
+
+  it('when the card names a location or entrypoint HubSpot does not have, then validation names the card’s file', async () => {
+    const { sourceDir } = await copyProject();
+    const card = await readComponent(FILES.card, sourceDir);
+    await writeComponent(
+      FILES.card,
+      {
+        ...card,
+        config: { ...card.config, location: 'crm.record.middle', entrypoint: '/app/settings/X.tsx' },
+      },
+      sourceDir,
+    );
+
+    const report = await problemsOf(sourceDir);
+
+    expect(report).toContain('errors for hubspot-app/src/app/cards/contact-card-hsmeta.json:');
+    expect(report).toMatch(/location/);
+    expect(report).toMatch(/entrypoint/);
   });
 });

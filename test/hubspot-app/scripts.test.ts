@@ -280,6 +280,28 @@ describe('hubspot-app-configure', () => {
     expect(await configure(['--check', '--project', projectDir], captureIo().io, {})).toBe(1);
   });
 
+  it('when the base moves, then the contact card’s copy of the service URL moves with it, and a copy edited by hand fails --check', async () => {
+    const { projectDir, sourceDir } = await copyProject();
+
+    expect(
+      await configure(['--url', 'https://acme.io/lq', '--project', projectDir], captureIo().io, {}),
+    ).toBe(0);
+    expect(await readFile(path.join(sourceDir, FILES.cardServiceUrl), 'utf8')).toContain(
+      "export const SERVICE_URL = 'https://acme.io/lq';",
+    );
+    await writeFile(
+      path.join(sourceDir, FILES.cardServiceUrl),
+      "export const SERVICE_URL = 'https://old.acme.io';\n",
+      'utf8',
+    );
+    const { io, err } = captureIo();
+
+    expect(await configure(['--check', '--project', projectDir], io, {})).toBe(1);
+    expect(err.join('\n')).toContain(
+      'app/cards/service-url.ts names https://old.acme.io, not https://acme.io/lq (app/settings/service-url.ts)',
+    );
+  });
+
   it('when no URL is given or it is not HTTPS, then it exits 2 and says what to pass', async () => {
     const { projectDir } = await copyProject();
     const missing = captureIo();

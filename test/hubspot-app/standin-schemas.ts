@@ -7,7 +7,7 @@
  * check of each component's config.
  *
  * They encode only what HubSpot documents for 2025.2 (the developer-platform pages for the app,
- * workflow actions, webhooks and settings, and the 2025.2 templates in
+ * workflow actions, webhooks, app cards and settings, and the 2025.2 templates in
  * HubSpot/hubspot-project-components); HubSpot's real schemas may be stricter. Keyed by the
  * library's internal component type.
  */
@@ -266,6 +266,27 @@ export const STANDIN_SCHEMAS = {
         },
         additionalProperties: false,
       },
+    },
+    additionalProperties: false,
+  },
+
+  // The app cards reference (developers.hubspot.com, apps/developer-platform/…/app-cards/reference):
+  // name, entrypoint, location and objectTypes required; one location.
+  CARD: {
+    type: 'object',
+    required: ['name', 'entrypoint', 'location', 'objectTypes'],
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      description: { type: 'string' },
+      previewImage: {
+        type: 'object',
+        required: ['file'],
+        properties: { file: { type: 'string', pattern: '\\.(png|jpe?g|gif)$' }, altText: { type: 'string' } },
+        additionalProperties: false,
+      },
+      entrypoint: { type: 'string', pattern: '^/app/cards/[^/]+\\.(jsx|tsx)$' },
+      location: { enum: ['crm.record.tab', 'crm.record.sidebar', 'crm.preview', 'helpdesk.sidebar'] },
+      objectTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
     },
     additionalProperties: false,
   },
