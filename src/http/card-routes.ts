@@ -27,7 +27,7 @@ export const CARD_ROUTES = {
 
 const contactId = z.string().regex(/^\d{1,20}$/, { error: 'must be a HubSpot contact id (digits)' });
 /** Who decides is the signed user: a `decidedBy` (or any other field) in the body is refused. */
-const DecisionBody = z.strictObject({
+export const DecisionBody = z.strictObject({
   contactId,
   decision: z.enum(['accept', 'return'], { error: 'must be "accept" or "return"' }),
   reason: z.string().max(64).optional(),
@@ -36,7 +36,7 @@ const DecisionBody = z.strictObject({
     .max(NOTE_MAX, { error: `must be at most ${NOTE_MAX} characters` })
     .optional(),
 });
-const DisputeBody = z.strictObject({
+export const DisputeBody = z.strictObject({
   contactId,
   reason: z
     .string()

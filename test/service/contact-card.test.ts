@@ -5,37 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from './helpers.js';
-import { call, SALES_USER } from './settings-calls.js';
+import { call, SALES_USER, twoMqls } from './settings-calls.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
 });
-
-/** Scores the stack's contacts with strong signals and returns the ids of two MQLs. */
-async function twoMqls(s: Stack): Promise<[string, string]> {
-  const ids = s.sandbox.data!.contacts.map((c) => c.id);
-  for (const id of ids)
-    for (const type of ['demo_requested', 'trial_started'])
-      await s.service.store.contacts.recordSignal(
-        {
-          portalId: s.portalId,
-          contactId: id,
-          type,
-          occurredAt: Date.now() - 86_400_000,
-          source: 'test',
-          idempotencyKey: `t-${id}-${type}`,
-          recordedAt: Date.now(),
-        },
-        { portalId: s.portalId, contactId: id, reason: 'signal' },
-      );
-  await s.service.worker.drain();
-  const evaluations = await s.service.store.contacts.latestEvaluations(s.portalId, ids);
-  const mqls = [...evaluations.values()].filter((e) => e.qualification === 'mql').map((e) => e.contactId);
-  expect(mqls.length).toBeGreaterThanOrEqual(2);
-  return [mqls[0]!, mqls[1]!];
-}
 
 describe('contact card API', () => {
   it('when the card opens on an MQL, then it shows every scoring line, the version, the score over time, the route and the SLA clock', async () => {

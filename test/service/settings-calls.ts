@@ -95,3 +95,27 @@ export async function publishApproved(
   expect(asked).toMatchObject({ status: 202, json: { state: 'awaiting_approval' } });
   return call(s, 'POST', '/settings/api/approve', { requestId: asked.json.request.id }, SALES_USER(s));
 }
+
+/** Scores the stack's contacts with strong signals and returns the ids of two MQLs (for the card). */
+export async function twoMqls(s: Stack): Promise<[string, string]> {
+  const ids = s.sandbox.data!.contacts.map((c) => c.id);
+  for (const id of ids)
+    for (const type of ['demo_requested', 'trial_started'])
+      await s.service.store.contacts.recordSignal(
+        {
+          portalId: s.portalId,
+          contactId: id,
+          type,
+          occurredAt: Date.now() - 86_400_000,
+          source: 'test',
+          idempotencyKey: `t-${id}-${type}`,
+          recordedAt: Date.now(),
+        },
+        { portalId: s.portalId, contactId: id, reason: 'signal' },
+      );
+  await s.service.worker.drain();
+  const evaluations = await s.service.store.contacts.latestEvaluations(s.portalId, ids);
+  const mqls = [...evaluations.values()].filter((e) => e.qualification === 'mql').map((e) => e.contactId);
+  expect(mqls.length).toBeGreaterThanOrEqual(2);
+  return [mqls[0]!, mqls[1]!];
+}
