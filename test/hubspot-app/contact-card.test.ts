@@ -46,10 +46,12 @@ function service(own: Record<string, Answer | Answer[]> = {}) {
   });
 }
 
-async function openCard() {
+/** Renders the card on record 123 and waits until it has loaded (or, with 'alert', shows an alert). */
+async function openCard(until: 'loaded' | 'alert' = 'loaded') {
   const card = createRenderer('crm.record.tab');
   card.render(createElement(ContactCard, { context: card.mocks.context }));
-  await card.waitFor(() => expect(card.maybeFind(LoadingSpinner)).toBeNull());
+  if (until === 'alert') await card.waitFor(() => expect(card.maybeFind(Alert)).not.toBeNull());
+  else await card.waitFor(() => expect(card.maybeFind(LoadingSpinner)).toBeNull());
   return card;
 }
 
@@ -243,9 +245,7 @@ describe('contact card errors', () => {
         404,
       ),
     });
-    const card = createRenderer('crm.record.tab');
-    card.render(createElement(ContactCard, { context: card.mocks.context }));
-    await card.waitFor(() => expect(card.maybeFind(Alert)).not.toBeNull());
+    const card = await openCard('alert');
 
     expect(alert(card)).toEqual({
       title: 'Not scored yet',
@@ -259,9 +259,7 @@ describe('contact card errors', () => {
       'GET /card/api/contact': [new Error('connect ETIMEDOUT'), ok(serviceCard())],
       'GET /settings/api/owners': ok({ error: 'hubspot_unavailable', message: 'HubSpot is down' }, 503),
     });
-    const card = createRenderer('crm.record.tab');
-    card.render(createElement(ContactCard, { context: card.mocks.context }));
-    await card.waitFor(() => expect(card.maybeFind(Alert)).not.toBeNull());
+    const card = await openCard('alert');
 
     expect(alert(card)).toEqual({
       title: 'The qualification could not be loaded',
@@ -304,9 +302,7 @@ describe('contact card errors', () => {
 
   it('when the service answers with something that is not a card, then the card says it cannot read it', async () => {
     service({ 'GET /card/api/contact': ok({ contactId: '123' }) });
-    const card = createRenderer('crm.record.tab');
-    card.render(createElement(ContactCard, { context: card.mocks.context }));
-    await card.waitFor(() => expect(card.maybeFind(Alert)).not.toBeNull());
+    const card = await openCard('alert');
 
     expect(alert(card)?.text).toEqual(['The service sent a card the card cannot read.']);
   });

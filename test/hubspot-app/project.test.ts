@@ -62,6 +62,26 @@ async function problemsOf(sourceDir: string): Promise<string> {
   }
 }
 
+/**
+ * A UI extension's folder imports only React, @hubspot/ui-extensions and its own files (HubSpot
+ * bundles each folder with its own package.json), and never touches the DOM or the global fetch.
+ * Returns how many sources it read.
+ */
+async function expectOnlyUiExtensionImports(folder: string): Promise<number> {
+  const dir = path.join(SOURCE_DIR, 'app', folder);
+  const sources = (await readdir(dir)).filter((f) => /\.(ts|tsx)$/.test(f)).map((f) => path.join(dir, f));
+  for (const file of sources) {
+    const text = await readFile(file, 'utf8');
+    for (const [, spec] of text.matchAll(/from '([^']+)'/g))
+      expect(
+        ['react', '@hubspot/ui-extensions'].includes(spec!) || spec!.startsWith('./'),
+        `${file}: ${spec}`,
+      ).toBe(true);
+    expect(text, file).not.toMatch(/\bwindow\b|\bdocument\.|(?<![.\w])fetch\(|localStorage/);
+  }
+  return sources.length;
+}
+
 describe('hubspot-app project', () => {
   it('when hsproject.json is read by HubSpot’s parser, then it is a 2025.2 project whose source folder exists', () => {
     const config = parseProjectConfig(PROJECT_DIR);
@@ -149,19 +169,7 @@ describe('hubspot-app project', () => {
   });
 
   it('when the settings page’s sources are scanned, then they use only React and @hubspot/ui-extensions, never window or the CRM components', async () => {
-    const dir = path.join(SOURCE_DIR, 'app', 'settings');
-    const sources = (await readdir(dir)).filter((f) => /\.(ts|tsx)$/.test(f)).map((f) => path.join(dir, f));
-    expect(sources.length).toBeGreaterThan(3);
-    for (const file of sources) {
-      const text = await readFile(file, 'utf8');
-      const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
-      for (const spec of imports)
-        expect(
-          ['react', '@hubspot/ui-extensions'].includes(spec) || spec.startsWith('./'),
-          `${file}: ${spec}`,
-        ).toBe(true);
-      expect(text, file).not.toMatch(/\bwindow\b|\bdocument\.|(?<![.\w])fetch\(|localStorage/);
-    }
+    expect(await expectOnlyUiExtensionImports('settings')).toBeGreaterThan(3);
   });
 
   it('when the settings page is type-checked as HubSpot bundles it (React, no DOM, no Node), then it has no errors', () => {
@@ -198,18 +206,7 @@ describe('hubspot-app project', () => {
   });
 
   it('when the card’s sources are scanned, then they import only React, @hubspot/ui-extensions and their own folder', async () => {
-    const dir = path.join(SOURCE_DIR, 'app', 'cards');
-    const sources = (await readdir(dir)).filter((f) => /\.(ts|tsx)$/.test(f)).map((f) => path.join(dir, f));
-    expect(sources.length).toBeGreaterThanOrEqual(4);
-    for (const file of sources) {
-      const text = await readFile(file, 'utf8');
-      for (const [, spec] of text.matchAll(/from '([^']+)'/g))
-        expect(
-          ['react', '@hubspot/ui-extensions'].includes(spec!) || spec!.startsWith('./'),
-          `${file}: ${spec}`,
-        ).toBe(true);
-      expect(text, file).not.toMatch(/\bwindow\b|\bdocument\.|(?<![.\w])fetch\(|localStorage/);
-    }
+    expect(await expectOnlyUiExtensionImports('cards')).toBeGreaterThanOrEqual(4);
   });
 
   it('when the card names a location or entrypoint HubSpot does not have, then validation names the card’s file', async () => {

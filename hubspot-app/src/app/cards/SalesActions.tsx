@@ -25,6 +25,31 @@ function failure(title: string, error: unknown): Notice {
   return { variant: 'error', title, message, details };
 }
 
+/** A form's two buttons: `send-<form>` and `cancel-<form>`. */
+function SendOrCancel(props: {
+  form: 'return' | 'dispute';
+  label: string;
+  disabled: boolean;
+  onSend: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <ButtonRow>
+      <Button
+        testId={`send-${props.form}`}
+        variant="primary"
+        disabled={props.disabled}
+        onClick={props.onSend}
+      >
+        {props.label}
+      </Button>
+      <Button testId={`cancel-${props.form}`} variant="secondary" onClick={props.onCancel}>
+        Cancel
+      </Button>
+    </ButtonRow>
+  );
+}
+
 export function SalesActions({
   card,
   onChanged,
@@ -172,14 +197,13 @@ export function SalesActions({
             validationMessage={returnErrors.note ?? ''}
             onChange={(value) => setNote(value)}
           />
-          <ButtonRow>
-            <Button testId="send-return" variant="primary" disabled={busy !== null} onClick={sendReturn}>
-              {busy === 'return' ? 'Returning…' : 'Return the lead'}
-            </Button>
-            <Button testId="cancel-return" variant="secondary" onClick={() => open(null)}>
-              Cancel
-            </Button>
-          </ButtonRow>
+          <SendOrCancel
+            form="return"
+            label={busy === 'return' ? 'Returning…' : 'Return the lead'}
+            disabled={busy !== null}
+            onSend={sendReturn}
+            onCancel={() => open(null)}
+          />
         </Flex>
       )}
       {form === 'dispute' && (
@@ -195,14 +219,13 @@ export function SalesActions({
             validationMessage={disputeError ?? ''}
             onChange={(value) => setDispute(value)}
           />
-          <ButtonRow>
-            <Button testId="send-dispute" variant="primary" disabled={busy !== null} onClick={sendDispute}>
-              {busy === 'dispute' ? 'Sending…' : 'Send the dispute'}
-            </Button>
-            <Button testId="cancel-dispute" variant="secondary" onClick={() => open(null)}>
-              Cancel
-            </Button>
-          </ButtonRow>
+          <SendOrCancel
+            form="dispute"
+            label={busy === 'dispute' ? 'Sending…' : 'Send the dispute'}
+            disabled={busy !== null}
+            onSend={sendDispute}
+            onCancel={() => open(null)}
+          />
         </Flex>
       )}
     </Flex>
