@@ -161,7 +161,7 @@ function InsightsView({
           key={i}
           variant={f.significant ? 'error' : 'warning'}
           title="Higher scores do not convert better here"
-          testId="insights-flag"
+          testId={`insights-flag-${i}`}
         >
           {f.message}
         </Alert>
