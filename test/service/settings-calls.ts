@@ -95,3 +95,22 @@ export async function publishApproved(
   expect(asked).toMatchObject({ status: 202, json: { state: 'awaiting_approval' } });
   return call(s, 'POST', '/settings/api/approve', { requestId: asked.json.request.id }, SALES_USER(s));
 }
+
+/** Scores the stack's contacts once with a signal each, so the store holds a history. */
+export async function scoreAll(s: Stack) {
+  const ids = s.sandbox.data!.contacts.map((c) => c.id);
+  for (const [i, id] of ids.entries())
+    await s.service.store.contacts.recordSignal(
+      {
+        portalId: s.portalId,
+        contactId: id,
+        type: ['demo_requested', 'pricing_page_viewed', 'trial_started'][i % 3]!,
+        occurredAt: Date.now() - 86_400_000,
+        source: 'test',
+        idempotencyKey: `t-${id}`,
+        recordedAt: Date.now(),
+      },
+      { portalId: s.portalId, contactId: id, reason: 'signal' },
+    );
+  await s.service.worker.drain();
+}

@@ -423,9 +423,10 @@ export function addToDraft(draft: Draft, change: DraftChange): Draft | null {
       return withSignals(signals.map((s) => (s === target ? { ...s, points } : s)));
     }
     case 'count-twice': {
+      // A signal without `counting` counts once (the model's default: from 1, max 1).
       const once = (s: IntentSignal) => {
-        const counting = s.counting as { from?: unknown; max?: unknown } | undefined;
-        return s.points > 0 && counting?.from === 1 && counting.max === 1;
+        const counting = (s.counting ?? {}) as { from?: unknown; max?: unknown };
+        return s.points > 0 && (counting.from ?? 1) === 1 && (counting.max ?? 1) === 1;
       };
       const changing = signals.filter((s) => change.signalTypes.includes(s.type) && once(s));
       if (changing.length === 0) return null;
