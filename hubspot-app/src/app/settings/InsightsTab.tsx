@@ -5,7 +5,7 @@
  * suggestions of what converts, in the seeds' words, each with "Add to draft" (the draft of the
  * model tab changes; nothing is published). Loaded when the tab is first opened.
  */
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import {
   Alert,
   BarChart,
@@ -45,6 +45,7 @@ import {
 import { formatDay } from './funnel';
 import type { Draft } from './model';
 import { settingsApi } from './settings-api';
+import { useLatest } from './use-latest';
 
 function CalibrationTable({
   cells,
@@ -242,35 +243,17 @@ export interface InsightsTabProps {
   onDraft: (next: Draft) => void;
 }
 
+const loadInsights = async (months: number, outcome: Outcome) => {
+  const { from, to } = lastMonths(months, Date.now());
+  return { insights: await settingsApi.loadInsights(from, to, outcome), from, to };
+};
+
 export function InsightsTab({ active, timeZone, draft, onDraft }: InsightsTabProps) {
   const [period, setPeriod] = useState<InsightsPeriod>('12');
   const [outcome, setOutcome] = useState<Outcome>('customer');
-  const [shown, setShown] = useState<{ insights: Insights; from: number; to: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const { shown, error, loading, load, requested } = useLatest(loadInsights);
   const [added, setAdded] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
-  const requested = useRef(false);
-  const latest = useRef(0);
-
-  const load = useCallback(async (months: number, which: Outcome) => {
-    const request = ++latest.current;
-    requested.current = true;
-    setLoading(true);
-    setError(null);
-    const { from, to } = lastMonths(months, Date.now());
-    try {
-      const insights = await settingsApi.loadInsights(from, to, which);
-      if (request === latest.current) setShown({ insights, from, to });
-    } catch (e) {
-      if (request === latest.current) {
-        setShown(null);
-        setError(e instanceof Error ? e.message : String(e));
-      }
-    } finally {
-      if (request === latest.current) setLoading(false);
-    }
-  }, []);
 
   useEffect(() => {
     if (active && !requested.current) void load(Number(period), outcome);
