@@ -5,7 +5,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 
-export function useLatest<A extends unknown[], T>(fetch: (...args: A) => Promise<T>) {
+export function useLatest<A extends unknown[], T>(request: (...args: A) => Promise<T>) {
   const [shown, setShown] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -14,23 +14,23 @@ export function useLatest<A extends unknown[], T>(fetch: (...args: A) => Promise
 
   const load = useCallback(
     async (...args: A) => {
-      const request = ++latest.current;
+      const mine = ++latest.current;
       requested.current = true;
       setLoading(true);
       setError(null);
       try {
-        const answer = await fetch(...args);
-        if (request === latest.current) setShown(answer);
+        const answer = await request(...args);
+        if (mine === latest.current) setShown(answer);
       } catch (e) {
-        if (request === latest.current) {
+        if (mine === latest.current) {
           setShown(null);
           setError(e instanceof Error ? e.message : String(e));
         }
       } finally {
-        if (request === latest.current) setLoading(false);
+        if (mine === latest.current) setLoading(false);
       }
     },
-    [fetch],
+    [request],
   );
   return { shown, error, loading, load, requested };
 }
