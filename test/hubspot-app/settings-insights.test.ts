@@ -34,7 +34,7 @@ import {
   loadPreset,
 } from '../../src/core/index.js';
 import { convertedContact, DAY, T_NOW, YEAR_AGO } from '../core/insights/fixtures.js';
-import { type Reply, active, fakeService, history, model } from './fake-settings-service.js';
+import { type Reply, active, approvalsReply, fakeService, history, model } from './fake-settings-service.js';
 
 const PAGE = new URL('../../hubspot-app/src/app/settings/SettingsPage.tsx', import.meta.url).href;
 let SettingsPage: ComponentType<{ context: unknown }>;
@@ -510,5 +510,35 @@ describe('settings page: the publish reason', () => {
 
     expect(page.findByTestId(Text, 'publish-reason-6').text).toBe('Published early because: Pilot results');
     expect(page.maybeFindByTestId(Text, 'publish-reason-5')).toBeNull();
+  });
+
+  it('when the version in force or the pending request was published early, then the page says why', async () => {
+    fakeService({
+      'GET /settings/api/model': active(undefined, { publishReason: 'Pilot results' }),
+      'GET /settings/api/versions': history(),
+      'GET /settings/api/approvals': approvalsReply({
+        id: 'req-9',
+        version: 8,
+        kind: 'publish',
+        note: null,
+        reason: 'The trade fair starts Monday',
+        requestedBy: 'ops@acme.example (user 1)',
+        requestedByUserId: '99999',
+        requestedAt: Date.UTC(2026, 10, 3, 9),
+        status: 'pending',
+        decidedBy: null,
+        decidedAt: null,
+        approval: null,
+        changes: [],
+      }),
+    });
+    const page = await render();
+
+    expect(page.findByTestId(Text, 'active-publish-reason').text).toBe(
+      'Published within the minimum period because: Pilot results',
+    );
+    await page.waitFor(() =>
+      expect(allText(page)).toContain('Why now, within the minimum period: The trade fair starts Monday'),
+    );
   });
 });

@@ -94,6 +94,11 @@ function ActiveSummary({ active, timeZone }: { active: ActiveModel; timeZone: st
             {active.note ? ` — “${active.note}”` : ''}
           </Text>
         )}
+        {active.publishReason && (
+          <Text variant="microcopy" testId="active-publish-reason">
+            Published within the minimum period because: {active.publishReason}
+          </Text>
+        )}
       </Flex>
     </Tile>
   );
