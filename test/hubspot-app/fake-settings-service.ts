@@ -4,7 +4,10 @@
  * "METHOD /path" and reads back every request. Also the answers most tests start from: the
  * model in force, its history, the portal's owners and the approvals.
  */
-import { vi } from 'vitest';
+import { createElement, type ComponentType } from 'react';
+import { LoadingSpinner, Text } from '@hubspot/ui-extensions';
+import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { expect, vi } from 'vitest';
 import { DEFAULT_PRESET, loadPreset } from '../../src/core/index.js';
 
 export interface Reply {
@@ -132,3 +135,32 @@ export function history() {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rendering the page
+
+const PAGE = new URL('../../hubspot-app/src/app/settings/SettingsPage.tsx', import.meta.url).href;
+let page: ComponentType<{ context: unknown }> | undefined;
+
+/** Renders the settings page (loaded by path: HubSpot bundles it, outside the service's project). */
+export async function renderSettingsPage() {
+  page ??= ((await import(PAGE)) as { SettingsPage: ComponentType<{ context: unknown }> }).SettingsPage;
+  const renderer = createRenderer('settings');
+  renderer.render(createElement(page, { context: renderer.mocks.context }));
+  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
+  return renderer;
+}
+export type RenderedPage = Awaited<ReturnType<typeof renderSettingsPage>>;
+
+/** The text of every Text inside a node, a line each. */
+export const textIn = (node: { findAll: RenderedPage['findAll'] }) =>
+  node
+    .findAll(Text)
+    .map((t) => t.text ?? '')
+    .join('\n');
+
+export const ok = (body: unknown, status = 200): Reply => ({ status, body });
+/** What an input hands its onChange handler (typed as the handler itself in 0.17.0). */
+export const inputValue = (v: string | number) => v as never;
+/** Lets a handler's requests and state updates run. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));

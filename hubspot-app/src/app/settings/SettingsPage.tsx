@@ -45,6 +45,7 @@ import {
 } from './model';
 import { PreviewResults } from './PreviewResults';
 import { REASON_PATH, reasonProblems } from './publish-reason';
+import { PublishReasonField } from './PublishReasonField';
 import {
   type ActiveModel,
   type Cadence,
@@ -452,20 +453,10 @@ function ModelSettings({
         validationMessage={problemAt(paths.note) ?? ''}
         onChange={setNote}
       />
-      {cadence?.reasonRequired && (
-        <Alert title="A reason is needed to publish now" variant="warning" testId="cadence-warning">
-          {cadence.message}
-        </Alert>
-      )}
-      <TextArea
-        label={cadence?.reasonRequired ? 'Why publish now? (required)' : 'Why publish now? (optional)'}
-        name="publish-reason"
-        testId="publish-reason"
+      <PublishReasonField
+        cadence={cadence}
         value={reason}
-        rows={2}
-        required={cadence?.reasonRequired ?? false}
-        error={problemAt(REASON_PATH) !== undefined}
-        validationMessage={problemAt(REASON_PATH) ?? ''}
+        problem={problemAt(REASON_PATH)}
         onChange={(value) => {
           setReason(value);
           setServerProblems((problems) => problems.filter((p) => p.path !== REASON_PATH));
