@@ -36,6 +36,8 @@ import {
   loadPreset,
 } from '../../src/core/index.js';
 
+import { type Reply, active, approvalsReply, fakeService, history, model } from './fake-settings-service.js';
+
 const BASE = 'https://lq.example.com';
 const PAGE = new URL('../../hubspot-app/src/app/settings/SettingsPage.tsx', import.meta.url).href;
 
@@ -48,135 +50,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-// ---------------------------------------------------------------------------------------------
-// A fake of the service's settings API
-
-interface Reply {
-  status: number;
-  body: unknown;
-}
-type Route = Reply | ((body: any) => Reply | Promise<Reply>) | Error;
-
-interface Call {
-  method: string;
-  url: string;
-  path: string;
-  body: any;
-  timeout: number | undefined;
-}
-
-/** Answers `hubspot.fetch` by "METHOD /path"; a list of replies is used one per call, the last repeats. */
-function fakeService(own: Record<string, Route | Route[]>) {
-  // What every page load also asks for: the portal's owners (routing) and the approvals.
-  const routes: Record<string, Route | Route[]> = {
-    'GET /settings/api/owners': ownersReply(),
-    'GET /settings/api/approvals': approvalsReply(),
-    ...own,
-  };
-  const calls: Call[] = [];
-  const used = new Map<string, number>();
-  const hsFetch = vi.fn(
-    async (url: string, options: { method?: string; body?: unknown; timeout?: number } = {}) => {
-      const method = options.method ?? 'GET';
-      const path = new URL(url).pathname;
-      calls.push({ method, url, path, body: options.body, timeout: options.timeout });
-      const key = `${method} ${path}`;
-      const entry = routes[key];
-      if (entry === undefined) throw new Error(`unexpected request ${key}`);
-      const list = Array.isArray(entry) ? entry : [entry];
-      const n = used.get(key) ?? 0;
-      used.set(key, n + 1);
-      const route = list[Math.min(n, list.length - 1)]!;
-      if (route instanceof Error) throw route;
-      const reply = typeof route === 'function' ? await route(options.body) : route;
-      return new Response(JSON.stringify(reply.body), {
-        status: reply.status,
-        headers: { 'content-type': 'application/json' },
-      });
-    },
-  );
-  vi.stubGlobal('self', { hsFetch });
-  return {
-    calls,
-    requests: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path),
-  };
-}
-
-function ownersReply() {
-  return {
-    status: 200,
-    body: {
-      owners: [
-        { id: '70000001', name: 'Anna Visser', email: 'anna@acme.example' },
-        { id: '70000002', name: 'Bram de Wit', email: 'bram@acme.example' },
-        { id: '70000005', name: 'Eva Schulz', email: 'eva@acme.example' },
-      ],
-      teams: [{ id: '1', name: 'New business', ownerIds: ['70000001', '70000002'] }],
-    },
-  };
-}
-
-function approvalsReply(pending: unknown = null, singleApprover = false) {
-  return {
-    status: 200,
-    body: {
-      policy: { singleApprover, changedBy: null, changedAt: null },
-      pending,
-      recent: [],
-    },
-  };
-}
-
-function model() {
-  return structuredClone(loadPreset(DEFAULT_PRESET)) as any;
-}
-
-function active(m = model(), overrides: Record<string, unknown> = {}) {
-  return {
-    status: 200,
-    body: {
-      active: {
-        storedVersion: 6,
-        isDefault: false,
-        model: m,
-        label: `${m.version}#6`,
-        publishedAt: Date.UTC(2026, 10, 2, 9, 30),
-        publishedBy: 'ops@acme.example',
-        agreedBy: 'Dana (Head of Sales)',
-        note: 'Raised the intent bar',
-        ...overrides,
-      },
-      presets: ['seed-fit-intent', 'seed-industrial'],
-    },
-  };
-}
-
-function history() {
-  const at = (day: number) => Date.UTC(2026, 10, day, 10, 0);
-  const v = (version: number, status: string, extra: Record<string, unknown> = {}) => ({
-    version,
-    status,
-    label: `seed-fit-intent@1#${version}`,
-    createdBy: 'ops@acme.example',
-    createdAt: at(version),
-    publishedBy: status === 'draft' ? null : 'ops@acme.example',
-    publishedAt: status === 'draft' ? null : at(version),
-    agreedBy: null,
-    note: null,
-    ...extra,
-  });
-  return {
-    status: 200,
-    body: {
-      versions: [
-        v(7, 'draft'),
-        v(6, 'published', { agreedBy: 'Dana' }),
-        v(5, 'archived', { note: 'Q3 model' }),
-      ],
-    },
-  };
-}
 
 function previewReply(overrides: Record<string, unknown> = {}) {
   const side = (qualification: string, fitScore: number, intentScore: number, explanation: string[]) => ({

@@ -119,3 +119,22 @@ export async function twoMqls(s: Stack): Promise<[string, string]> {
   expect(mqls.length).toBeGreaterThanOrEqual(2);
   return [mqls[0]!, mqls[1]!];
 }
+
+/** Scores the stack's contacts once with a signal each, so the store holds a history. */
+export async function scoreAll(s: Stack) {
+  const ids = s.sandbox.data!.contacts.map((c) => c.id);
+  for (const [i, id] of ids.entries())
+    await s.service.store.contacts.recordSignal(
+      {
+        portalId: s.portalId,
+        contactId: id,
+        type: ['demo_requested', 'pricing_page_viewed', 'trial_started'][i % 3]!,
+        occurredAt: Date.now() - 86_400_000,
+        source: 'test',
+        idempotencyKey: `t-${id}`,
+        recordedAt: Date.now(),
+      },
+      { portalId: s.portalId, contactId: id, reason: 'signal' },
+    );
+  await s.service.worker.drain();
+}

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/core/index.js';
 import { hubSpotSignatureHeaders } from '../../src/hubspot/signature.js';
 import { PUBLIC, SECRET, type Stack, startStack } from './helpers.js';
-import { publishApproved } from './settings-calls.js';
+import { publishApproved, scoreAll } from './settings-calls.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -37,25 +37,6 @@ function modelWithIntentBar(value: number) {
   model.thresholds.mql.intent.value = value;
   model.version = `intent-bar-${value}`;
   return model;
-}
-
-/** Scores the stack's contacts once with a signal each, so the store holds a history. */
-async function scoreAll(s: Stack) {
-  const ids = s.sandbox.data!.contacts.map((c) => c.id);
-  for (const [i, id] of ids.entries())
-    await s.service.store.contacts.recordSignal(
-      {
-        portalId: s.portalId,
-        contactId: id,
-        type: ['demo_requested', 'pricing_page_viewed', 'trial_started'][i % 3]!,
-        occurredAt: Date.now() - 86_400_000,
-        source: 'test',
-        idempotencyKey: `t-${id}`,
-        recordedAt: Date.now(),
-      },
-      { portalId: s.portalId, contactId: id, reason: 'signal' },
-    );
-  await s.service.worker.drain();
 }
 
 describe('settings API: the cadence guard', () => {

@@ -4,7 +4,7 @@
  * published by itself: the result is a draft for people to look at, backtest and agree on.
  */
 import { parseModel, type ParseModelResult } from '../model.js';
-import type { FitCriterion, QualificationModel } from '../model.js';
+import type { FitCriterion, IntentSignal, QualificationModel } from '../model.js';
 import { MODEL_LIMITS } from '../limits.js';
 import { SEGMENT_PROPERTIES, type Segment } from './segments.js';
 
@@ -93,52 +93,109 @@ function newCriterion(model: QualificationModel, s: DraftSuggestion): FitCriteri
 }
 
 /**
- * The model with the suggestion added, parsed again by the model's schema (so the draft is a model
- * the whole product accepts). A segment converting more widens an existing criterion on the same
- * property when there is one (a value added to its list), or adds a +10 criterion; one converting
- * less adds a −10 criterion. Signals: their points move by 10 (a signal the model lacks is added).
- * Touches: positive signals counted once may count twice within their window.
+ * A suggestion as a change to a draft, in plain JSON so the settings page can apply it to the draft
+ * being edited (which may differ from the model the suggestion was made on). Each operation is
+ * idempotent: applied twice, the draft changes once.
  */
-export function applySuggestion(model: QualificationModel, suggestion: DraftSuggestion): ParseModelResult {
-  const draft = structuredClone(model);
+export type DraftChange =
+  /** Add this criterion, unless one with its id is already there. */
+  | { op: 'add-criterion'; criterion: FitCriterion }
+  /** Add `value` (`label` for people) to the criterion's list; where it is gone, add `fallback` instead. */
+  | { op: 'add-value'; criterionId: string; value: string; label: string; fallback: FitCriterion }
+  /** Move the signal's points by `delta`; where the draft lacks the signal, add `signal`. */
+  | { op: 'signal-points'; signalType: string; delta: number; signal: IntentSignal }
+  /** Let these positive signals, counted once, count twice within their window. */
+  | { op: 'count-twice'; signalTypes: string[] };
+
+/**
+ * The change a suggestion stands for, made on `model`: a segment converting more widens an
+ * existing criterion on the same property when there is one (a value added to its list), or adds
+ * a +10 criterion; one converting less adds a −10 criterion. Signals: their points move by 10 (a
+ * signal the model lacks is added). Touches: positive signals counted once may count twice.
+ */
+export function draftChangeOf(model: QualificationModel, suggestion: DraftSuggestion): DraftChange {
   const { segment, direction } = suggestion;
   const delta = direction === 'more' ? SUGGESTED_POINTS : -SUGGESTED_POINTS;
   switch (segment.kind) {
-    case 'signal': {
-      const signal = draft.intent.signals.find((s) => s.type === segment.value);
-      if (signal) signal.points = clampPoints(signal.points + delta);
-      else
-        draft.intent.signals.push({
+    case 'signal':
+      return {
+        op: 'signal-points',
+        signalType: segment.value,
+        delta,
+        signal: {
           type: segment.value,
           label: segment.label.replace(/ within \d+ days$/, '').slice(0, MODEL_LIMITS.labelChars),
           points: delta,
           ageing: { ...SUGGESTED_AGEING },
           counting: { from: 1, max: 1 },
-        });
-      break;
-    }
+        },
+      };
     case 'touches':
-      for (const s of draft.intent.signals)
-        if (s.points > 0 && s.counting.from === 1 && s.counting.max === 1) s.counting = { from: 1, max: 2 };
-      break;
+      return {
+        op: 'count-twice',
+        signalTypes: model.intent.signals.filter(countedOnce).map((s) => s.type),
+      };
     case 'industry':
     case 'region':
     case 'role': {
       const type = segment.kind === 'role' ? 'contains' : 'one-of';
       const existing =
-        direction === 'more' ? criterionOn(draft, SEGMENT_PROPERTIES[segment.kind], type) : undefined;
-      if (
-        existing &&
-        'values' in existing.match &&
-        existing.match.values.length < MODEL_LIMITS.matcherValues
-      ) {
-        if (!existing.match.values.includes(segment.value)) existing.match.values.push(segment.value);
-      } else draft.fit.criteria.push(newCriterion(draft, suggestion));
-      break;
+        direction === 'more' ? criterionOn(model, SEGMENT_PROPERTIES[segment.kind], type) : undefined;
+      const criterion = newCriterion(model, suggestion);
+      return existing
+        ? {
+            op: 'add-value',
+            criterionId: existing.id,
+            value: segment.value,
+            label: segment.label,
+            fallback: criterion,
+          }
+        : { op: 'add-criterion', criterion };
     }
     case 'size':
-      draft.fit.criteria.push(newCriterion(draft, suggestion));
+      return { op: 'add-criterion', criterion: newCriterion(model, suggestion) };
+  }
+}
+
+const countedOnce = (s: IntentSignal) => s.points > 0 && s.counting.from === 1 && s.counting.max === 1;
+
+/** `model` with `change` made, parsed again by the model's schema (a model the product accepts). */
+export function applyDraftChange(model: QualificationModel, change: DraftChange): ParseModelResult {
+  const draft = structuredClone(model);
+  switch (change.op) {
+    case 'add-criterion':
+      if (!draft.fit.criteria.some((c) => c.id === change.criterion.id))
+        draft.fit.criteria.push(structuredClone(change.criterion));
+      break;
+    case 'add-value': {
+      const existing = draft.fit.criteria.find((c) => c.id === change.criterionId);
+      if (existing && 'values' in existing.match && Array.isArray(existing.match.values)) {
+        const { values } = existing.match;
+        if (values.includes(change.value)) break;
+        if (values.length < MODEL_LIMITS.matcherValues) {
+          values.push(change.value);
+          break;
+        }
+      }
+      if (!draft.fit.criteria.some((c) => c.id === change.fallback.id))
+        draft.fit.criteria.push(structuredClone(change.fallback));
+      break;
+    }
+    case 'signal-points': {
+      const signal = draft.intent.signals.find((s) => s.type === change.signalType);
+      if (signal) signal.points = clampPoints(signal.points + change.delta);
+      else draft.intent.signals.push(structuredClone(change.signal));
+      break;
+    }
+    case 'count-twice':
+      for (const s of draft.intent.signals)
+        if (change.signalTypes.includes(s.type) && countedOnce(s)) s.counting = { from: 1, max: 2 };
       break;
   }
   return parseModel(draft);
+}
+
+/** The model with the suggestion added (draftChangeOf, then applyDraftChange). */
+export function applySuggestion(model: QualificationModel, suggestion: DraftSuggestion): ParseModelResult {
+  return applyDraftChange(model, draftChangeOf(model, suggestion));
 }

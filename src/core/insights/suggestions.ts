@@ -8,6 +8,7 @@
  */
 import type { QualificationModel } from '../model.js';
 import type { JudgedOutcome } from './calibration.js';
+import { type DraftChange, draftChangeOf } from './draft-change.js';
 import { OUTCOME_LABELS, type Outcome } from './history.js';
 import { type Segment, segmentsOf } from './segments.js';
 import { MIN_SUPPORT, percent, type Proportion, wilson } from './wilson.js';
@@ -37,6 +38,8 @@ export interface Suggestion extends SegmentStats {
   text: string;
   /** What "add to draft" would change, in words. */
   change: string;
+  /** The same change as data, for a draft being edited (applyDraftChange, or the settings page). */
+  draftChange: DraftChange;
 }
 
 export interface Suggestions {
@@ -119,12 +122,14 @@ export function suggestionsOf(
       shareOfConverted: hits / converted,
       shareOfAll: support / n,
     };
+    const draftChange = draftChangeOf(model, { segment, direction: more ? 'more' : 'less' });
     suggestions.push({
       ...stat,
       direction: more ? 'more' : 'less',
       conservativeLift: more ? conversion.low! / baseRate : baseRate / conversion.high!,
       text: phrase(stat, base, word),
-      change: changeInWords(segment, more ? 'more' : 'less', model),
+      change: changeInWords(draftChange, model),
+      draftChange,
     });
   }
   suggestions.sort(
@@ -157,23 +162,25 @@ function phrase(s: SegmentStats, base: Proportion, word: string): string {
   );
 }
 
-/** The draft change a suggestion stands for, in words (applySuggestion makes it). */
-export function changeInWords(
-  segment: Segment,
-  direction: 'more' | 'less',
-  model: QualificationModel,
-): string {
-  const sign = direction === 'more' ? '+' : '−';
-  switch (segment.kind) {
-    case 'signal': {
-      const signal = model.intent.signals.find((s) => s.type === segment.value);
+/** The draft change a suggestion stands for, in words (what applyDraftChange makes of it on `model`). */
+export function changeInWords(change: DraftChange, model: QualificationModel): string {
+  const signed = (points: number) => `${points > 0 ? '+' : '−'}${Math.abs(points)}`;
+  switch (change.op) {
+    case 'signal-points': {
+      const signal = model.intent.signals.find((s) => s.type === change.signalType);
       return signal
-        ? `${direction === 'more' ? 'raise' : 'lower'} the points of "${signal.label}" from ${signal.points} to ${signal.points + (direction === 'more' ? 10 : -10)}`
-        : `add the signal "${segment.value}" with ${sign}10 points (full for 30 days, gone after 90)`;
+        ? `${change.delta > 0 ? 'raise' : 'lower'} the points of "${signal.label}" from ${signal.points} to ${signal.points + change.delta}`
+        : `add the signal "${change.signalType}" with ${signed(change.delta)} points (full for ${change.signal.ageing.fullDays} days, gone after ${change.signal.ageing.expiresAfterDays})`;
     }
-    case 'touches':
+    case 'count-twice':
       return 'let a second touch of the same kind within the window count again (counting max 2)';
-    default:
-      return `add the fit criterion "${segment.label}" with ${sign}10 points`;
+    case 'add-value': {
+      const criterion = model.fit.criteria.find((c) => c.id === change.criterionId);
+      if (criterion)
+        return `add "${change.label}" to the fit criterion "${criterion.label}" (${signed(criterion.points)} points)`;
+      return `add the fit criterion "${change.fallback.label}" with ${signed(change.fallback.points)} points`;
+    }
+    case 'add-criterion':
+      return `add the fit criterion "${change.criterion.label}" with ${signed(change.criterion.points)} points`;
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyDraftChange,
   applySuggestion,
+  draftChangeOf,
   evaluate,
   type HistoryContact,
   insights,
@@ -53,7 +55,9 @@ describe('suggestions', () => {
     expect(top.text).toBe(
       '37.5% of the leads that became customer were in Food Production, against 9.9% of all leads: those that were in Food Production became customer 3.8× as often as the average (60 of 300 = 20.0%, 95% 15.9–24.9%; average 5.3%).',
     );
-    expect(top.change).toBe('add the fit criterion "Food Production" with +10 points');
+    // The model already has an industry criterion: the words say what the change really does.
+    expect(top.change).toBe('add "Food Production" to the fit criterion "Industry" (+25 points)');
+    expect(top.draftChange).toEqual(draftChangeOf(model, { segment: top.segment, direction: 'more' }));
   });
 
   it('when a segment converts at the base rate, then it is not suggested', () => {
@@ -166,5 +170,57 @@ describe('applySuggestion', () => {
       from: 1,
       max: 2,
     });
+  });
+});
+
+describe('draft changes as data', () => {
+  const food: Segment = { kind: 'industry', value: 'FOOD_PRODUCTION', label: 'Food Production', phrase: '' };
+  const valid = (result: ReturnType<typeof applyDraftChange>) => {
+    if (!result.success) throw new Error(JSON.stringify(result.problems));
+    return result.model;
+  };
+
+  it('when a change is applied twice, then the draft changes once', () => {
+    for (const suggestion of [
+      { segment: food, direction: 'more' as const },
+      { segment: food, direction: 'less' as const },
+      {
+        segment: { kind: 'touches' as const, value: '2', label: '', phrase: '' },
+        direction: 'more' as const,
+      },
+      {
+        segment: { kind: 'signal' as const, value: 'webinar_attended', label: 'Webinar', phrase: '' },
+        direction: 'more' as const,
+      },
+    ]) {
+      const change = draftChangeOf(model, suggestion);
+      const once = valid(applyDraftChange(model, change));
+      const twice = valid(applyDraftChange(once, change));
+      // A signal's points move each time (a second click is a second step); the rest is idempotent.
+      if (change.op === 'signal-points') expect(twice.intent.signals.at(-1)!.points).toBe(20);
+      else expect(twice).toEqual(once);
+    }
+  });
+
+  it('when the draft no longer has the criterion a value was for, then the change adds its own criterion', () => {
+    const change = draftChangeOf(model, { segment: food, direction: 'more' });
+    expect(change).toMatchObject({ op: 'add-value', criterionId: 'industry', value: 'FOOD_PRODUCTION' });
+    const edited = structuredClone(model);
+    edited.fit.criteria = edited.fit.criteria.filter((c) => c.id !== 'industry');
+    expect(valid(applyDraftChange(edited, change)).fit.criteria.at(-1)).toMatchObject({
+      id: 'suggested_industry_food_production',
+      points: 10,
+      match: { type: 'one-of', values: ['FOOD_PRODUCTION'] },
+    });
+  });
+
+  it('when a change is sent as JSON and back, then it makes the same draft (the settings page applies it)', () => {
+    const change = draftChangeOf(model, {
+      segment: { kind: 'size', value: '50-199', label: '50–199 employees', phrase: '' },
+      direction: 'more',
+    });
+    expect(valid(applyDraftChange(model, JSON.parse(JSON.stringify(change))))).toEqual(
+      valid(applyDraftChange(model, change)),
+    );
   });
 });

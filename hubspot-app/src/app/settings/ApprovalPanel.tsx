@@ -80,6 +80,9 @@ export function ApprovalPanel({ userId, timeZone, refreshKey, onPublished }: App
               Asked by {pending.requestedBy} on {formatTime(pending.requestedAt, timeZone)}
               {pending.note ? ` — “${pending.note}”` : ''}
             </Text>
+            {pending.reason && (
+              <Text variant="microcopy">Why now, within the minimum period: {pending.reason}</Text>
+            )}
             {pending.changes.length === 0 ? (
               <Text>No change against the model in force.</Text>
             ) : (

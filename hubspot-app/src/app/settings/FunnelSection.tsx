@@ -4,7 +4,7 @@
  * most, and the funnel per model version, so marketing and sales argue from the same numbers.
  * Loaded when the tab is first opened; a failure shows here and leaves the rest of the page alone.
  */
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import {
   Alert,
   BarChart,
@@ -52,6 +52,7 @@ import {
 } from './funnel';
 import type { Model } from './model';
 import { settingsApi } from './settings-api';
+import { useLatest } from './use-latest';
 
 interface Period {
   from: number;
@@ -280,34 +281,16 @@ export interface FunnelSectionProps {
   model: Model | null;
 }
 
+const loadFunnel = async (period: Period) => ({
+  funnel: await settingsApi.loadFunnel(period.from, period.to),
+  period,
+});
+
 export function FunnelSection({ active, timeZone, model }: FunnelSectionProps) {
   const [choice, setChoice] = useState<PeriodChoice>('28');
   const [fromDay, setFromDay] = useState<Day | null>(null);
   const [toDay, setToDay] = useState<Day | null>(null);
-  const [shown, setShown] = useState<{ funnel: Funnel; period: Period } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const requested = useRef(false);
-  /** Only the newest request's answer is shown, whatever order the answers come in. */
-  const latest = useRef(0);
-
-  const load = useCallback(async (period: Period) => {
-    const request = ++latest.current;
-    requested.current = true;
-    setLoading(true);
-    setError(null);
-    try {
-      const funnel = await settingsApi.loadFunnel(period.from, period.to);
-      if (request === latest.current) setShown({ funnel, period });
-    } catch (e) {
-      if (request === latest.current) {
-        setShown(null);
-        setError(e instanceof Error ? e.message : String(e));
-      }
-    } finally {
-      if (request === latest.current) setLoading(false);
-    }
-  }, []);
+  const { shown, error, loading, load, requested } = useLatest(loadFunnel);
 
   useEffect(() => {
     if (active && !requested.current) void load(lastDays(28, Date.now()));

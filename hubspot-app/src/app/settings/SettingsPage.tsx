@@ -4,6 +4,8 @@
  * disqualifiers; preview what the change does to the portal's contacts; publish it with a note and
  * the name of who in sales agreed; roll back to an earlier version. What the user typed is never
  * lost on an error. "Funnel": what became of a period's MQLs (FunnelSection), loaded on first view.
+ * "Insights": calibration and suggestions (InsightsTab), whose "Add to draft" edits the model tab's
+ * draft, which SettingsPage therefore holds.
  */
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import {
@@ -23,7 +25,9 @@ import {
 } from '@hubspot/ui-extensions';
 import type { SettingsContext } from '@hubspot/ui-extensions';
 import { ApprovalPanel } from './ApprovalPanel';
+import { BacktestSection } from './BacktestSection';
 import { FunnelSection } from './FunnelSection';
+import { InsightsTab } from './InsightsTab';
 import { ModelEditor } from './ModelEditor';
 import {
   type Draft,
@@ -40,8 +44,11 @@ import {
   validatePublishForm,
 } from './model';
 import { PreviewResults } from './PreviewResults';
+import { REASON_PATH, reasonProblems } from './publish-reason';
+import { PublishReasonField } from './PublishReasonField';
 import {
   type ActiveModel,
+  type Cadence,
   type Preview,
   type Publication,
   SettingsApiError,
@@ -88,6 +95,11 @@ function ActiveSummary({ active, timeZone }: { active: ActiveModel; timeZone: st
             {active.note ? ` — “${active.note}”` : ''}
           </Text>
         )}
+        {active.publishReason && (
+          <Text variant="microcopy" testId="active-publish-reason">
+            Published within the minimum period because: {active.publishReason}
+          </Text>
+        )}
       </Flex>
     </Tile>
   );
@@ -118,21 +130,30 @@ function publicationNotice(result: Publication, kind: 'publish' | 'rollback', ed
       };
 }
 
-type TabId = 'model' | 'funnel';
+type TabId = 'model' | 'funnel' | 'insights';
 
 export function SettingsPage({ context }: { context: SettingsContext }) {
   const [tab, setTab] = useState<TabId>('model');
   const [modelInForce, setModelInForce] = useState<Model | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
   return (
     <Tabs
       selected={tab}
-      onSelectedChange={(id: string | number) => setTab(id === 'funnel' ? 'funnel' : 'model')}
+      onSelectedChange={(id: string | number) => setTab(id === 'funnel' || id === 'insights' ? id : 'model')}
     >
       <Tab tabId="model" title="Qualification model">
-        <ModelSettings context={context} onModelInForce={setModelInForce} />
+        <ModelSettings context={context} onModelInForce={setModelInForce} draft={draft} setDraft={setDraft} />
       </Tab>
       <Tab tabId="funnel" title="Funnel">
         <FunnelSection active={tab === 'funnel'} timeZone={context.portal.timezone} model={modelInForce} />
+      </Tab>
+      <Tab tabId="insights" title="Insights">
+        <InsightsTab
+          active={tab === 'insights'}
+          timeZone={context.portal.timezone}
+          draft={draft}
+          onDraft={setDraft}
+        />
       </Tab>
     </Tabs>
   );
@@ -142,14 +163,20 @@ export function SettingsPage({ context }: { context: SettingsContext }) {
 function ModelSettings({
   context,
   onModelInForce,
+  draft,
+  setDraft,
 }: {
   context: SettingsContext;
   /** Told the model in force each time it is loaded (the funnel tab names rules with it). */
   onModelInForce: (model: Model) => void;
+  /** The draft being edited (held by the page: the Insights tab adds to it). */
+  draft: Draft | null;
+  setDraft: (draft: Draft) => void;
 }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [active, setActive] = useState<ActiveModel | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [cadence, setCadence] = useState<Cadence | null>(null);
+  const [reason, setReason] = useState('');
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
   const [preview, setPreview] = useState<{ result: Preview; sent: string } | null>(null);
   const [versions, setVersions] = useState<VersionSummary[] | null>(null);
@@ -163,26 +190,33 @@ function ModelSettings({
   const [notice, setNotice] = useState<Notice | null>(null);
 
   /** Loads the model in force and the history; the editor restarts from the model only if asked. */
-  const reload = useCallback(async (restartEditor: boolean) => {
-    const [model, history] = await Promise.allSettled([settingsApi.loadModel(), settingsApi.loadVersions()]);
-    if (model.status === 'fulfilled') {
-      setActive(model.value.active);
-      setLoadError(null);
-      if (restartEditor) {
-        setDraft(draftOf(model.value.active.model));
-        setServerProblems([]);
-        setPreview(null);
+  const reload = useCallback(
+    async (restartEditor: boolean) => {
+      const [model, history] = await Promise.allSettled([
+        settingsApi.loadModel(),
+        settingsApi.loadVersions(),
+      ]);
+      if (model.status === 'fulfilled') {
+        setActive(model.value.active);
+        setCadence(model.value.cadence ?? null);
+        setLoadError(null);
+        if (restartEditor) {
+          setDraft(draftOf(model.value.active.model));
+          setServerProblems([]);
+          setPreview(null);
+        }
+      } else {
+        setLoadError(messageOf(model.reason));
       }
-    } else {
-      setLoadError(messageOf(model.reason));
-    }
-    if (history.status === 'fulfilled') {
-      setVersions(history.value.versions);
-      setVersionsError(null);
-    } else {
-      setVersionsError(messageOf(history.reason));
-    }
-  }, []);
+      if (history.status === 'fulfilled') {
+        setVersions(history.value.versions);
+        setVersionsError(null);
+      } else {
+        setVersionsError(messageOf(history.reason));
+      }
+    },
+    [setDraft],
+  );
 
   useEffect(() => {
     void reload(true);
@@ -193,7 +227,10 @@ function ModelSettings({
   }, [active, onModelInForce]);
 
   const localProblems = useMemo(() => (draft ? validateDraft(draft) : []), [draft]);
-  const formProblems = useMemo(() => validatePublishForm(note, ''), [note]);
+  const formProblems = useMemo(
+    () => [...validatePublishForm(note, ''), ...reasonProblems(reason, cadence)],
+    [note, reason, cadence],
+  );
   const problemAt = useCallback(
     (path: string) =>
       localProblems.find((p) => p.path === path)?.message ??
@@ -285,8 +322,13 @@ function ModelSettings({
         version = (await settingsApi.saveDraft(sending.model)).version;
         setSavedDraft({ version, sent: sentJson });
       }
-      const result = await settingsApi.publish({ version, ...(note.trim() ? { note: note.trim() } : {}) });
+      const result = await settingsApi.publish({
+        version,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+      });
       setNote('');
+      setReason('');
       setSavedDraft(null);
       setApprovalsKey((k) => k + 1);
       setNotice(publicationNotice(result, 'publish'));
@@ -386,6 +428,11 @@ function ModelSettings({
         Preview the change
       </LoadingButton>
       {preview && <PreviewResults preview={preview.result} stale={!previewIsCurrent} />}
+      <BacktestSection
+        model={sending.model}
+        blocked={() => blockedByLocalProblems()}
+        disabled={busy !== null}
+      />
 
       <Divider />
       <Heading>Publish</Heading>
@@ -405,6 +452,15 @@ function ModelSettings({
         error={problemAt(paths.note) !== undefined}
         validationMessage={problemAt(paths.note) ?? ''}
         onChange={setNote}
+      />
+      <PublishReasonField
+        cadence={cadence}
+        value={reason}
+        problem={problemAt(REASON_PATH)}
+        onChange={(value) => {
+          setReason(value);
+          setServerProblems((problems) => problems.filter((p) => p.path !== REASON_PATH));
+        }}
       />
       <LoadingButton
         variant="primary"

@@ -144,6 +144,11 @@ export function VersionHistory(props: VersionHistoryProps) {
               </TableCell>
               <TableCell>
                 <Text>{v.note ?? ''}</Text>
+                {v.publishReason && (
+                  <Text variant="microcopy" testId={`publish-reason-${v.version}`}>
+                    Published early because: {v.publishReason}
+                  </Text>
+                )}
               </TableCell>
               <TableCell>
                 {i + 1 < versions.length && (

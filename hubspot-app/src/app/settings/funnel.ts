@@ -68,19 +68,20 @@ export interface Funnel extends FunnelFigures {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A finite number, or null (JSON turns NaN and Infinity into null; anything else is not a number). */
-const numberOrNull = (value: unknown): number | null =>
+export const numberOrNull = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 
-const countOf = (value: unknown): number => Math.max(0, Math.round(numberOrNull(value) ?? 0));
+export const countOf = (value: unknown): number => Math.max(0, Math.round(numberOrNull(value) ?? 0));
 
-const textOf = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+export const textOf = (value: unknown, fallback = ''): string =>
+  typeof value === 'string' ? value : fallback;
 
 /** An ISO date or ms since the epoch, as ms. */
-function instantOf(value: unknown): number | null {
+export function instantOf(value: unknown): number | null {
   if (typeof value === 'string') {
     const at = Date.parse(value);
     return Number.isNaN(at) ? null : at;

@@ -192,12 +192,15 @@ export function countChanges(draft: Draft, base: Model): number {
     const b = base.fit.criteria[i];
     if (c.label !== b?.label) n++;
     if (c.points !== b?.points) n++;
+    // A value added to a criterion's list (the Insights tab's "Add to draft").
+    if (b && JSON.stringify(c.match) !== JSON.stringify(b.match)) n++;
   });
   draft.model.intent.signals.forEach((s, i) => {
     const b = base.intent.signals[i];
     if (s.points !== b?.points) n++;
     if (s.ageing.fullDays !== b?.ageing.fullDays) n++;
     if (s.ageing.expiresAfterDays !== b?.ageing.expiresAfterDays) n++;
+    if (b && JSON.stringify(s.counting) !== JSON.stringify(b.counting)) n++;
   });
   (draft.model.disqualifiers ?? []).forEach((d, i) => {
     if (d.reason !== base.disqualifiers?.[i]?.reason) n++;

@@ -5,6 +5,7 @@
  */
 import { hubspot } from '@hubspot/ui-extensions';
 import { type Funnel, readFunnel } from './funnel';
+import { type Backtest, type Insights, type Outcome, readBacktest, readInsights } from './insights';
 import type { Model, Problem, Qualification } from './model';
 import { SERVICE_URL } from './service-url';
 
@@ -16,6 +17,8 @@ export const SETTINGS_PATHS = {
   publish: '/settings/api/publish',
   rollback: '/settings/api/rollback',
   funnel: '/settings/api/funnel',
+  insights: '/settings/api/insights',
+  backtest: '/settings/api/backtest',
   approvals: '/settings/api/approvals',
   approve: '/settings/api/approve',
   decline: '/settings/api/decline',
@@ -42,7 +45,18 @@ export interface ActiveModel {
   publishedBy: string | null;
   agreedBy: string | null;
   note: string | null;
+  /** Why it was published within the model's minimum period after the previous publish. */
+  publishReason?: string | null;
   approval?: VersionApproval | null;
+}
+
+/** Whether publishing now needs a reason: the model's minimum period since the last publish. */
+export interface Cadence {
+  reasonRequired: boolean;
+  daysSinceLastPublish: number | null;
+  minimumDays: number;
+  freeFrom: number | null;
+  message: string | null;
 }
 
 /** How a version's publication was agreed: by two people, or by one where the portal allows it. */
@@ -63,6 +77,8 @@ export interface PublishRequest {
   version: number;
   kind: 'publish' | 'rollback';
   note: string | null;
+  /** The reason given for publishing within the model's minimum period. */
+  reason?: string | null;
   requestedBy: string;
   requestedByUserId: string;
   requestedAt: number;
@@ -112,6 +128,7 @@ export interface VersionSummary {
   publishedAt: number | null;
   agreedBy: string | null;
   note: string | null;
+  publishReason?: string | null;
   approval?: VersionApproval | null;
 }
 
@@ -229,14 +246,20 @@ async function call<T>(
 }
 
 export const settingsApi = {
-  loadModel: () => call<{ active: ActiveModel; presets: string[] }>(SETTINGS_PATHS.model, { method: 'GET' }),
+  loadModel: () =>
+    call<{ active: ActiveModel; cadence?: Cadence; presets: string[] }>(SETTINGS_PATHS.model, {
+      method: 'GET',
+    }),
   loadVersions: () => call<{ versions: VersionSummary[] }>(SETTINGS_PATHS.versions, { method: 'GET' }),
   saveDraft: (model: Model) =>
     call<VersionSummary>(SETTINGS_PATHS.drafts, { method: 'POST', body: { model } }),
   preview: (model: Model) =>
     call<Preview>(SETTINGS_PATHS.preview, { method: 'POST', body: { model }, timeout: SLOW_TIMEOUT_MS }),
-  /** Asks to publish a version; a second HubSpot user approves it (unless the portal relaxed that). */
-  publish: (request: { version: number; note?: string }) =>
+  /**
+   * Asks to publish a version; a second HubSpot user approves it (unless the portal relaxed that).
+   * Within the model's minimum period after the last publish, the service needs a `reason`.
+   */
+  publish: (request: { version: number; note?: string; reason?: string }) =>
     call<Publication>(SETTINGS_PATHS.publish, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
   rollback: (request: { version: number; note?: string }) =>
     call<Publication>(SETTINGS_PATHS.rollback, { method: 'POST', body: request, timeout: SLOW_TIMEOUT_MS }),
@@ -281,4 +304,20 @@ export const settingsApi = {
       await call<unknown>(`${SETTINGS_PATHS.funnel}?${query}`, { method: 'GET', timeout: SLOW_TIMEOUT_MS }),
     );
   },
+  /** Calibration of the model in force and suggestions, over [from, to) (ms since the epoch). */
+  loadInsights: async (from: number, to: number, outcome: Outcome): Promise<Insights> => {
+    const query = `from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(to).toISOString())}&outcome=${outcome}`;
+    return readInsights(
+      await call<unknown>(`${SETTINGS_PATHS.insights}?${query}`, { method: 'GET', timeout: SLOW_TIMEOUT_MS }),
+    );
+  },
+  /** The draft against the model in force over the last `months` months of history. */
+  backtest: async (model: Model, months: number): Promise<Backtest> =>
+    readBacktest(
+      await call<unknown>(SETTINGS_PATHS.backtest, {
+        method: 'POST',
+        body: { model, months },
+        timeout: SLOW_TIMEOUT_MS,
+      }),
+    ),
 };
