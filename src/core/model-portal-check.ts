@@ -105,7 +105,7 @@ const READABLE: Record<Matcher['type'], readonly string[] | 'any'> = {
 function typeProblem(match: Matcher, ref: string, property: PortalProperty): ModelProblem['message'] | null {
   const readable = READABLE[match.type];
   if (readable !== 'any' && !readable.includes(property.type))
-    return `"${ref}" is a ${property.type} property: a ${match.type} matcher cannot read it`;
+    return `"${ref}" is a ${property.type} property: the ${match.type} matcher cannot read it`;
   return null;
 }
 

@@ -34,6 +34,11 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string[];
   }
 }
 
+/** `model publish|rollback …`, asked for by one person and approved by another (or the same). */
+const publication = (by: string, approvedBy: string, command: 'publish' | 'rollback', ...args: string[]) =>
+  cli('model', command, ...args, '--by', by, '--approved-by', approvedBy);
+const twoPeople = (command: 'publish' | 'rollback', ...args: string[]) =>
+  publication('ann@acme.example', 'bob@acme.example', command, ...args);
 const waitOutModelCache = () => new Promise((resolve) => setTimeout(resolve, MODEL_CACHE_TTL_MS + 100));
 const versions = async () => (await stack.service.store.models.versions(portal)).length;
 
@@ -73,17 +78,7 @@ afterAll(async () => {
 
 describe('model publish, diff, rollback, export', () => {
   it('when a file is published by one person and approved by another, then it is in force and a second publish diffs as written', async () => {
-    const first = await cli(
-      'model',
-      'publish',
-      fileA,
-      '--portal',
-      portal,
-      '--by',
-      'ann@acme.example',
-      '--approved-by',
-      'bob@acme.example',
-    );
+    const first = await twoPeople('publish', fileA, '--portal', portal);
     expect(first.stderr).toEqual([]);
     expect(first.code).toBe(0);
     expect(first.stdout[0]).toBe(
@@ -97,17 +92,7 @@ describe('model publish, diff, rollback, export', () => {
     await stack.service.worker.drain();
 
     // Within the model's 60 days of cadence: a second publish needs a reason.
-    const early = await cli(
-      'model',
-      'publish',
-      fileB,
-      '--portal',
-      portal,
-      '--by',
-      'ann@acme.example',
-      '--approved-by',
-      'bob@acme.example',
-    );
+    const early = await twoPeople('publish', fileB, '--portal', portal);
     expect(early.code).toBe(1);
     expect(early.stderr).toHaveLength(1);
     expect(early.stderr[0]).toMatch(
@@ -119,16 +104,11 @@ describe('model publish, diff, rollback, export', () => {
     const expected = JSON.parse(preview.stdout[0]!) as { changed: number; contacts: number };
     expect(expected.contacts).toBe(40);
 
-    const second = await cli(
-      'model',
+    const second = await twoPeople(
       'publish',
       fileB,
       '--portal',
       portal,
-      '--by',
-      'ann@acme.example',
-      '--approved-by',
-      'bob@acme.example',
       '--reason',
       'the intent bar was too high',
     );
@@ -170,16 +150,13 @@ describe('model publish, diff, rollback, export', () => {
 
   it('when the approver is the author, then publish is refused before anything is saved, unless the portal allows one approver', async () => {
     const before = await versions();
-    const result = await cli(
-      'model',
+    const result = await publication(
+      'Ann@acme.example',
+      'ann@acme.example',
       'publish',
       fileA,
       '--portal',
       portal,
-      '--by',
-      'Ann@acme.example',
-      '--approved-by',
-      'ann@acme.example',
       '--reason',
       'r',
     );
@@ -190,51 +167,26 @@ describe('model publish, diff, rollback, export', () => {
 
     const other = '99001';
     await stack.service.store.approvals.setPolicy(other, true, 'ops', Date.now());
-    const alone = await cli(
-      'model',
+    const alone = await publication(
+      'ann@acme.example',
+      'ann@acme.example',
       'publish',
       fileA,
       '--portal',
       other,
-      '--by',
-      'ann@acme.example',
-      '--approved-by',
-      'ann@acme.example',
     );
     expect(alone.code).toBe(0);
     expect(alone.stdout[0]).toContain('by ann@acme.example, alone (the portal allows one approver)');
   });
 
   it('when a portal rolls back, then the earlier version is in force again; a version that does not exist is named', async () => {
-    const missing = await cli(
-      'model',
-      'rollback',
-      '--portal',
-      portal,
-      '--to',
-      '99',
-      '--by',
-      'ann@acme.example',
-      '--approved-by',
-      'bob@acme.example',
-    );
+    const missing = await twoPeople('rollback', '--portal', portal, '--to', '99');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toEqual([
       'model rollback: Model version 99 does not exist. (--to: no such version)',
     ]);
 
-    const back = await cli(
-      'model',
-      'rollback',
-      '--portal',
-      portal,
-      '--to',
-      '1',
-      '--by',
-      'ann@acme.example',
-      '--approved-by',
-      'bob@acme.example',
-    );
+    const back = await twoPeople('rollback', '--portal', portal, '--to', '1');
     expect(back.code).toBe(0);
     expect(back.stdout[0]).toBe(
       `rolled back to version 1 ("a@1") in portal ${portal}: by ann@acme.example, approved by bob@acme.example`,
@@ -259,6 +211,15 @@ describe('model publish, diff, rollback, export', () => {
 });
 
 describe('validate-model --portal', () => {
+  /** `validate-model <file> --portal` on seed-fit-intent as `edit` changes it. */
+  async function validateEdited(name: string, edit: (model: (typeof PRESETS)['seed-fit-intent']) => void) {
+    const model = structuredClone(PRESETS['seed-fit-intent']);
+    edit(model);
+    const file = join(dir, name);
+    await writeFile(file, JSON.stringify(model));
+    return cli('validate-model', file, '--portal', portal);
+  }
+
   it.each([['seed-fit-intent'], ['seed-industrial']])(
     'when the preset %s is checked against the sandbox portal, then every property it reads is there',
     async (preset) => {
@@ -271,11 +232,9 @@ describe('validate-model --portal', () => {
   );
 
   it('when a model reads company.industy, then it fails naming the path and the property meant', async () => {
-    const model = structuredClone(PRESETS['seed-fit-intent']);
-    model.fit.criteria[0]!.property = ['company.industy', 'contact.industry'];
-    const file = join(dir, 'typo.json');
-    await writeFile(file, JSON.stringify(model));
-    const result = await cli('validate-model', file, '--portal', portal);
+    const result = await validateEdited('typo.json', (model) => {
+      model.fit.criteria[0]!.property = ['company.industy', 'contact.industry'];
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       '  $.fit.criteria[0].property[0]: "company.industy" does not exist in this portal (did you mean "company.industry"?): every contact would read it as unknown',
@@ -283,12 +242,13 @@ describe('validate-model --portal', () => {
   });
 
   it('when a listed value is none of an enumeration’s options, then it is an error, or a warning where a text property of the list can hold it', async () => {
-    const model = structuredClone(PRESETS['seed-fit-intent']);
-    model.thresholds.installedBase!.customerWhen[0]!.match = { type: 'one-of', values: ['customer', 'vip'] };
-    (model.fit.criteria[0]!.match as { values: string[] }).values.push('Basket Weaving');
-    const file = join(dir, 'values.json');
-    await writeFile(file, JSON.stringify(model));
-    const result = await cli('validate-model', file, '--portal', portal);
+    const result = await validateEdited('values.json', (model) => {
+      model.thresholds.installedBase!.customerWhen[0]!.match = {
+        type: 'one-of',
+        values: ['customer', 'vip'],
+      };
+      (model.fit.criteria[0]!.match as { values: string[] }).values.push('Basket Weaving');
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       '  $.thresholds.installedBase.customerWhen[0].match.values[1]: "vip" is none of company.lifecyclestage\'s 8 options: it can never match',
