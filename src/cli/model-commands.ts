@@ -223,6 +223,14 @@ export async function validateOnPortal(
   io: CliIo,
 ): Promise<number> {
   const result = await withHubSpot(async (context) => {
+    // A private app's token belongs to one portal: checking another portal's model against it would
+    // judge the wrong properties.
+    const { portalId } = await context.crm.accountDetails();
+    if (String(portalId) !== options.portal)
+      throw new CliError(
+        `validate-model: --portal ${options.portal} is not the portal HUBSPOT_ACCESS_TOKEN belongs to (${portalId})`,
+        1,
+      );
     const model = options.model ?? (await context.models.get(options.portal)).model;
     return { model, check: await checkModelOnPortal(context.crm, model) };
   });

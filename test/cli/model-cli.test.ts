@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseModel, PRESETS } from '../../src/core/index.js';
+import { type ModelPreview, parseModel, PRESETS } from '../../src/core/index.js';
 import { CliError, type CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { MODEL_CACHE_TTL_MS } from '../../src/jobs/active-model.js';
@@ -101,8 +101,14 @@ describe('model publish, diff, rollback, export', () => {
 
     const preview = await cli('model', 'preview', fileB, '--portal', portal, '--format', 'json');
     expect(preview.code).toBe(0);
-    const expected = JSON.parse(preview.stdout[0]!) as { changed: number; contacts: number };
+    const expected = JSON.parse(preview.stdout[0]!) as ModelPreview;
     expect(expected.contacts).toBe(40);
+    const table = await cli('model', 'preview', fileB, '--portal', portal);
+    expect(table.stdout[0]).toBe(`${fileB} against a@1 (v1), over 40 stored contacts:`);
+    expect(table.stdout).toContain(
+      `  changed: ${expected.changed} (MQL in ${expected.mqlIn}, MQL out ${expected.mqlOut}, newly disqualified ${expected.newlyDisqualified})`,
+    );
+    expect(table.stdout.at(-1)).toMatch(/^took \d+ ms; nothing was saved$/);
 
     const second = await twoPeople(
       'publish',
@@ -128,14 +134,18 @@ describe('model publish, diff, rollback, export', () => {
       .filter((v) => v === 'b@1 (v2)');
     expect(written).toHaveLength(queued);
 
-    const diff = await cli('model', 'diff', '1', '2', '--portal', portal);
-    expect(diff.code).toBe(0);
-    expect(diff.stdout).toEqual([
-      'version 1 → version 2: 3 changes',
+    const changes = [
       '  model: name "Model A" → "Model B"',
       '  mql: MQL intent bar 50 → 40',
       '  fit: region points +25 → +15',
-    ]);
+    ];
+    const diff = await cli('model', 'diff', '1', '2', '--portal', portal);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toEqual(['version 1 → version 2: 3 changes', ...changes]);
+    const withFile = await cli('model', 'diff', '1', fileB, '--portal', portal);
+    expect(withFile.stdout).toEqual([`version 1 → ${fileB}: 3 changes`, ...changes]);
+    const none = await cli('model', 'diff', 'active', '--portal', portal);
+    expect(none.stdout).toEqual(['the model in force → the model in force: no changes']);
   });
 
   it('when --approved-by is missing, then publish is refused in one line and nothing is saved', async () => {
@@ -255,6 +265,14 @@ describe('validate-model --portal', () => {
     );
     expect(result.stdout).toContain(
       '  $.fit.criteria[0].match.values[4]: "Basket Weaving" is none of company.industry\'s 50 options; only contact.industry can match it',
+    );
+  });
+
+  it('when --portal is not the token’s portal, then it says so and checks nothing', async () => {
+    const result = await cli('validate-model', 'seed-fit-intent', '--portal', '99001');
+    expect(result.code).toBe(1);
+    expect(result.stderr.at(-1)).toBe(
+      `validate-model: --portal 99001 is not the portal HUBSPOT_ACCESS_TOKEN belongs to (${portal})`,
     );
   });
 
