@@ -11,7 +11,7 @@ import { type ModelPreview, parseModel, PRESETS } from '../../src/core/index.js'
 import { CliError, type CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { MODEL_CACHE_TTL_MS } from '../../src/jobs/active-model.js';
-import { type Stack, startStack } from '../service/helpers.js';
+import { freshPostgresDatabase, type Stack, startStack } from '../service/helpers.js';
 
 const KEYS = ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL', 'DATABASE_URL', 'LOG_LEVEL'] as const;
 const saved = new Map<string, string | undefined>();
@@ -280,5 +280,37 @@ describe('validate-model --portal', () => {
     const result = await cli('validate-model', '--portal', portal);
     expect(result.code).toBe(0);
     expect(result.stdout[0]).toMatch(/^portal \d+: a@1 \(v1\) reads \d+ properties; 0 errors, 0 warnings$/);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('model commands on PostgreSQL', () => {
+  let pg: Stack;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let sqlite: string | undefined;
+
+  beforeAll(async () => {
+    database = await freshPostgresDatabase();
+    pg = await startStack({ contacts: 5, databaseUrl: database!.url });
+    sqlite = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = database!.url;
+  }, 60_000);
+  afterAll(async () => {
+    process.env.DATABASE_URL = sqlite;
+    await pg.close();
+    await database?.drop();
+  });
+
+  it('when a file is published, another published with a reason and the first rolled back to, then the store says so', async () => {
+    const at = pg.portalId;
+    expect((await twoPeople('publish', fileA, '--portal', at)).code).toBe(0);
+    expect((await twoPeople('publish', fileB, '--portal', at, '--reason', 'r')).code).toBe(0);
+    expect((await twoPeople('rollback', '--portal', at, '--to', '1')).code).toBe(0);
+    const versions = await pg.service.store.models.versions(at);
+    expect(versions.map((v) => [v.version, v.status, v.approval?.mode])).toEqual([
+      [1, 'published', 'two-person'],
+      [2, 'archived', 'two-person'],
+    ]);
+    const exported = await cli('model', 'export', '--portal', at);
+    expect(JSON.parse(exported.stdout.join('\n'))).toMatchObject({ name: 'Model A', version: 'a@1' });
   });
 });
