@@ -24,6 +24,7 @@ import {
 } from './io.js';
 import { withDatabase } from './context.js';
 import { evaluateStoredContact } from '../jobs/stored-evaluation.js';
+import { validateOnPortal } from './model-commands.js';
 
 export interface ScoreOptions {
   model: string;
@@ -125,7 +126,15 @@ async function explainStored(options: { portal: string; id: string; now?: Date }
   return 0;
 }
 
-export async function validateModel(path: string, io: CliIo): Promise<number> {
+/** Checks a model file or preset; with `portal`, against that portal's properties too (or the portal's model in force without a file). */
+export async function validateModel(path: string | undefined, io: CliIo, portal?: string): Promise<number> {
+  if (path === undefined) {
+    if (portal === undefined)
+      throw new CliError(
+        'validate-model: give a model file or preset, or --portal <id> to check the portal’s model in force',
+      );
+    return validateOnPortal({ portal }, io);
+  }
   let json: unknown;
   try {
     json = isPresetName(path) ? PRESETS[path] : JSON.parse(await readFile(path, 'utf8'));
@@ -151,7 +160,7 @@ export async function validateModel(path: string, io: CliIo): Promise<number> {
     io.out(`${parsed.warnings.length} warning${parsed.warnings.length > 1 ? 's' : ''}:`);
     for (const line of formatProblems(parsed.warnings)) io.out(line);
   }
-  return 0;
+  return portal === undefined ? 0 : validateOnPortal({ portal, model: m }, io);
 }
 
 export function listModels(io: CliIo): number {

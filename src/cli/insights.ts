@@ -57,8 +57,6 @@ export interface BacktestOptions extends HistorySource {
   format?: OutputFormat;
 }
 
-export const OUTCOMES: readonly Outcome[] = ['sql', 'opportunity', 'customer'];
-
 function source(command: string, options: HistorySource): 'file' | 'store' {
   if (options.input && options.portal)
     throw new CliError(`${command}: give --input <history file> or --portal <id>, not both`);

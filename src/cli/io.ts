@@ -36,31 +36,36 @@ export async function loadModel(ref: string): Promise<QualificationModel> {
   return (await loadModelWithWarnings(ref)).model;
 }
 
-/** {@link loadModel}, with the model's warnings (names that are none of HubSpot's defaults, …). */
+/**
+ * {@link loadModel}, with the model's warnings (names that are none of HubSpot's defaults, …) and
+ * the JSON as written (what the settings use cases store; for a preset, its definition).
+ */
 export async function loadModelWithWarnings(
   ref: string,
-): Promise<{ model: QualificationModel; warnings: ModelProblem[] }> {
-  if (isPresetName(ref)) return { model: loadPreset(ref), warnings: [] };
+  /** How an error names where `ref` came from: an option (`--model`) or an argument. */
+  label = '--model',
+): Promise<{ model: QualificationModel; warnings: ModelProblem[]; json: unknown }> {
+  if (isPresetName(ref)) return { model: loadPreset(ref), warnings: [], json: PRESETS[ref] };
   let text: string;
   try {
     text = await readFile(ref, 'utf8');
   } catch {
     throw new CliError(
-      `--model: "${ref}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`,
+      `${label}: "${ref}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable file`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--model ${ref}: not valid JSON (${(error as Error).message})`);
+    throw new CliError(`${label} ${ref}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = parseModel(json);
   if (!parsed.success)
     throw new CliError(
-      [`--model ${ref}: the model is invalid:`, ...formatProblems(parsed.problems)].join('\n'),
+      [`${label} ${ref}: the model is invalid:`, ...formatProblems(parsed.problems)].join('\n'),
     );
-  return { model: parsed.model, warnings: parsed.warnings };
+  return { model: parsed.model, warnings: parsed.warnings, json };
 }
 
 /** Prints a model's warnings on stderr, one per line, under a heading naming the model. */

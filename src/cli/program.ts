@@ -4,11 +4,12 @@
  * suggests the nearest command or option ("did you mean"). The actions only call the commands.
  */
 import { Command, Option } from 'commander';
-import { PRESETS } from '../core/index.js';
+import { OUTCOMES, PRESETS } from '../core/index.js';
 import { explainCommand, exportModel, listModels, score, validateModel } from './commands.js';
 import { CliError, type CliIo } from './io.js';
 import { DEFAULT_INSIGHTS_MONTHS } from '../jobs/insights.js';
-import { OUTCOMES, runBacktest, runInsights, runReview } from './insights.js';
+import { runBacktest, runInsights, runReview } from './insights.js';
+import { addModelCommands } from './model-program.js';
 import { decimal, integer, isoDay, isoInstant, nonEmpty, portalId } from './options.js';
 import {
   deadLettersCommand,
@@ -92,11 +93,12 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
   program
     .command('validate-model')
     .description(
-      'Check a model: every problem with its JSON path, then warnings (property names that are none of HubSpot’s defaults, with "did you mean"), which do not fail it.',
+      'Check a model: every problem with its JSON path, then warnings (property names that are none of HubSpot’s defaults, with "did you mean"), which do not fail it. With --portal, also against the portal’s properties (HUBSPOT_ACCESS_TOKEN): a property it lacks, of a type the matcher cannot read, or a listed value none of the condition’s properties can hold is an error.',
     )
-    .argument('<file.json|preset>', 'the model to check')
-    .action(async (path: string) => {
-      done(await validateModel(path, io));
+    .argument('[file.json|preset]', 'the model to check (with --portal: default the portal’s model in force)')
+    .addOption(portalOption('to check the model against (its property definitions, through HubSpot)'))
+    .action(async (path: string | undefined, o: { portal?: string }) => {
+      done(await validateModel(path, io, o.portal));
     });
 
   program
@@ -270,5 +272,6 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
       done(await runReview(o, io));
     });
 
+  addModelCommands(program, io, done);
   return program;
 }

@@ -27,7 +27,7 @@ function nameErrors(command: Command, path: string): void {
   command.exitOverride((error) => {
     throw Object.assign(error, { commandPath: path });
   });
-  for (const sub of command.commands) nameErrors(sub, sub.name());
+  for (const sub of command.commands) nameErrors(sub, path === 'cli' ? sub.name() : `${path} ${sub.name()}`);
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -20,6 +20,7 @@ import {
   type SettingsDeps,
 } from '../jobs/model-settings.js';
 import { DAY_MS, toEpochMs } from '../core/intent.js';
+import { OUTCOMES } from '../core/insights/history.js';
 import { ownValue } from '../core/own.js';
 import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import {
@@ -75,8 +76,8 @@ const BacktestBody = z.object({
     .max(36, { error: 'must be at most 36' })
     .default(DEFAULT_INSIGHTS_MONTHS),
 });
-const OutcomeParam = z.enum(['sql', 'opportunity', 'customer'], {
-  error: 'must be sql, opportunity or customer',
+const OutcomeParam = z.enum(OUTCOMES, {
+  error: `must be ${OUTCOMES.slice(0, -1).join(', ')} or ${OUTCOMES.at(-1)}`,
 });
 /**
  * Who publishes and who approves are the signed users of their requests: a `publishedBy`,

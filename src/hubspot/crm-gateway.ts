@@ -281,9 +281,9 @@ export class CrmGateway {
     return property.options.map((o) => o.value);
   }
 
-  /** A property's label, type and options (value and label), for the settings page's pickers. */
+  /** A property's label, type and options (value and label): the settings page's pickers, `validate-model --portal`. */
   async propertyDefinition(
-    objectType: 'contacts' | 'companies',
+    objectType: 'contacts' | 'companies' | 'meetings',
     name: string,
   ): Promise<{ name: string; label: string; type: string; options: { value: string; label: string }[] }> {
     const p = await this.call('properties.read', () =>

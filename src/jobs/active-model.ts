@@ -13,13 +13,16 @@ export interface ActiveModel {
   storedVersion: number | null;
 }
 
+/** How long a process keeps a portal's model before reading the store again. */
+export const MODEL_CACHE_TTL_MS = 5_000;
+
 export class ActiveModels {
   private readonly cache = new Map<PortalId, { value: ActiveModel; until: number }>();
   private readonly fallback = loadPreset(DEFAULT_PRESET);
 
   constructor(
     private readonly store: { models: ModelStore },
-    private readonly ttlMs = 5_000,
+    private readonly ttlMs = MODEL_CACHE_TTL_MS,
     private readonly clock: () => number = Date.now,
   ) {}
 

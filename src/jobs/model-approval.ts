@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeModelDiff, diffModels, type ModelChange } from '../core/model-diff.js';
 import { DEFAULT_PRESET, PRESETS } from '../core/presets/index.js';
+import type { QualificationModel } from '../core/model.js';
 import { AppError } from '../errors.js';
 import type {
   ApprovalPolicy,
@@ -23,8 +24,10 @@ import {
   afterPublication,
   contactsChangedBy,
   requireCadenceReason,
+  requireReasonForChange,
   requireValidModel,
   requireVersion,
+  saveDraft,
   type SettingsDeps,
   summary,
   type VersionSummary,
@@ -117,13 +120,58 @@ export async function approvePublication(
   const request = await pendingRequest(deps, portalId, id);
   const policy = await deps.store.approvals.policy(portalId);
   const same = request.requestedBy.userId === approver.userId;
-  if (same && !policy.singleApprover)
-    throw new AppError(
-      'forbidden',
-      'You asked for this version yourself: a different HubSpot user (from sales) must approve it.',
-      [{ path: 'query.userId', message: 'is the author of the request' }],
-    );
+  if (same && !policy.singleApprover) throw authorCannotApprove();
   return approve(deps, portalId, request, approver, same ? 'single-approver' : 'two-person');
+}
+
+function authorCannotApprove(): AppError {
+  return new AppError(
+    'forbidden',
+    'You asked for this version yourself: a different HubSpot user (from sales) must approve it.',
+    [{ path: 'query.userId', message: 'is the author of the request' }],
+  );
+}
+
+/**
+ * Both people at once (the CLI's `--by` and `--approved-by`): asks to publish a version (or a new
+ * model, saved as a draft first) as `author`, then approves it as `approver`. The same person is
+ * refused before anything is saved, unless the portal allows one approver (then it goes into force
+ * at once, as `single-approver`).
+ */
+export async function publishApproved(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  input: {
+    target: { version: number } | { model: unknown };
+    kind: PublishRequestKind;
+    note: string | null;
+    reason?: string | null;
+  },
+  author: SignedUser,
+  approver: SignedUser,
+): Promise<Extract<PublicationResult, { state: 'published' }>> {
+  const policy = await deps.store.approvals.policy(portalId);
+  if (author.userId === approver.userId && !policy.singleApprover) throw authorCannotApprove();
+  let version: number;
+  if ('version' in input.target) version = input.target.version;
+  else {
+    // Checked before the draft is saved, so a refusal leaves nothing behind.
+    requireValidModel(input.target.model);
+    await requireReasonForChange(deps, portalId, input.reason);
+    version = (await saveDraft(deps, portalId, input.target.model, author.name)).version;
+  }
+  const asked = await requestPublication(
+    deps,
+    portalId,
+    { version, kind: input.kind, note: input.note, reason: input.reason },
+    author,
+  );
+  const done =
+    asked.state === 'published'
+      ? asked
+      : await approvePublication(deps, portalId, asked.request.id, approver);
+  if (done.state !== 'published') throw notPending(asked.request.id);
+  return done;
 }
 
 /** Declines the pending request `id` (the author withdrawing it, or sales saying no). */
@@ -229,10 +277,21 @@ export async function versionDiff(
   from: VersionRef,
   to: VersionRef,
 ): Promise<{ from: VersionRef; to: VersionRef; changes: ModelChange[]; text: string }> {
-  const load = async (ref: VersionRef, path: string) =>
-    ref === 'active'
-      ? modelInForce(deps, portalId)
-      : versionModel(await requireVersion(deps, portalId, ref, path));
-  const changes = diffModels(await load(from, 'query.from'), await load(to, 'query.to'));
+  const changes = diffModels(
+    await modelAt(deps, portalId, from, 'query.from'),
+    await modelAt(deps, portalId, to, 'query.to'),
+  );
   return { from, to, changes, text: describeModelDiff(changes) };
+}
+
+/** The model a stored version (or `active`: the model in force) stands for; a 404 names `path`. */
+export async function modelAt(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  ref: VersionRef,
+  path: string,
+): Promise<QualificationModel> {
+  return ref === 'active'
+    ? modelInForce(deps, portalId)
+    : versionModel(await requireVersion(deps, portalId, ref, path));
 }

@@ -22,6 +22,11 @@ export interface SettingsDeps {
   models: ActiveModels;
   clock: () => number;
   wakeWorker: () => void;
+  /**
+   * How long the rescores a publication queues wait (default: none). A process other than the
+   * service (the CLI) waits out the service's model cache, so they are scored with the new model.
+   */
+  rescoreDelayMs?: number;
 }
 
 export interface VersionSummary {
@@ -180,6 +185,16 @@ export async function requireCadenceReason(
 ): Promise<string | null> {
   const given = reason?.trim() || null;
   if (target.status === 'published' || target.publishedAt !== null) return given;
+  return requireReasonForChange(deps, portalId, given);
+}
+
+/** The cadence guard for a version never in force before (a new model): the trimmed reason. */
+export async function requireReasonForChange(
+  deps: SettingsDeps,
+  portalId: PortalId,
+  reason: string | null | undefined,
+): Promise<string | null> {
+  const given = reason?.trim() || null;
   const { model: current } = await deps.models.get(portalId);
   const cadence = checkCadence(
     await lastPublishedAt(deps, portalId),
@@ -246,9 +261,12 @@ export async function afterPublication(
   affected: readonly string[],
 ): Promise<void> {
   deps.models.invalidate(portalId);
+  const dueAt = deps.clock() + (deps.rescoreDelayMs ?? 0);
   for (let i = 0; i < affected.length; i += PAGE)
     await deps.store.queue.enqueue(
-      affected.slice(i, i + PAGE).map((contactId) => ({ portalId, contactId, reason: 'model-published' })),
+      affected
+        .slice(i, i + PAGE)
+        .map((contactId) => ({ portalId, contactId, reason: 'model-published', dueAt })),
     );
   if (affected.length > 0) deps.wakeWorker();
 }

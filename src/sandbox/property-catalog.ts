@@ -137,6 +137,12 @@ export const INDUSTRIES = [
   'WHOLESALE',
 ] as const;
 
+/**
+ * Options of the company industry that seeded records never take but a model may name (HubSpot has
+ * about 150; `seed-industrial` disqualifies `RESEARCH`).
+ */
+const MORE_INDUSTRY_OPTIONS = ['MARKET_RESEARCH', 'RESEARCH'] as const;
+
 const titleCase = (value: string): string =>
   value
     .toLowerCase()
@@ -328,7 +334,7 @@ const COMPANY_SPECS: Spec[] = [
     label: 'Industry',
     type: 'enumeration',
     group: 'companyinformation',
-    options: options(INDUSTRIES, titleCase),
+    options: options([...INDUSTRIES, ...MORE_INDUSTRY_OPTIONS], titleCase),
   },
   { name: 'numberofemployees', label: 'Number of Employees', type: 'number', group: 'companyinformation' },
   { name: 'annualrevenue', label: 'Annual Revenue', type: 'number', group: 'companyinformation' },

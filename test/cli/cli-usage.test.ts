@@ -108,8 +108,44 @@ describe('--help of every command', () => {
       'insights',
       'backtest',
       'review',
+      'model',
     ]);
   });
+
+  const MODEL_COMMANDS = buildProgram(capture(), () => {})
+    .commands.find((c) => c.name() === 'model')!
+    .commands.map((c) => c.name());
+
+  it.each(MODEL_COMMANDS.map((c) => [c]))(
+    'when `model %s --help` is run, even with every option that would act, then it prints its help, exits 0 and changes nothing',
+    async (command) => {
+      expect(MODEL_COMMANDS).toEqual(['diff', 'preview', 'publish', 'rollback', 'export']);
+      const before = await fingerprint();
+      const acting = [
+        '--portal',
+        '62515',
+        '--by',
+        'ann',
+        '--approved-by',
+        'bob',
+        '--to',
+        '1',
+        '--out',
+        join(dir, 'x.json'),
+      ];
+      for (const argv of [
+        ['model', command, '--help'],
+        ['model', 'help', command],
+        ['model', command, 'seed-fit-intent', ...acting, '--help'],
+      ]) {
+        const result = await run(argv);
+        expect(result.code, argv.join(' ')).toBe(0);
+        expect(result.stdout.join('\n')).toContain(`Usage: npm run cli -- model ${command}`);
+      }
+      expect(existsSync(join(dir, 'x.json'))).toBe(false);
+      expect(await fingerprint()).toBe(before);
+    },
+  );
 
   it.each(COMMANDS.map((c) => [c]))(
     'when `%s --help` is run, even with options that would act, then it prints its help, exits 0 and changes nothing',
@@ -161,7 +197,13 @@ describe('bad values: one line naming the option, exit 2, nothing run', () => {
     [['explain', '--portal', '62515', '--id', '1', '--now', 'tomorrow'], '--now'],
     [['explain', '--portal', '62515'], '--id'],
     [['explain', '--input', 'x.jsonl'], '--model'],
-    [['validate-model'], 'file.json|preset'],
+    [['validate-model'], 'give a model file or preset, or --portal <id>'],
+    [['validate-model', 'seed-fit-intent', '--portal', 'acme'], '--portal'],
+    [['model', 'diff', '1'], '--portal'],
+    [['model', 'rollback', '--portal', '1', '--to', 'v2', '--by', 'a', '--approved-by', 'b'], '--to'],
+    [['model', 'publish', 'a.json', '--portal', '1', '--by', ' ', '--approved-by', 'b'], '--by'],
+    [['model', 'export', '--portal', '1', '--version', '0'], '--version'],
+    [['model', 'preview', 'a.json', '--portal', '1', '--format', 'csv'], '--format'],
     [['export-model'], 'preset'],
     [['models', 'extra'], 'too many arguments'],
     [['setup', '--portal', '12ab'], '--portal'],
