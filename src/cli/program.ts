@@ -8,6 +8,7 @@ import { OUTCOMES, PRESETS } from '../core/index.js';
 import { explainCommand, exportModel, listModels, score, validateModel } from './commands.js';
 import { CliError, type CliIo } from './io.js';
 import { DEFAULT_INSIGHTS_MONTHS } from '../jobs/insights.js';
+import { importHistoryCommand } from './history-commands.js';
 import { runBacktest, runInsights, runReview } from './insights.js';
 import { addModelCommands } from './model-program.js';
 import { decimal, integer, isoDay, isoInstant, nonEmpty, portalId } from './options.js';
@@ -143,6 +144,16 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     .addOption(new Option('--stale', 'list stale contacts; exit code 1 when there are any'))
     .action(async (o: { portal: string; all?: boolean; stale?: boolean }) => {
       done(await rescoreCommand(o, io));
+    });
+
+  program
+    .command('import-history')
+    .description(
+      'Read every contact (with its stage dates and company) and every deal of the portal from HubSpot into the database, for insights, backtest and review (HUBSPOT_ACCESS_TOKEN, DATABASE_URL).',
+    )
+    .addOption(portalOption('to import').makeOptionMandatory())
+    .action(async (o: { portal: string }) => {
+      done(await importHistoryCommand(o, io));
     });
 
   program

@@ -1,13 +1,14 @@
 /**
  * Deals through the gateway (the same budget, retries and 207 handling as every other call):
  * which deals a batch of contacts has (associations v4 batch read, 1,000 contacts a call, paging
- * per contact), which contacts a batch of deals has, the deals' facts (batch read, 100 a call),
+ * per contact), which contacts a batch of deals has, the deals' facts (batch read, 100 a call;
+ * or every deal of the portal, listed 100 a page),
  * the deal pipelines with their stages, and creating a deal with its contact and company
  * associations in one call (`associations` in the create body).
  */
 import type { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/deals/index.js';
-import { type CrmRecord, chunk, HubSpotError } from './crm-gateway-types.js';
+import { BATCH_LIMIT, type CrmRecord, chunk, HubSpotError } from './crm-gateway-types.js';
 import { associatedIds } from './crm-history.js';
 
 /** What a deal is read with: the facts the funnel keeps. */
@@ -87,6 +88,22 @@ export class CrmDeals {
     }
     const found = new Set(records.map((r) => r.id));
     return { records, missing: dealIds.filter((id) => !found.has(id)) };
+  }
+
+  /** One page of the portal's deals (≤100) with {@link DEAL_PROPERTIES}, in id order; `next` reads on. */
+  async list(
+    after: string | null,
+    limit = BATCH_LIMIT,
+  ): Promise<{ records: CrmRecord[]; next: string | null }> {
+    const page = await this.gateway.call('deals.list', () =>
+      this.gateway.sdk.crm.deals.basicApi.getPage(Math.min(limit, BATCH_LIMIT), after ?? undefined, [
+        ...DEAL_PROPERTIES,
+      ]),
+    );
+    return {
+      records: page.results.map((r) => ({ id: r.id, properties: { ...r.properties } })),
+      next: page.paging?.next?.after ?? null,
+    };
   }
 
   /** The portal's deal pipelines and their stages (`metadata.isClosed`, `metadata.probability`). */

@@ -11,6 +11,7 @@
  * `won` and `lost` come from HubSpot's own calculated `hs_is_closed_won` / `hs_is_closed`, which
  * follow each pipeline's stage metadata, so custom pipelines need no mapping here.
  */
+import type { CrmDeals } from '../hubspot/crm-deals.js';
 import type { CrmGateway, CrmRecord } from '../hubspot/crm-gateway.js';
 import type { Logger } from '../logger.js';
 import type { DealRecord, DealStore, PortalId } from '../store/store.port.js';
@@ -66,12 +67,28 @@ export async function syncDeals(
   if (ids.length === 0) return { saved: 0, deleted: 0 };
   const learnedAt = deps.clock();
   const { records, missing } = await deps.crm.deals.read(ids);
-  const contacts = records.length > 0 ? await deps.crm.deals.contactsOf(records.map((r) => r.id)) : new Map();
+  const saved = await keepDeals(deps, portalId, records, learnedAt);
+  await deps.store.deals.markDeleted(portalId, missing, learnedAt);
+  deps.logger?.info({ portalId, saved, deleted: missing.length }, 'deals read from HubSpot');
+  return { saved, deleted: missing.length };
+}
+
+/**
+ * Keeps deals read from HubSpot (with `DEAL_PROPERTIES`): their contacts are read (associations
+ * v4, 1,000 deals a call) and each deal saved with them. Returns how many were saved (a record
+ * without a create date or stage is not a deal the funnel can use).
+ */
+export async function keepDeals(
+  deps: { store: { deals: Pick<DealStore, 'save'> }; crm: { deals: Pick<CrmDeals, 'contactsOf'> } },
+  portalId: PortalId,
+  records: readonly CrmRecord[],
+  learnedAt: number,
+): Promise<number> {
+  if (records.length === 0) return 0;
+  const contacts = await deps.crm.deals.contactsOf(records.map((r) => r.id));
   const deals = records
     .map((r) => dealRecordOf(portalId, r, contacts.get(r.id) ?? [], learnedAt))
     .filter((d): d is DealRecord => d !== null);
   await deps.store.deals.save(deals);
-  await deps.store.deals.markDeleted(portalId, missing, learnedAt);
-  deps.logger?.info({ portalId, saved: deals.length, deleted: missing.length }, 'deals read from HubSpot');
-  return { saved: deals.length, deleted: missing.length };
+  return deals.length;
 }

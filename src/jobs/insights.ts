@@ -4,8 +4,10 @@
  * decisions) and handed to the core's pure analyses. No HubSpot call.
  *
  * What the store cannot give yet: property histories (snapshots hold the last values read, so fit
- * is judged on today's company data) and deals. Stage-entry dates come from the lifecycle
- * transitions the app recorded, and from `hs_v2_date_entered_<stage>` where a snapshot holds them.
+ * is judged on today's company data). Deals are HubSpot's, kept by deal-sync.ts and
+ * `cli import-history`. Stage-entry dates come from the lifecycle transitions the app recorded,
+ * and from `hs_v2_date_entered_<stage>` where a snapshot holds them (every scoring read and the
+ * history import ask for them).
  */
 import {
   type Backtest,
@@ -23,9 +25,11 @@ import {
   type Outcome,
   type QualificationModel,
   reviewLines,
+  stageEnteredProperty,
   withOutcomes,
 } from '../core/index.js';
 import { DAY_MS } from '../core/intent.js';
+import { ownValue } from '../core/own.js';
 import { AppError } from '../errors.js';
 import type { PortalId, Store } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
@@ -109,7 +113,7 @@ export async function historyFromStore(
       const entered = new Map(stages.get(snap.contactId) ?? []);
       // HubSpot's own stage dates, where the snapshot holds them, win over the app's transitions.
       for (const stage of LIFECYCLE_STAGES) {
-        const at = toMs(snap.properties[`hs_v2_date_entered_${stage}`]);
+        const at = toMs(ownValue(snap.properties, stageEnteredProperty(stage)));
         if (at !== null) entered.set(stage, at);
       }
       const created =

@@ -10,6 +10,7 @@ export const USAGE = [
   'Usage: npm run sandbox -- [--port 8090] [--host 127.0.0.1] [--contacts 1000] [--seed 42]',
   '         [--rate-limit 190] [--daily-limit 625000] [--token sandbox-token] [--scopes a,b]',
   '         [--lifecycle-backward refuse|ignore] [--portal-id 62515]',
+  '         [--history [--history-contacts 2000]]  (two years of history instead of --contacts)',
   '       drive a running service (the playground):',
   '         --target <service URL> --client-secret <secret> (or HUBSPOT_CLIENT_SECRET in the environment)',
   '         [--public-url <the service PUBLIC_BASE_URL>] [--skip-history]',
@@ -22,6 +23,8 @@ export interface SandboxArgs {
   port: number;
   host: string;
   contacts: number;
+  /** Seed two years of history (stage dates, conversions, meetings, deals) for this many contacts. */
+  history?: { contacts: number };
   seed: number;
   rateLimit: number;
   dailyLimit: number;
@@ -49,6 +52,8 @@ const OPTIONS = {
   scopes: { type: 'string' },
   'lifecycle-backward': { type: 'string' },
   'portal-id': { type: 'string' },
+  history: { type: 'boolean' },
+  'history-contacts': { type: 'string' },
   target: { type: 'string' },
   'client-secret': { type: 'string' },
   'public-url': { type: 'string' },
@@ -167,6 +172,14 @@ export function parseSandboxArgs(
   const trafficOnly = (['day-seconds', 'new-contacts'] as const).find((name) => values[name] !== undefined);
   if (!values.traffic && trafficOnly) throw new SandboxArgsError(`--${trafficOnly} needs --traffic`);
 
+  if (values['history-contacts'] !== undefined && !values.history)
+    throw new SandboxArgsError('--history-contacts needs --history');
+  if (values.history && values.contacts !== undefined)
+    throw new SandboxArgsError('--contacts does not go with --history; use --history-contacts <n>');
+  const history = values.history
+    ? { contacts: integer(values['history-contacts'], 'history-contacts', 2000, 1) }
+    : undefined;
+
   let playground: SandboxArgs['playground'];
   if (values.target !== undefined) {
     const target = httpUrl(values.target, 'target');
@@ -196,7 +209,8 @@ export function parseSandboxArgs(
     help: false,
     port,
     host: values.host ?? '127.0.0.1',
-    contacts: integer(values.contacts, 'contacts', 1000),
+    contacts: history?.contacts ?? integer(values.contacts, 'contacts', 1000),
+    ...(history ? { history } : {}),
     seed,
     rateLimit: integer(values['rate-limit'], 'rate-limit', 190, 1),
     dailyLimit: integer(values['daily-limit'], 'daily-limit', 625_000, 1),

@@ -3,7 +3,7 @@
  * owners, the association graph and change listeners. {@link CrmStore} adds the record writes.
  */
 import { CrmAssociations } from './crm-associations.js';
-import type { AssociatedRecord, CrmChange, Owner, StoredObject } from './crm-types.js';
+import type { AssociatedRecord, CrmChange, Owner, PropertyVersionRecord, StoredObject } from './crm-types.js';
 import { SandboxHttpError } from './errors.js';
 import { OBJECT_TYPES, type ObjectType } from './object-types.js';
 import {
@@ -22,15 +22,7 @@ export const ID_BASE: Record<ObjectType, number> = {
   deals: 20_000_001,
 };
 
-/** One value a property held, as HubSpot's `propertiesWithHistory` lists it. */
-export interface PropertyVersionRecord {
-  /** The value ('' when it was cleared). */
-  value: string;
-  timestamp: number;
-  /** Who wrote it: the write's change source (`CRM_UI`, `INTEGRATION`, `FORM`, …). */
-  sourceType: string;
-  sourceId?: string;
-}
+export type { PropertyVersionRecord } from './crm-types.js';
 
 /** The store's state and everything that reads it; one instance per sandbox. */
 export abstract class CrmRecords {
@@ -179,6 +171,25 @@ export abstract class CrmRecords {
       byName.set(name, list);
     }
     list.push(version);
+  }
+
+  /**
+   * Sets a loaded record's property history (any order; kept oldest first): what HubSpot held
+   * before the sandbox started, e.g. a seeded portal's past form conversions.
+   */
+  protected loadHistory(
+    type: ObjectType,
+    id: string,
+    name: string,
+    versions: readonly PropertyVersionRecord[],
+  ): void {
+    const key = `${type}:${id}`;
+    let byName = this.versions.get(key);
+    if (!byName) this.versions.set(key, (byName = new Map()));
+    byName.set(
+      name,
+      [...versions].sort((a, b) => a.timestamp - b.timestamp).map((v) => ({ ...v })),
+    );
   }
 
   /** Property definitions of a type. */

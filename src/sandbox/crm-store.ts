@@ -17,7 +17,7 @@ import { validateWrite } from './crm-validation.js';
 import { applyDealRules } from './deals.js';
 import { type PropertyFailure, propertyValuesError, SandboxHttpError } from './errors.js';
 import { OBJECT_TYPES, type ObjectType } from './object-types.js';
-import { CREATED_PROPERTY, MODIFIED_PROPERTY } from './property-catalog.js';
+import { CREATED_PROPERTY, MODIFIED_PROPERTY, stageEnteredProperty } from './property-catalog.js';
 
 export type {
   AssociatedRecord,
@@ -84,6 +84,7 @@ export class CrmStore extends CrmRecords {
       for (const typeId of link.typeIds)
         this.graph.link(link.fromType, link.fromId, link.toType, link.toId, typeId);
     }
+    for (const h of seed.history ?? []) this.loadHistory(h.type, h.id, h.name, h.versions);
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -211,6 +212,7 @@ export class CrmStore extends CrmRecords {
     };
     for (const [name, value] of Object.entries(values)) if (value !== null) object.properties[name] = value;
     this.stampSystemProperties(object, !(CREATED_PROPERTY[type] in object.properties));
+    this.stampStageEntered(object, now);
     this.map(type).set(id, object);
     this.order.get(type)?.push(Number(id));
     if (type === 'contacts' && object.properties.email)
@@ -371,6 +373,7 @@ export class CrmStore extends CrmRecords {
     if (changed.length === 0) return;
     object.updatedAt = now;
     this.stampSystemProperties(object, false);
+    if (changed.some(([name]) => name === 'lifecyclestage')) this.stampStageEntered(object, now);
     for (const [name, value] of changed) this.emitProperty(object.type, object.id, name, value, now, source);
   }
 
@@ -379,6 +382,22 @@ export class CrmStore extends CrmRecords {
     if (setCreated)
       object.properties[CREATED_PROPERTY[object.type]] = new Date(object.createdAt).toISOString();
     object.properties[MODIFIED_PROPERTY[object.type]] = new Date(object.updatedAt).toISOString();
+  }
+
+  /**
+   * HubSpot's calculated `hs_v2_date_entered_<stage>`: a contact entering a lifecycle stage gets
+   * the moment in that stage's property (kept in its history, source `CALCULATED`). No webhook
+   * event: the app subscribes to none of them.
+   */
+  private stampStageEntered(object: StoredObject, now: number): void {
+    const stage = object.properties.lifecyclestage;
+    if (object.type !== 'contacts' || !stage) return;
+    const name = stageEnteredProperty(stage);
+    if (!this.property('contacts', name)) return;
+    const before = object.properties[name];
+    const value = new Date(now).toISOString();
+    object.properties[name] = value;
+    this.recordVersion(object, name, before, { value, timestamp: now, sourceType: 'CALCULATED' });
   }
 
   private emitProperty(

@@ -82,6 +82,16 @@ export interface AssociatedRecord {
   typeIds: number[];
 }
 
+/** One value a property held, as HubSpot's `propertiesWithHistory` lists it. */
+export interface PropertyVersionRecord {
+  /** The value ('' when it was cleared). */
+  value: string;
+  timestamp: number;
+  /** Who wrote it: the write's change source (`CRM_UI`, `INTEGRATION`, `FORM`, …). */
+  sourceType: string;
+  sourceId?: string;
+}
+
 /** Input for {@link CrmStore.load}. */
 export interface CrmSeed {
   owners?: readonly Owner[];
@@ -97,5 +107,12 @@ export interface CrmSeed {
     toType: ObjectType;
     toId: string;
     typeIds: number[];
+  }[];
+  /** Property histories of loaded records (what `propertiesWithHistory` answers for them). */
+  history?: readonly {
+    type: ObjectType;
+    id: string;
+    name: string;
+    versions: readonly PropertyVersionRecord[];
   }[];
 }

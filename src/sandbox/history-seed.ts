@@ -11,10 +11,12 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { type HistorySubject, historyRecords } from './history-records.js';
 import { createRandom, type Random } from './random.js';
 import { generateSeedData, type SeedData, type SeedSignal, type SignalType } from './seed.js';
 
 const DAY = 86_400_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 export interface HistorySeedOptions {
   contacts: number;
@@ -119,14 +121,11 @@ export function generateHistorySeed(options: HistorySeedOptions): HistorySeed {
   const primary = new Map<string, string>();
   for (const link of base.associations) if (link.primary) primary.set(link.contactId, link.companyId);
 
-  const signals = new Map<string, SeedSignal[]>();
-  const history: HistoryContact[] = [];
-  const contacts = base.contacts.map((contact) => {
+  const subjects: HistorySubject[] = base.contacts.map((contact) => {
     const createdAt = start + random.int(0, days - 7) * DAY + random.int(0, 86_399) * 1000;
     const companyId = primary.get(contact.id);
     const company = companyId === undefined ? undefined : companies.get(companyId)?.properties;
     const own = touchesOf(random, createdAt, end);
-    signals.set(contact.id, own);
 
     // The stages it went through, each some days after the one before.
     const stages: Record<string, number> = { lead: createdAt };
@@ -146,32 +145,53 @@ export function generateHistorySeed(options: HistorySeedOptions): HistorySeed {
       step('opportunity', Math.min(0.95, 0.3 + p * 4), 5, 40)
     )
       step('customer', Math.min(0.95, p * 8), 20, 120);
-    const stage = Object.entries(stages)
-      .sort((a, b) => a[1] - b[1])
-      .at(-1)![0];
-
-    const properties: Record<string, string> = {
-      ...contact.properties,
-      createdate: new Date(createdAt).toISOString(),
-      lifecyclestage: stage,
+    return {
+      contact: { ...contact, createdAt, properties: { ...contact.properties, createdate: iso(createdAt) } },
+      signals: own,
+      stages,
+      company:
+        companyId === undefined || !company
+          ? null
+          : { id: companyId, name: company.name ?? '', employees: Number(company.numberofemployees ?? 0) },
     };
-    for (const [name, entered] of Object.entries(stages))
-      properties[`hs_v2_date_entered_${name}`] = new Date(entered).toISOString();
+  });
+
+  const records = historyRecords(subjects, seed, end);
+  const signals = new Map<string, SeedSignal[]>();
+  const history: HistoryContact[] = [];
+  const contacts = subjects.map(({ contact, signals: own, stages }) => {
+    const touches = [...own, ...(records.noShows.get(contact.id) ?? [])].sort(
+      (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt),
+    );
+    signals.set(contact.id, touches);
+    const properties = records.properties.get(contact.id) ?? contact.properties;
+    const companyId = primary.get(contact.id);
     history.push({
       id: contact.id,
-      createdAt,
+      createdAt: contact.createdAt,
       properties,
-      company: company ?? null,
-      signals: own.map((s, i) => ({
+      company: (companyId === undefined ? undefined : companies.get(companyId)?.properties) ?? null,
+      signals: touches.map((s, i) => ({
         type: s.type,
         occurredAt: Date.parse(s.occurredAt),
         sourceId: `h${contact.id}-${i}`,
       })),
       stageEntered: stages,
     });
-    return { ...contact, properties, createdAt };
+    return { ...contact, properties };
   });
-  return { data: { ...base, contacts, signals }, history };
+  return {
+    data: {
+      ...base,
+      contacts,
+      signals,
+      deals: records.deals,
+      dealLinks: records.dealLinks,
+      meetings: records.meetings,
+      history: records.history,
+    },
+    history,
+  };
 }
 
 /** Writes history records as JSON Lines (the input of `cli insights --input`); resolves with the count. */

@@ -1,11 +1,12 @@
 /**
  * `npm run sandbox -- [options]` (see args.ts for all of them): starts the sandbox in the
  * foreground and prints how to reach it: the base URL and token for the service, the portal id
- * and the app id. With `--target <service URL> --client-secret <secret>` it also plays HubSpot for
+ * and the app id. `--history` seeds two years of history (history-seed.ts). With `--target <service URL> --client-secret <secret>` it also plays HubSpot for
  * that service (playground.ts): webhooks for what changes, the seeded history as workflow actions,
  * and with `--traffic` a simulated day.
  */
 import { parseSandboxArgs, SandboxArgsError, USAGE } from './args.js';
+import { generateHistorySeed } from './history-seed.js';
 import { type Playground, startPlayground } from './playground.js';
 import { createSandbox } from './sandbox.js';
 
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
     ...(args.scopes ? { tokenScopes: { [args.token]: args.scopes } } : {}),
     lifecycleBackwardWrite: args.lifecycleBackward,
     rateLimit: { perInterval: args.rateLimit, daily: args.dailyLimit },
-    data: { contacts: args.contacts, seed: args.seed, now: started },
+    data: args.history
+      ? generateHistorySeed({ contacts: args.history.contacts, seed: args.seed, now: started }).data
+      : { contacts: args.contacts, seed: args.seed, now: started },
     // Driving a service: every accepted change becomes a webhook event, as in HubSpot.
     ...(args.playground ? { echoWrites: true } : {}),
   });
@@ -43,8 +46,17 @@ async function main(): Promise<void> {
       `  HUBSPOT_ACCESS_TOKEN=${args.token}`,
       `  HUBSPOT_APP_ID=${sandbox.appId}`,
       `  portal id ${sandbox.portalId} (what GET /account-info/v3/details answers; use it as --portal <id>)`,
-      `  ${args.contacts} contacts, ${sandbox.state.count('companies')} companies, ${sandbox.state.owners().length} owners ` +
-        `(loaded in ${Date.now() - started} ms)`,
+      `  ${args.contacts} contacts, ${sandbox.state.count('companies')} companies, ${sandbox.state.owners().length} owners` +
+        (args.history
+          ? `, ${sandbox.state.count('deals')} deals, ${sandbox.state.count('meetings')} meetings: two years of history`
+          : '') +
+        ` (loaded in ${Date.now() - started} ms)`,
+      ...(args.history
+        ? [
+            '  import it into the app: npm run cli -- import-history --portal ' +
+              `${sandbox.portalId} (with HUBSPOT_BASE_URL and HUBSPOT_ACCESS_TOKEN above)`,
+          ]
+        : []),
       `  stats: GET ${sandbox.baseUrl}/__sandbox/stats`,
       ...(playground
         ? [

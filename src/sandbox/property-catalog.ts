@@ -4,6 +4,9 @@
  */
 import type { ObjectType } from './object-types.js';
 import { DEAL_SPECS } from './deal-properties.js';
+import { stageDateSpecs } from './stage-dates.js';
+
+export { stageEnteredProperty } from './stage-dates.js';
 
 /** HubSpot property data types. */
 export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
@@ -314,6 +317,7 @@ const CONTACT_SPECS: Spec[] = [
     group: 'conversioninformation',
   },
   { name: 'hs_email_optout', label: 'Unsubscribed from all email', type: 'bool', group: 'emailinformation' },
+  ...stageDateSpecs(LIFECYCLE_STAGES.map((stage) => ({ stage, label: LIFECYCLE_LABELS[stage] }))),
 ];
 
 const COMPANY_SPECS: Spec[] = [

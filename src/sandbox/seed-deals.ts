@@ -19,13 +19,60 @@ export interface SeedDealLink {
   companyId: string | null;
 }
 
-interface SeedRecord {
+export interface SeedRecord {
   id: string;
   properties: Record<string, string>;
   createdAt: number;
 }
 
-const OPEN_STAGES = ['qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent'];
+/** The default pipeline's open stages after the first (a deal under way). */
+export const OPEN_STAGES = [
+  'qualifiedtobuy',
+  'presentationscheduled',
+  'decisionmakerboughtin',
+  'contractsent',
+];
+
+/** One seeded deal as HubSpot would hold it; see {@link seedDeal}. */
+export interface SeedDealInput {
+  id: string;
+  contact: SeedRecord;
+  companyId: string | null;
+  companyName: string | null;
+  dealStage: string;
+  createdAt: number;
+  /** Closed: when it closed; open: when it is expected to. */
+  closeAt: number;
+  amount: number;
+  dealType: string;
+}
+
+/**
+ * A deal record with the properties HubSpot gives it: name, amount, default pipeline, stage,
+ * type, dates, the contact's owner, and the calculated ones from the same rules the API applies.
+ */
+export function seedDeal(input: SeedDealInput): SeedRecord {
+  const { contact, dealStage, createdAt } = input;
+  const label = input.companyName || contact.properties.email || contact.id;
+  const properties: Record<string, string> = {
+    dealname: `${label} – ${dealStage === 'closedwon' ? 'licence' : 'new business'}`,
+    amount: String(input.amount),
+    pipeline: DEFAULT_PIPELINE,
+    dealstage: dealStage,
+    dealtype: input.dealType,
+    createdate: new Date(createdAt).toISOString(),
+    closedate: new Date(Math.max(createdAt, input.closeAt)).toISOString(),
+  };
+  if (contact.properties.hubspot_owner_id) properties.hubspot_owner_id = contact.properties.hubspot_owner_id;
+  const closed = dealStage === 'closedwon' || dealStage === 'closedlost';
+  const values: Record<string, string | null> = { ...properties };
+  applyDealRules(values, undefined, createdAt);
+  for (const [name, value] of Object.entries(values)) if (value !== null) properties[name] = value;
+  properties.hs_lastmodifieddate = new Date(
+    closed ? Math.max(createdAt, input.closeAt) : createdAt,
+  ).toISOString();
+  return { id: input.id, properties, createdAt };
+}
 
 /** Deals for the seed's contacts; see the module. */
 export function generateSeedDeals(input: {
@@ -59,29 +106,26 @@ export function generateSeedDeals(input: {
     const id = String(20_000_001 + deals.length);
     const createdAt = Math.max(contact.createdAt, input.now - ageDays * DAY) + random.int(0, DAY - 1);
     const companyId = companyOf.get(contact.id) ?? null;
-    const label = (companyId && companyName.get(companyId)) || contact.properties.email || contact.id;
-    const properties: Record<string, string> = {
-      dealname: `${label} – ${dealStage === 'closedwon' ? 'licence' : 'new business'}`,
-      amount: String(random.int(4, 120) * 500),
-      pipeline: DEFAULT_PIPELINE,
-      dealstage: dealStage,
-      dealtype: dealStage === 'closedwon' ? 'newbusiness' : random.pick(['newbusiness', 'existingbusiness']),
-      createdate: new Date(createdAt).toISOString(),
-    };
-    if (contact.properties.hubspot_owner_id)
-      properties.hubspot_owner_id = contact.properties.hubspot_owner_id;
+    const amount = random.int(4, 120) * 500;
+    const dealType =
+      dealStage === 'closedwon' ? 'newbusiness' : random.pick(['newbusiness', 'existingbusiness']);
     const closed = dealStage === 'closedwon' || dealStage === 'closedlost';
     const closeAt = closed
       ? Math.min(input.now - DAY, createdAt + random.int(14, 110) * DAY)
       : input.now + random.int(10, 90) * DAY;
-    properties.closedate = new Date(Math.max(createdAt, closeAt)).toISOString();
-    const values: Record<string, string | null> = { ...properties };
-    applyDealRules(values, undefined, createdAt);
-    for (const [name, value] of Object.entries(values)) if (value !== null) properties[name] = value;
-    properties.hs_lastmodifieddate = new Date(
-      closed ? Math.max(createdAt, closeAt) : createdAt,
-    ).toISOString();
-    deals.push({ id, properties, createdAt });
+    deals.push(
+      seedDeal({
+        id,
+        contact,
+        companyId,
+        companyName: companyId === null ? null : (companyName.get(companyId) ?? null),
+        dealStage,
+        createdAt,
+        closeAt,
+        amount,
+        dealType,
+      }),
+    );
     links.push({ dealId: id, contactId: contact.id, companyId });
   }
   return { deals, links };

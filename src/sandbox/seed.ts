@@ -4,6 +4,7 @@
  * free-mail and student addresses, competitors, existing customers), plus intent signals per
  * contact, which are not HubSpot properties and so are returned separately.
  */
+import { MEETING_TO_CONTACT } from './activity.js';
 import type { CrmSeed, Owner } from './crm-store.js';
 import { type EMPLOYEE_RANGES, LEAD_STATUSES } from './property-catalog.js';
 import { createRandom, type Random } from './random.js';
@@ -89,6 +90,10 @@ export interface SeedData {
   deals: SeedObject[];
   /** Each deal's contact (association 3/4) and primary company (5/6). */
   dealLinks: SeedDealLink[];
+  /** Past meetings, each logged on one contact (association 200); the history seed has them. */
+  meetings?: (SeedObject & { contactId: string })[];
+  /** Property histories of seeded records, as `propertiesWithHistory` answers (the history seed). */
+  history?: CrmSeed['history'];
 }
 
 /** Options of {@link generateSeedData}. */
@@ -392,7 +397,14 @@ export function toCrmSeed(data: SeedData): CrmSeed {
       ...data.companies.map((c) => ({ type: 'companies' as const, ...c })),
       ...data.contacts.map((c) => ({ type: 'contacts' as const, ...c })),
       ...data.deals.map((d) => ({ type: 'deals' as const, ...d })),
+      ...(data.meetings ?? []).map(({ id, properties, createdAt }) => ({
+        type: 'meetings' as const,
+        id,
+        properties,
+        createdAt,
+      })),
     ],
+    ...(data.history ? { history: data.history } : {}),
     associations: [
       ...data.associations.map((a) => ({
         fromType: 'contacts' as const,
@@ -421,6 +433,13 @@ export function toCrmSeed(data: SeedData): CrmSeed {
               },
             ]),
       ]),
+      ...(data.meetings ?? []).map((m) => ({
+        fromType: 'meetings' as const,
+        fromId: m.id,
+        toType: 'contacts' as const,
+        toId: m.contactId,
+        typeIds: [MEETING_TO_CONTACT],
+      })),
     ],
   };
 }

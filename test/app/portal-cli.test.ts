@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
+import { generateHistorySeed } from '../../src/sandbox/history-seed.js';
 import { type Stack, startStack } from '../service/helpers.js';
 
 let stack: Stack | undefined;
@@ -166,6 +167,29 @@ describe('portal commands', () => {
     const replay = capture();
     expect(await runCli(['dead-letters', '--replay', id!], replay)).toBe(0);
     expect(await store.queue.stats()).toMatchObject({ pending: 1, dead: 0 });
+  });
+
+  it('import-history reads the history portal into the database with progress, and refuses a portal the token is not for', async () => {
+    const { data } = generateHistorySeed({ contacts: 150, seed: 2, now: Date.now() });
+    stack = await startStack({ sandbox: { data } });
+    useStackEnv(stack);
+    const io = capture();
+    expect(await runCli(['import-history', '--portal', stack.portalId], io)).toBe(0);
+    expect(io.lines[0]).toMatch(
+      new RegExp(
+        `^imported portal ${stack.portalId} in [\\d.]+ s: 150 contacts \\(with their stage dates\\), \\d+ companies, ${data.deals.length} deals$`,
+      ),
+    );
+    expect(io.lines[1]).toBe(`next: npm run cli -- insights --portal ${stack.portalId}`);
+    expect(io.progressLines[0]).toMatch(/^contacts: 100 read \(\d+ companies\)/);
+    expect(io.progressLines.at(-1)).toMatch(new RegExp(`^deals: ${data.deals.length} kept`));
+    const insights = capture();
+    expect(await runCli(['insights', '--portal', stack.portalId, '--format', 'json'], insights)).toBe(0);
+    expect(JSON.parse(insights.lines.join('\n')).calibration.contacts).toBeGreaterThan(0);
+
+    await expect(runCli(['import-history', '--portal', '999'], capture())).rejects.toThrow(
+      `import-history: --portal 999 is not the token's portal (HUBSPOT_ACCESS_TOKEN belongs to portal ${stack.portalId})`,
+    );
   });
 
   it('migrate reports the database is up to date once migrated', async () => {

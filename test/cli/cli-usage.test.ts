@@ -103,6 +103,7 @@ describe('--help of every command', () => {
       'migrate',
       'setup',
       'rescore',
+      'import-history',
       'dead-letters',
       'report',
       'insights',

@@ -60,6 +60,22 @@ describe('npm run sandbox: the command line', () => {
     expect(args.playground?.traffic).toBeUndefined();
   });
 
+  it('when --history is given, then two years of history are seeded for 2,000 contacts unless told how many', () => {
+    expect(parseSandboxArgs(['--history'])).toMatchObject({ contacts: 2000, history: { contacts: 2000 } });
+    expect(parseSandboxArgs(['--history', '--history-contacts', '300'])).toMatchObject({
+      contacts: 300,
+      history: { contacts: 300 },
+    });
+    expect(parseSandboxArgs([]).history).toBeUndefined();
+    expect(problem(['--history-contacts', '300'])).toBe('--history-contacts needs --history');
+    expect(problem(['--history', '--contacts', '300'])).toBe(
+      '--contacts does not go with --history; use --history-contacts <n>',
+    );
+    expect(problem(['--history', '--history-contacts', '0'])).toBe(
+      '--history-contacts must be a whole number of at least 1, got "0"',
+    );
+  });
+
   it('when --help is given with anything else, then only the usage is asked for', () => {
     expect(parseSandboxArgs(['--help', '--contacts', 'abc']).help).toBe(true);
   });

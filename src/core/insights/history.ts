@@ -15,7 +15,7 @@
  * a history file. Deals and derived signals may be empty today.
  */
 import type { ContactInput } from '../evaluation.js';
-import { stageRank } from '../lifecycle.js';
+import { LIFECYCLE_STAGES, stageRank } from '../lifecycle.js';
 import type { QualificationModel } from '../model.js';
 import { DAY_MS } from '../intent.js';
 import { ownValue } from '../own.js';
@@ -70,6 +70,18 @@ export interface HistoryContact {
   decisions?: readonly DecisionFact[];
   deals?: readonly DealFact[];
 }
+
+/** HubSpot's calculated "Date entered <stage>" contact property of a lifecycle stage. */
+export const stageEnteredProperty = (stage: string): string => `hs_v2_date_entered_${stage}`;
+
+/**
+ * The contact properties a history is read from besides the model's: when the contact was created
+ * and when it entered each lifecycle stage (HubSpot fills these retroactively).
+ */
+export const HISTORY_CONTACT_PROPERTIES: readonly string[] = [
+  'createdate',
+  ...LIFECYCLE_STAGES.map(stageEnteredProperty),
+];
 
 export type Outcome = 'sql' | 'opportunity' | 'customer';
 export const OUTCOMES: readonly Outcome[] = ['sql', 'opportunity', 'customer'];

@@ -3,6 +3,7 @@
  * companies (read in batches, cached), the signals within the model's horizon, the previous
  * evaluations, and the feedback state (pending and latest sales decisions, SLA timers, routes).
  */
+import { HISTORY_CONTACT_PROPERTIES } from '../../core/insights/history.js';
 import { DAY_MS } from '../../core/intent.js';
 import type { QualificationModel } from '../../core/model.js';
 import { propertiesRead } from '../../core/properties.js';
@@ -19,12 +20,18 @@ const DEAL_CONTACT_PROPERTIES = ['associatedcompanyid', 'company', 'email'];
 
 /**
  * The contact properties to read for a model: what it reads, plus what the app writes (for the
- * diff) and the names routing puts in task titles; and the company properties: what the model
+ * diff), the names routing puts in task titles, and the creation and stage dates (insights); and the company properties: what the model
  * reads, plus the company's owner (an installed-base MQL goes to it).
  */
 export function contactPropertiesFor(model: QualificationModel): { contact: string[]; company: string[] } {
   const read = propertiesRead(model);
-  const contact = new Set([...read.contact, ...LQ_PROPERTY_NAMES, ...ROUTING_CONTACT_PROPERTIES]);
+  // The creation and stage dates too, so every snapshot keeps the contact's history for insights.
+  const contact = new Set([
+    ...read.contact,
+    ...LQ_PROPERTY_NAMES,
+    ...ROUTING_CONTACT_PROPERTIES,
+    ...HISTORY_CONTACT_PROPERTIES,
+  ]);
   if (read.company.length > 0) contact.add('associatedcompanyid');
   // A deal made on accept is associated with the company and named after it (deals-on-accept.ts).
   if (model.feedback.dealOnAccept) for (const name of DEAL_CONTACT_PROPERTIES) contact.add(name);
