@@ -1,8 +1,8 @@
 /**
- * The settings page, rendered with HubSpot's own test renderer for the `settings` extension point.
- * `hubspot.fetch` calls `self.hsFetch` (there is no built-in mock), so each test stubs it with a
- * small fake of the service's settings API that records every request. The model tab first, then
- * the funnel tab, whose answers are made by the service's own funnel maths (`src/core/funnel.ts`).
+ * The settings page, rendered with HubSpot's own test renderer for the `settings` extension point,
+ * against a fake of the service's settings API (settings-fake.ts) that records every request. The
+ * model tab first, then the funnel tab, whose answers are made by the service's own funnel maths
+ * (`src/core/funnel.ts`).
  */
 import { createElement, type ComponentType } from 'react';
 import {
@@ -35,216 +35,35 @@ import {
   funnelReport,
   loadPreset,
 } from '../../src/core/index.js';
-
-const BASE = 'https://lq.example.com';
-const PAGE = new URL('../../hubspot-app/src/app/settings/SettingsPage.tsx', import.meta.url).href;
+import {
+  type Page,
+  type Reply,
+  BASE,
+  active,
+  alertText,
+  alertTitle,
+  approvalsReply,
+  click,
+  fakeService,
+  history,
+  loadSettingsPage,
+  model,
+  numberInput,
+  ok,
+  openPage,
+  previewReply,
+  textsIn,
+  value,
+} from './settings-fake.js';
 
 let SettingsPage: ComponentType<{ context: unknown }>;
 beforeAll(async () => {
-  // Loaded by path: the page is bundled by HubSpot, outside the service's TypeScript project.
-  ({ SettingsPage } = (await import(PAGE)) as { SettingsPage: ComponentType<{ context: unknown }> });
+  SettingsPage = await loadSettingsPage();
 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-// ---------------------------------------------------------------------------------------------
-// A fake of the service's settings API
-
-interface Reply {
-  status: number;
-  body: unknown;
-}
-type Route = Reply | ((body: any) => Reply | Promise<Reply>) | Error;
-
-interface Call {
-  method: string;
-  url: string;
-  path: string;
-  body: any;
-  timeout: number | undefined;
-}
-
-/** Answers `hubspot.fetch` by "METHOD /path"; a list of replies is used one per call, the last repeats. */
-function fakeService(own: Record<string, Route | Route[]>) {
-  // What every page load also asks for: the portal's owners (routing) and the approvals.
-  const routes: Record<string, Route | Route[]> = {
-    'GET /settings/api/owners': ownersReply(),
-    'GET /settings/api/approvals': approvalsReply(),
-    ...own,
-  };
-  const calls: Call[] = [];
-  const used = new Map<string, number>();
-  const hsFetch = vi.fn(
-    async (url: string, options: { method?: string; body?: unknown; timeout?: number } = {}) => {
-      const method = options.method ?? 'GET';
-      const path = new URL(url).pathname;
-      calls.push({ method, url, path, body: options.body, timeout: options.timeout });
-      const key = `${method} ${path}`;
-      const entry = routes[key];
-      if (entry === undefined) throw new Error(`unexpected request ${key}`);
-      const list = Array.isArray(entry) ? entry : [entry];
-      const n = used.get(key) ?? 0;
-      used.set(key, n + 1);
-      const route = list[Math.min(n, list.length - 1)]!;
-      if (route instanceof Error) throw route;
-      const reply = typeof route === 'function' ? await route(options.body) : route;
-      return new Response(JSON.stringify(reply.body), {
-        status: reply.status,
-        headers: { 'content-type': 'application/json' },
-      });
-    },
-  );
-  vi.stubGlobal('self', { hsFetch });
-  return {
-    calls,
-    requests: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path),
-  };
-}
-
-function ownersReply() {
-  return {
-    status: 200,
-    body: {
-      owners: [
-        { id: '70000001', name: 'Anna Visser', email: 'anna@acme.example' },
-        { id: '70000002', name: 'Bram de Wit', email: 'bram@acme.example' },
-        { id: '70000005', name: 'Eva Schulz', email: 'eva@acme.example' },
-      ],
-      teams: [{ id: '1', name: 'New business', ownerIds: ['70000001', '70000002'] }],
-    },
-  };
-}
-
-function approvalsReply(pending: unknown = null, singleApprover = false) {
-  return {
-    status: 200,
-    body: {
-      policy: { singleApprover, changedBy: null, changedAt: null },
-      pending,
-      recent: [],
-    },
-  };
-}
-
-function model() {
-  return structuredClone(loadPreset(DEFAULT_PRESET)) as any;
-}
-
-function active(m = model(), overrides: Record<string, unknown> = {}) {
-  return {
-    status: 200,
-    body: {
-      active: {
-        storedVersion: 6,
-        isDefault: false,
-        model: m,
-        label: `${m.version}#6`,
-        publishedAt: Date.UTC(2026, 10, 2, 9, 30),
-        publishedBy: 'ops@acme.example',
-        agreedBy: 'Dana (Head of Sales)',
-        note: 'Raised the intent bar',
-        ...overrides,
-      },
-      presets: ['seed-fit-intent', 'seed-industrial'],
-    },
-  };
-}
-
-function history() {
-  const at = (day: number) => Date.UTC(2026, 10, day, 10, 0);
-  const v = (version: number, status: string, extra: Record<string, unknown> = {}) => ({
-    version,
-    status,
-    label: `seed-fit-intent@1#${version}`,
-    createdBy: 'ops@acme.example',
-    createdAt: at(version),
-    publishedBy: status === 'draft' ? null : 'ops@acme.example',
-    publishedAt: status === 'draft' ? null : at(version),
-    agreedBy: null,
-    note: null,
-    ...extra,
-  });
-  return {
-    status: 200,
-    body: {
-      versions: [
-        v(7, 'draft'),
-        v(6, 'published', { agreedBy: 'Dana' }),
-        v(5, 'archived', { note: 'Q3 model' }),
-      ],
-    },
-  };
-}
-
-function previewReply(overrides: Record<string, unknown> = {}) {
-  const side = (qualification: string, fitScore: number, intentScore: number, explanation: string[]) => ({
-    qualification,
-    fitScore,
-    intentScore,
-    explanation,
-  });
-  return {
-    status: 200,
-    body: {
-      contacts: 240,
-      before: { mql: 12, iql: 8, nurture: 200, disqualified: 20 },
-      after: { mql: 15, iql: 8, nurture: 196, disqualified: 21 },
-      mqlIn: 4,
-      mqlOut: 1,
-      newlyDisqualified: 1,
-      changed: 6,
-      sample: [
-        {
-          contactId: '901',
-          before: side('nurture', 55, 60, ['+25 Industry: Computer Software', '+30 Demo requested']),
-          after: side('mql', 65, 60, ['+35 Industry: Computer Software', '+30 Demo requested']),
-        },
-      ],
-      tookMs: 42,
-      ...overrides,
-    },
-  };
-}
-
-const ok = (body: unknown, status = 200): Reply => ({ status, body });
-
-async function openPage() {
-  const renderer = createRenderer('settings');
-  renderer.render(createElement(SettingsPage, { context: renderer.mocks.context }));
-  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
-  return renderer;
-}
-
-type Page = Awaited<ReturnType<typeof openPage>>;
-
-const numberInput = (page: Page, testId: string) => page.findByTestId(NumberInput, testId);
-const alertTitle = (page: Page) => page.maybeFind(Alert)?.props.title ?? null;
-/** The text of every Text inside a node (a node's own `text` holds only its direct text). */
-const textsIn = (node: { findAll: Page['findAll'] }) =>
-  node
-    .findAll(Text)
-    .map((t) => t.text ?? '')
-    .join('\n');
-const alertText = (page: Page) => textsIn(page.find(Alert));
-
-/**
- * The value an input hands its `onChange` handler. (`trigger`'s second parameter is typed as the
- * handler itself in @hubspot/ui-extensions 0.17.0, though at run time it is the handler's argument.)
- */
-const value = (v: string | number | boolean) => v as never;
-
-/** Clicks a button; "preview" and "publish" are loading buttons, the others plain ones. */
-async function click(page: Page, testId: string) {
-  const button =
-    testId === 'preview' || testId === 'publish'
-      ? page.findByTestId(LoadingButton, testId)
-      : page.findByTestId(Button, testId);
-  button.trigger('onClick');
-  // Let the handler's requests and state updates run.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -256,7 +75,16 @@ describe('settings page', () => {
     });
     const page = await openPage();
 
-    expect(service.calls.map((c) => `${c.method} ${c.url}`).sort()).toEqual([
+    const catalog = (c: { path: string }) => c.path === '/settings/api/property-options';
+    expect(
+      service.calls.filter((c) => catalog(c)).map((c) => new URL(c.url).searchParams.get('properties')),
+    ).toHaveLength(1);
+    expect(
+      service.calls
+        .filter((c) => !catalog(c))
+        .map((c) => `${c.method} ${c.url}`)
+        .sort(),
+    ).toEqual([
       `GET ${BASE}/settings/api/approvals`,
       `GET ${BASE}/settings/api/model`,
       `GET ${BASE}/settings/api/owners`,
@@ -363,7 +191,13 @@ describe('settings page', () => {
     expect(alertText(page)).toContain(
       'Fit criterion "Region": points: Points must be a whole number between -100 and 100.',
     );
-    expect(service.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    // Only the model was checked (a check saves nothing).
+    expect(service.calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(
+      expect.arrayContaining(['/settings/api/validate']),
+    );
+    expect(service.calls.filter((c) => c.method === 'POST' && c.path !== '/settings/api/validate')).toEqual(
+      [],
+    );
     // The typed values stay, so the user can correct them.
     expect(numberInput(page, 'criterion-points-region').props.value).toBe(150);
   });

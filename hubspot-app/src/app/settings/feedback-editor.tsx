@@ -1,0 +1,134 @@
+/**
+ * Lost reasons: why sales returns an MQL, and what a return does per reason: the re-nurture track
+ * written to the contact, the lead status it gets, and a negative intent signal ("no interest").
+ * Also the stage a returned lead is recycled to. Removing a reason removes its entries too.
+ */
+import React, { useState } from 'react';
+import { Button, Flex, Heading, Input, Select, Text, Tile } from '@hubspot/ui-extensions';
+import { ItemProblem, type SectionProps, field } from './condition-fields';
+import { appendAt, removeLostReason, setReasonEntry, uniqueId } from './model-edit';
+
+interface Feedback {
+  lostReasons: { id: string; label: string }[];
+  renurtureTracks: Record<string, string>;
+  returnLeadStatus: Record<string, string>;
+  reasonSignals: Record<string, string>;
+  recycleStage: string;
+}
+
+const NONE = '';
+
+export function FeedbackEditor(props: SectionProps) {
+  const { draft } = props;
+  const feedback = draft.model.feedback as Partial<Feedback> | undefined;
+  const reasons = feedback?.lostReasons ?? [];
+  const [label, setLabel] = useState('');
+  const recycle = field(props, ['feedback', 'recycleStage']);
+  const signals = draft.model.intent.signals.map((s) => ({
+    label: `${s.label} (${s.points})`,
+    value: s.type,
+  }));
+  const add = () => {
+    const reason = {
+      id: uniqueId(
+        label,
+        reasons.map((r) => r.id),
+      ),
+      label: label.trim(),
+    };
+    props.onChange(appendAt(draft, ['feedback', 'lostReasons'], reason), '$.feedback.lostReasons');
+    setLabel('');
+  };
+  const entry = (map: 'renurtureTracks' | 'returnLeadStatus' | 'reasonSignals', id: string) => {
+    const f = field(props, ['feedback', map, id]);
+    return {
+      ...f,
+      value: feedback?.[map]?.[id] ?? NONE,
+      set: (value: string) => props.onChange(setReasonEntry(draft, map, id, value), f.path),
+    };
+  };
+  return (
+    <Tile>
+      <Flex direction="column" gap="sm">
+        <Heading>Lost reasons and re-nurture</Heading>
+        <Text>
+          Sales returns an MQL with one of these reasons. Per reason, a returned lead can go to a re-nurture
+          track (written to the contact for your nurture workflows), get a lead status (default UNQUALIFIED),
+          and get a negative intent signal.
+        </Text>
+        <ItemProblem message={props.problemAt('$.feedback')} />
+        <ItemProblem message={props.problemAt('$.feedback.lostReasons')} />
+        {reasons.map((r, i) => {
+          const name = field(props, ['feedback', 'lostReasons', i, 'label']);
+          const track = entry('renurtureTracks', r.id);
+          const status = entry('returnLeadStatus', r.id);
+          const signal = entry('reasonSignals', r.id);
+          return (
+            <Flex key={r.id} direction="column" gap="xs">
+              <ItemProblem message={props.problemAt(`$.feedback.lostReasons[${i}]`)} />
+              <Flex direction="row" gap="sm" align="end">
+                <Input
+                  label={`Reason (${r.id})`}
+                  {...name.props}
+                  value={r.label}
+                  onChange={(v: string) => name.set(v)}
+                />
+                <Input
+                  label="Re-nurture track"
+                  {...track.props}
+                  value={track.value}
+                  onChange={(v: string) => track.set(v)}
+                />
+                <Input
+                  label="Lead status"
+                  {...status.props}
+                  value={status.value}
+                  onChange={(v: string) => status.set(v)}
+                />
+                <Select
+                  label="Intent signal"
+                  {...signal.props}
+                  value={signal.value}
+                  options={[{ label: 'None', value: NONE }, ...signals]}
+                  onChange={(v: string | number | boolean) => signal.set(String(v))}
+                />
+                <Button
+                  size="xs"
+                  variant="destructive"
+                  testId={`remove-reason-${r.id}`}
+                  disabled={props.readOnly}
+                  onClick={() => props.onChange(removeLostReason(draft, i), '$.feedback.lostReasons')}
+                >
+                  Remove
+                </Button>
+              </Flex>
+            </Flex>
+          );
+        })}
+        <Flex direction="row" gap="sm" align="end">
+          <Input
+            label="New lost reason"
+            name="add-reason-label"
+            testId="add-reason-label"
+            value={label}
+            readOnly={props.readOnly}
+            onChange={setLabel}
+          />
+          <Button testId="add-reason" disabled={props.readOnly || label.trim() === ''} onClick={add}>
+            Add reason
+          </Button>
+        </Flex>
+        <Select
+          label="A returned lead is recycled to the stage"
+          {...recycle.props}
+          value={feedback?.recycleStage ?? 'lead'}
+          options={[
+            { label: 'Lead', value: 'lead' },
+            { label: 'Subscriber', value: 'subscriber' },
+          ]}
+          onChange={(v: string | number | boolean) => recycle.set(String(v))}
+        />
+      </Flex>
+    </Tile>
+  );
+}
