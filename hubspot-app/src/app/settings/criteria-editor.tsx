@@ -18,7 +18,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { ConditionFields, ItemProblem, type SectionProps, field } from './condition-fields';
 import { describeCondition } from './model';
-import { appendAt, newCriterion, removeAt } from './model-edit';
+import { appendAt, newCriterion, removeCriterion } from './model-edit';
 
 export function CriteriaEditor(props: SectionProps) {
   const { draft, catalog } = props;
@@ -81,7 +81,7 @@ export function CriteriaEditor(props: SectionProps) {
                   variant="destructive"
                   testId={`remove-criterion-${c.id}`}
                   disabled={props.readOnly}
-                  onClick={() => props.onChange(removeAt(draft, base), '$.fit.criteria')}
+                  onClick={() => props.onChange(removeCriterion(draft, i), '$.fit.criteria')}
                 >
                   Remove this criterion
                 </Button>

@@ -83,8 +83,9 @@ export function removeAt(draft: Draft, segments: readonly Segment[]): Draft {
 export function uniqueId(label: string, taken: readonly string[]): string {
   const slug =
     label
-      .toLowerCase()
       .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^[^a-z]+|_+$/g, '')
       .slice(0, 56) || 'item';
@@ -239,6 +240,47 @@ export function newDisqualifier(model: Model, kind: DisqualifierKind) {
 
 export function newCondition(ref = 'contact.country'): Condition {
   return { property: ref, match: { type: 'one-of', values: [] } };
+}
+
+// -------------------------------------------------------------------------------------------
+// Removing what others name: the names go with it
+
+function withoutId(draft: Draft, segments: readonly Segment[], id: string): Draft {
+  const list = getAt(draft.model, segments);
+  return Array.isArray(list) && list.includes(id)
+    ? setAt(
+        draft,
+        segments,
+        list.filter((x) => x !== id),
+      )
+    : draft;
+}
+
+/** Removes a fit criterion, and its id from the criteria that must match. */
+export function removeCriterion(draft: Draft, index: number): Draft {
+  const id = draft.model.fit.criteria[index]?.id;
+  const next = removeAt(draft, ['fit', 'criteria', index]);
+  return id === undefined ? next : withoutId(next, ['thresholds', 'mql', 'requiredFitCriteria'], id);
+}
+
+/**
+ * Removes a signal type, and its type from the lists that name it (IQL, installed base, demo
+ * requests) and from the lost reasons that add it. An IQL rule left with no type is dropped.
+ */
+export function removeSignal(draft: Draft, index: number): Draft {
+  const type = draft.model.intent.signals[index]?.type;
+  let next = removeAt(draft, ['intent', 'signals', index]);
+  if (type === undefined) return next;
+  next = withoutId(next, ['thresholds', 'iql', 'signalTypes'], type);
+  if ((getAt(next.model, ['thresholds', 'iql', 'signalTypes']) as unknown[] | undefined)?.length === 0)
+    next = setAt(next, ['thresholds', 'iql'], null);
+  next = withoutId(next, ['thresholds', 'installedBase', 'qualifyingSignals'], type);
+  next = withoutId(next, ['routing', 'demoRequestSignals'], type);
+  const reasonSignals = getAt(next.model, ['feedback', 'reasonSignals']) as
+    Record<string, string> | undefined;
+  for (const [reason, signal] of Object.entries(reasonSignals ?? {}))
+    if (signal === type) next = removeAt(next, ['feedback', 'reasonSignals', reason]);
+  return next;
 }
 
 // -------------------------------------------------------------------------------------------

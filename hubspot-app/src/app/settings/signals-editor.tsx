@@ -18,7 +18,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { ConditionList, ItemProblem, MatcherFields, type SectionProps, field } from './condition-fields';
 import { type IntentSignal, type Matcher, describeCounting } from './model';
-import { type Segment, appendAt, newDerivedRule, newSignal, removeAt } from './model-edit';
+import { type Segment, appendAt, newDerivedRule, newSignal, removeAt, removeSignal } from './model-edit';
 
 interface DerivedRule {
   object: string;
@@ -192,7 +192,7 @@ function SignalFields(props: SectionProps & { index: number; signal: IntentSigna
         variant="destructive"
         testId={`remove-signal-${s.type}`}
         disabled={props.readOnly}
-        onClick={() => props.onChange(removeAt(draft, base), '$.intent.signals')}
+        onClick={() => props.onChange(removeSignal(draft, index), '$.intent.signals')}
       >
         Remove this signal
       </Button>
