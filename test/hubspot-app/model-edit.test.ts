@@ -258,6 +258,8 @@ describe('model editor helpers', () => {
       'company.lifecyclestage',
       'contact.lifecyclestage',
     ]);
-    expect(catalog.chunks([...'abcdefghijklmnopqrstuvwxy'], 20).map((c: string[]) => c.length)).toEqual([20, 5]);
+    expect(catalog.chunks([...'abcdefghijklmnopqrstuvwxy'], 20).map((c: string[]) => c.length)).toEqual([
+      20, 5,
+    ]);
   });
 });

@@ -85,7 +85,7 @@ export function editorFields(model: Model): string[] {
       const r = [...base, 'derivedFrom', j];
       fields.push(p(...r), p(...r, 'object'), p(...r, 'property'), p(...r, 'change'));
       if (rule.change?.type === 'becomes' && rule.change.match)
-        fields.push(...matcherFields([...r, 'change', 'match'], rule.change.match).slice(1));
+        fields.push(...matcherFields([...r, 'change', 'match'], rule.change.match));
       fields.push(...conditionListFields([...r, 'conditions'], rule.conditions));
     });
   });

@@ -284,7 +284,7 @@ export function removeSignal(draft: Draft, index: number): Draft {
 }
 
 // -------------------------------------------------------------------------------------------
-// Lost reasons: a reason's entries in the maps keyed by it go with it
+// Lost reasons: a reason's entries in the maps keyed by it, and the lead statuses naming it, go with it
 
 const REASON_MAPS = ['renurtureTracks', 'returnLeadStatus', 'reasonSignals'] as const;
 
@@ -294,7 +294,21 @@ export function removeLostReason(draft: Draft, index: number): Draft {
   if (id === undefined) return next;
   for (const map of REASON_MAPS)
     if (getAt(next.model, ['feedback', map, id]) !== undefined) next = removeAt(next, ['feedback', map, id]);
+  // A lead status that returned leads with this reason now returns them as "other" where it can.
+  const decisions = getAt(next.model, ['feedback', 'leadStatusDecisions']) as
+    Record<string, { decision: string; reason?: string }> | undefined;
+  const fallback = id !== 'other' && reasonIds(next).includes('other') ? 'other' : undefined;
+  for (const [status, rule] of Object.entries(decisions ?? {}))
+    if (rule.reason === id)
+      next = fallback
+        ? setAt(next, ['feedback', 'leadStatusDecisions', status, 'reason'], fallback)
+        : removeAt(next, ['feedback', 'leadStatusDecisions', status]);
   return next;
+}
+
+function reasonIds(draft: Draft): string[] {
+  const reasons = getAt(draft.model, ['feedback', 'lostReasons']);
+  return Array.isArray(reasons) ? reasons.map((r: { id: string }) => r.id) : [];
 }
 
 /** Sets a reason's entry in one of the maps keyed by reason; an empty value removes it. */

@@ -190,6 +190,9 @@ function countDifferences(a: unknown, b: unknown): number {
   if (Object.is(a, b)) return 0;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return 1;
   if (Array.isArray(a) !== Array.isArray(b)) return 1;
+  // A list of values (industries, domains) is one field: changed or not.
+  if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((v) => v === null || typeof v !== 'object'))
+    return a.length === b.length && a.every((v, i) => Object.is(v, b[i])) ? 0 : 1;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);

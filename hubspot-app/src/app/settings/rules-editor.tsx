@@ -113,7 +113,7 @@ export function RulesEditor(props: SectionProps) {
   const criteria = draft.model.fit.criteria.map((c) => ({ label: c.label, value: c.id }));
   const iqlPath = ['thresholds', 'iql', 'signalTypes'];
   const installedPath = ['thresholds', 'installedBase'];
-  const window = field(props, [...installedPath, 'windowDays']);
+  const windowDays = field(props, [...installedPath, 'windowDays']);
   return (
     <Tile>
       <Flex direction="column" gap="sm">
@@ -180,9 +180,9 @@ export function RulesEditor(props: SectionProps) {
             />
             <NumberInput
               label="Within the last (days)"
-              {...window.props}
+              {...windowDays.props}
               value={installed.windowDays}
-              onChange={(v: number) => window.set(v)}
+              onChange={(v: number) => windowDays.set(v)}
             />
           </Flex>
         )}
