@@ -5,7 +5,7 @@
  * is the JSON path of what it edits (see editor-fields.ts); `testId` is the same unless a section
  * gives a shorter one.
  */
-import React from 'react';
+import React, { useState } from 'react';
 import {
   Button,
   Flex,
@@ -55,6 +55,61 @@ export interface SectionProps {
 /** The props that show a field's problem (HubSpot inputs show `validationMessage` when `error`). */
 export function problemProps(message: string | undefined) {
   return message ? { error: true, validationMessage: message } : { error: false };
+}
+
+/** A small button that adds or removes a part of the model (off while the page is busy). */
+export function EditButton(props: {
+  testId: string;
+  readOnly: boolean;
+  onClick: () => void;
+  variant?: 'secondary' | 'destructive';
+  children: React.ReactNode;
+}) {
+  return (
+    <Button
+      size="xs"
+      variant={props.variant}
+      testId={props.testId}
+      disabled={props.readOnly}
+      onClick={props.onClick}
+    >
+      {props.children}
+    </Button>
+  );
+}
+
+/** A name to type and a button that adds what is named (a signal type, a lost reason). */
+export function AddByName(props: {
+  /** `add-signal`: the input is `add-signal-label`, the button `add-signal`. */
+  testId: string;
+  label: string;
+  button: string;
+  readOnly: boolean;
+  onAdd: (name: string) => void;
+}) {
+  const [name, setName] = useState('');
+  return (
+    <Flex direction="row" gap="sm" align="end">
+      <Input
+        label={props.label}
+        name={`${props.testId}-label`}
+        testId={`${props.testId}-label`}
+        value={name}
+        readOnly={props.readOnly}
+        onChange={setName}
+      />
+      <Button
+        testId={props.testId}
+        disabled={props.readOnly || name.trim() === ''}
+        onClick={() => {
+          props.onAdd(name.trim());
+          setName('');
+        }}
+      >
+        {props.button}
+      </Button>
+    </Flex>
+  );
 }
 
 /** A problem with a whole item or list, shown where its fields start. */
@@ -219,25 +274,23 @@ export function ConditionList(
         <Flex key={i} direction="column" gap="xs">
           <ItemProblem message={props.problemAt(jsonPath([...segments, i]))} />
           <ConditionFields {...props} segments={[...segments, i]} condition={condition} />
-          <Button
-            size="xs"
+          <EditButton
             variant="secondary"
             testId={`remove ${jsonPath([...segments, i])}`}
-            disabled={props.readOnly}
+            readOnly={props.readOnly}
             onClick={() => props.onChange(removeAt(props.draft, [...segments, i]), path)}
           >
             Remove this condition
-          </Button>
+          </EditButton>
         </Flex>
       ))}
-      <Button
-        size="xs"
+      <EditButton
         testId={`add ${path}`}
-        disabled={props.readOnly}
+        readOnly={props.readOnly}
         onClick={() => props.onChange(appendAt(props.draft, segments, newCondition()), path)}
       >
         {props.addLabel}
-      </Button>
+      </EditButton>
     </Flex>
   );
 }

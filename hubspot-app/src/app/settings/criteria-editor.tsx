@@ -16,7 +16,7 @@ import {
   Text,
   Tile,
 } from '@hubspot/ui-extensions';
-import { ConditionFields, ItemProblem, type SectionProps, field } from './condition-fields';
+import { EditButton, ConditionFields, ItemProblem, type SectionProps, field } from './condition-fields';
 import { describeCondition } from './model';
 import { appendAt, newCriterion, removeCriterion } from './model-edit';
 
@@ -76,15 +76,14 @@ export function CriteriaEditor(props: SectionProps) {
                   />
                 </Flex>
                 <ConditionFields {...props} segments={base} condition={c} />
-                <Button
-                  size="xs"
+                <EditButton
                   variant="destructive"
                   testId={`remove-criterion-${c.id}`}
-                  disabled={props.readOnly}
+                  readOnly={props.readOnly}
                   onClick={() => props.onChange(removeCriterion(draft, i), '$.fit.criteria')}
                 >
                   Remove this criterion
-                </Button>
+                </EditButton>
               </Flex>
             </Accordion>
           );

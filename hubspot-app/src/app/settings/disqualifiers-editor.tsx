@@ -6,7 +6,7 @@
  */
 import React, { useState } from 'react';
 import { Accordion, Button, Flex, Heading, Input, Select, Text, Tile, Toggle } from '@hubspot/ui-extensions';
-import { ConditionList, ItemProblem, type SectionProps, field } from './condition-fields';
+import { EditButton, ConditionList, ItemProblem, type SectionProps, field } from './condition-fields';
 import { describeDisqualifier, setDisqualifierOn } from './model';
 import { DISQUALIFIER_KINDS, type DisqualifierKind, appendAt, newDisqualifier, removeAt } from './model-edit';
 
@@ -72,18 +72,17 @@ export function DisqualifiersEditor(props: SectionProps) {
                   />
                 </Flex>
               </Accordion>
-              <Button
-                size="xs"
+              <EditButton
                 variant="destructive"
                 testId={`remove-disqualifier-${d.id}`}
-                disabled={props.readOnly}
+                readOnly={props.readOnly}
                 onClick={() =>
                   // A removed disqualifier is no longer "switched off" either.
                   props.onChange(setDisqualifierOn(removeAt(draft, base), d.id, true), '$.disqualifiers')
                 }
               >
                 Remove this disqualifier
-              </Button>
+              </EditButton>
             </Flex>
           );
         })}

@@ -3,9 +3,9 @@
  * written to the contact, the lead status it gets, and a negative intent signal ("no interest").
  * Also the stage a returned lead is recycled to. Removing a reason removes its entries too.
  */
-import React, { useState } from 'react';
-import { Button, Flex, Heading, Input, Select, Text, Tile } from '@hubspot/ui-extensions';
-import { ItemProblem, type SectionProps, field } from './condition-fields';
+import React from 'react';
+import { Flex, Heading, Input, Select, Text, Tile } from '@hubspot/ui-extensions';
+import { AddByName, EditButton, ItemProblem, type SectionProps, field } from './condition-fields';
 import { appendAt, removeLostReason, setReasonEntry, uniqueId } from './model-edit';
 
 interface Feedback {
@@ -22,23 +22,11 @@ export function FeedbackEditor(props: SectionProps) {
   const { draft } = props;
   const feedback = draft.model.feedback as Partial<Feedback> | undefined;
   const reasons = feedback?.lostReasons ?? [];
-  const [label, setLabel] = useState('');
   const recycle = field(props, ['feedback', 'recycleStage']);
   const signals = draft.model.intent.signals.map((s) => ({
     label: `${s.label} (${s.points})`,
     value: s.type,
   }));
-  const add = () => {
-    const reason = {
-      id: uniqueId(
-        label,
-        reasons.map((r) => r.id),
-      ),
-      label: label.trim(),
-    };
-    props.onChange(appendAt(draft, ['feedback', 'lostReasons'], reason), '$.feedback.lostReasons');
-    setLabel('');
-  };
   const entry = (map: 'renurtureTracks' | 'returnLeadStatus' | 'reasonSignals', id: string) => {
     const f = field(props, ['feedback', map, id]);
     return {
@@ -92,32 +80,36 @@ export function FeedbackEditor(props: SectionProps) {
                   options={[{ label: 'None', value: NONE }, ...signals]}
                   onChange={(v: string | number | boolean) => signal.set(String(v))}
                 />
-                <Button
-                  size="xs"
+                <EditButton
                   variant="destructive"
                   testId={`remove-reason-${r.id}`}
-                  disabled={props.readOnly}
+                  readOnly={props.readOnly}
                   onClick={() => props.onChange(removeLostReason(draft, i), '$.feedback.lostReasons')}
                 >
                   Remove
-                </Button>
+                </EditButton>
               </Flex>
             </Flex>
           );
         })}
-        <Flex direction="row" gap="sm" align="end">
-          <Input
-            label="New lost reason"
-            name="add-reason-label"
-            testId="add-reason-label"
-            value={label}
-            readOnly={props.readOnly}
-            onChange={setLabel}
-          />
-          <Button testId="add-reason" disabled={props.readOnly || label.trim() === ''} onClick={add}>
-            Add reason
-          </Button>
-        </Flex>
+        <AddByName
+          testId="add-reason"
+          label="New lost reason"
+          button="Add reason"
+          readOnly={props.readOnly}
+          onAdd={(label) =>
+            props.onChange(
+              appendAt(draft, ['feedback', 'lostReasons'], {
+                id: uniqueId(
+                  label,
+                  reasons.map((r) => r.id),
+                ),
+                label,
+              }),
+              '$.feedback.lostReasons',
+            )
+          }
+        />
         <Select
           label="A returned lead is recycled to the stage"
           {...recycle.props}

@@ -4,19 +4,17 @@
  * becomes a value or increases (a form conversion, an opt-out) or a meeting's outcome, under
  * conditions on the record. Signals and rules are added and removed here.
  */
-import React, { useState } from 'react';
+import React from 'react';
+import { Accordion, Flex, Heading, Input, NumberInput, Select, Text, Tile } from '@hubspot/ui-extensions';
 import {
-  Accordion,
-  Button,
-  Flex,
-  Heading,
-  Input,
-  NumberInput,
-  Select,
-  Text,
-  Tile,
-} from '@hubspot/ui-extensions';
-import { ConditionList, ItemProblem, MatcherFields, type SectionProps, field } from './condition-fields';
+  AddByName,
+  EditButton,
+  ConditionList,
+  ItemProblem,
+  MatcherFields,
+  type SectionProps,
+  field,
+} from './condition-fields';
 import { type IntentSignal, type Matcher, describeCounting } from './model';
 import { type Segment, appendAt, newDerivedRule, newSignal, removeAt, removeSignal } from './model-edit';
 
@@ -158,58 +156,46 @@ function SignalFields(props: SectionProps & { index: number; signal: IntentSigna
       {rules.map((rule, j) => (
         <Flex key={j} direction="column" gap="xs">
           <DerivedRuleFields {...props} segments={[...rulesPath, j]} rule={rule} />
-          <Button
-            size="xs"
+          <EditButton
             variant="secondary"
             testId={`remove-rule-${s.type}-${j}`}
-            disabled={props.readOnly}
+            readOnly={props.readOnly}
             onClick={() => removeRule(j)}
           >
             Remove this rule
-          </Button>
+          </EditButton>
         </Flex>
       ))}
       <Flex direction="row" gap="sm">
-        <Button
-          size="xs"
+        <EditButton
           testId={`add-rule-contact-${s.type}`}
-          disabled={props.readOnly}
+          readOnly={props.readOnly}
           onClick={() => addRule('contact')}
         >
           Add a contact property rule
-        </Button>
-        <Button
-          size="xs"
+        </EditButton>
+        <EditButton
           testId={`add-rule-meeting-${s.type}`}
-          disabled={props.readOnly}
+          readOnly={props.readOnly}
           onClick={() => addRule('meeting')}
         >
           Add a meeting outcome rule
-        </Button>
+        </EditButton>
       </Flex>
-      <Button
-        size="xs"
+      <EditButton
         variant="destructive"
         testId={`remove-signal-${s.type}`}
-        disabled={props.readOnly}
+        readOnly={props.readOnly}
         onClick={() => props.onChange(removeSignal(draft, index), '$.intent.signals')}
       >
         Remove this signal
-      </Button>
+      </EditButton>
     </Flex>
   );
 }
 
 export function SignalsEditor(props: SectionProps) {
   const { draft } = props;
-  const [label, setLabel] = useState('');
-  const add = () => {
-    props.onChange(
-      appendAt(draft, ['intent', 'signals'], newSignal(draft.model, label.trim())),
-      '$.intent.signals',
-    );
-    setLabel('');
-  };
   return (
     <Tile>
       <Flex direction="column" gap="sm">
@@ -224,19 +210,18 @@ export function SignalsEditor(props: SectionProps) {
             <SignalFields {...props} index={i} signal={s} />
           </Accordion>
         ))}
-        <Flex direction="row" gap="sm" align="end">
-          <Input
-            label="New signal type (its label; workflows record it by the type made from it)"
-            name="add-signal-label"
-            testId="add-signal-label"
-            value={label}
-            readOnly={props.readOnly}
-            onChange={setLabel}
-          />
-          <Button testId="add-signal" disabled={props.readOnly || label.trim() === ''} onClick={add}>
-            Add signal type
-          </Button>
-        </Flex>
+        <AddByName
+          testId="add-signal"
+          label="New signal type (its label; workflows record it by the type made from it)"
+          button="Add signal type"
+          readOnly={props.readOnly}
+          onAdd={(label) =>
+            props.onChange(
+              appendAt(draft, ['intent', 'signals'], newSignal(draft.model, label)),
+              '$.intent.signals',
+            )
+          }
+        />
       </Flex>
     </Tile>
   );
