@@ -102,6 +102,11 @@ export function CriteriaEditor(props: SectionProps) {
             Add criterion
           </Button>
         </Flex>
+        <Text variant="microcopy">
+          HubSpot tells the service only about changes to the properties the app subscribes to: after
+          publishing a criterion on a new property, regenerate the app&apos;s webhook subscriptions and upload
+          it (see the app&apos;s README).
+        </Text>
       </Flex>
     </Tile>
   );

@@ -6,7 +6,7 @@
  */
 import React from 'react';
 import { Flex, Heading, MultiSelect, NumberInput, Select, Text, Tile, Toggle } from '@hubspot/ui-extensions';
-import { ConditionList, ItemProblem, type SectionProps, field } from './condition-fields';
+import { ConditionList, ItemProblem, type SectionProps, field, problemProps } from './condition-fields';
 import { type Condition, type Operator, describeBar, paths, setBar } from './model';
 import { type Segment, setAt } from './model-edit';
 
@@ -68,10 +68,6 @@ function MqlBars(props: SectionProps) {
         const name = which === 'fit' ? 'Fit' : 'Intent';
         const operator = paths.bar(which, 'operator');
         const value = paths.bar(which, 'value');
-        const problem = (path: string) => {
-          const message = problemAt(path);
-          return message ? { error: true, validationMessage: message } : { error: false };
-        };
         return (
           <Flex key={which} direction="row" gap="sm" align="start">
             <Select
@@ -81,7 +77,7 @@ function MqlBars(props: SectionProps) {
               value={mql[which].operator}
               options={OPERATORS}
               readOnly={readOnly}
-              {...problem(operator)}
+              {...problemProps(problemAt(operator))}
               onChange={(v: string | number | boolean) =>
                 onChange(setBar(draft, which, { operator: v as Operator }), operator)
               }
@@ -92,7 +88,7 @@ function MqlBars(props: SectionProps) {
               testId={`mql-${which}-value`}
               value={mql[which].value}
               readOnly={readOnly}
-              {...problem(value)}
+              {...problemProps(problemAt(value))}
               onChange={(v: number) => onChange(setBar(draft, which, { value: v }), value)}
             />
           </Flex>
