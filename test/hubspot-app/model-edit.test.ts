@@ -244,7 +244,7 @@ describe('model editor helpers', () => {
     expect(page.countChanges(draft, base)).toBe(3);
   });
 
-  it('when the catalog is asked for, then it names each contact or company property the conditions read, once, in requests of 20', () => {
+  it('when the catalog is asked for, then it names each contact or company property the conditions and derived rules read, once, in requests of 20', () => {
     expect(catalog.propertiesOf(preset())).toEqual([
       'company.industry',
       'contact.industry',
@@ -257,6 +257,10 @@ describe('model editor helpers', () => {
       'contact.email',
       'company.lifecyclestage',
       'contact.lifecyclestage',
+      // What derived signals watch: a form conversion of a demo form, an opt-out.
+      'contact.num_conversion_events',
+      'contact.recent_conversion_event_name',
+      'contact.hs_email_optout',
     ]);
     expect(catalog.chunks([...'abcdefghijklmnopqrstuvwxy'], 20).map((c: string[]) => c.length)).toEqual([
       20, 5,

@@ -152,7 +152,17 @@ describe('settings page: the whole model', () => {
     set(page, '$.intent.signals[0].counting.max', 0);
     set(page, '$.intent.signals[6].counting.from', 3);
     set(page, '$.intent.signals[1].derivedFrom[0].conditions[0].match.pattern', '\\b(demo|trial)\\b');
-    set(page, '$.intent.signals[7].derivedFrom[0].change.match.values', 'true, yes');
+    // A meeting's outcome and a yes/no property offer their values too.
+    const outcome = page.find(MultiSelect, {
+      name: '$.intent.signals[6].derivedFrom[0].change.match.values',
+    });
+    expect(outcome.props.options).toContainEqual({ label: 'No-show', value: 'NO_SHOW' });
+    const optOut = page.find(MultiSelect, { name: '$.intent.signals[7].derivedFrom[0].change.match.values' });
+    expect(optOut.props.options).toEqual([
+      { label: 'Yes', value: 'true' },
+      { label: 'No', value: 'false' },
+    ]);
+    set(page, '$.intent.signals[6].derivedFrom[0].change.match.values', ['NO_SHOW', 'CANCELED']);
     set(page, '$.disqualifiers[0].reason', 'Fewer than 10 people');
     set(page, '$.disqualifiers[1].when[0].match.domains', 'gmail.com, hotmail.com');
     set(page, '$.thresholds.mql.fit.value', 55);
@@ -182,7 +192,7 @@ describe('settings page: the whole model', () => {
     signals[5].points = -60;
     signals[6].counting.from = 3;
     signals[1].derivedFrom[0].conditions[0].match.pattern = '\\b(demo|trial)\\b';
-    signals[7].derivedFrom[0].change.match.values = ['true', 'yes'];
+    signals[6].derivedFrom[0].change.match.values = ['NO_SHOW', 'CANCELED'];
     expected.disqualifiers[0].reason = 'Fewer than 10 people';
     expected.disqualifiers[1].when[0].match.domains = ['gmail.com', 'hotmail.com'];
     expected.thresholds.mql.fit.value = 55;

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { Catalog } from './condition-fields';
-import type { Model } from './model';
+import type { Condition, Model } from './model';
 import { propertyRefs } from './model-edit';
 import { type PropertyOptions, settingsApi } from './settings-api';
 
@@ -38,8 +38,41 @@ export function propertiesOf(model: Model): string[] {
     ...((model.thresholds.installedBase as { customerWhen?: Model['fit']['criteria'] } | null)
       ?.customerWhen ?? []),
   ];
-  const refs = conditions.flatMap((c) => propertyRefs(c.property));
+  const derived = model.intent.signals.flatMap((s) =>
+    ((s.derivedFrom ?? []) as { object: string; property: string; conditions?: Condition[] }[]).flatMap(
+      (rule) => [
+        `${rule.object}.${rule.property}`,
+        ...(rule.conditions ?? []).flatMap((c) => propertyRefs(c.property)),
+      ],
+    ),
+  );
+  const refs = [...conditions.flatMap((c) => propertyRefs(c.property)), ...derived];
   return [...new Set(refs.filter((r) => CATALOG_REF.test(r)))];
+}
+
+/**
+ * Options the page knows without asking: a meeting's outcome (the catalog serves contact and
+ * company properties only; HubSpot's internal values) and a yes/no property's two values.
+ */
+export const MEETING_OUTCOME: PropertyOptions = {
+  property: 'meeting.hs_meeting_outcome',
+  label: 'Meeting outcome',
+  type: 'enumeration',
+  options: ['SCHEDULED', 'COMPLETED', 'RESCHEDULED', 'NO_SHOW', 'CANCELED'].map((value) => ({
+    value,
+    label: value.charAt(0) + value.slice(1).toLowerCase().replace('_', '-'),
+  })),
+};
+
+function withBoolOptions(p: PropertyOptions): PropertyOptions {
+  if (p.type !== 'bool' || p.options.length > 0) return p;
+  return {
+    ...p,
+    options: [
+      { value: 'true', label: 'Yes' },
+      { value: 'false', label: 'No' },
+    ],
+  };
 }
 
 export function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -72,7 +105,10 @@ export function usePropertyCatalog(model: Model): { catalog: Catalog; error: str
 
   const catalog = useMemo<Catalog>(
     () => ({
-      options: (ref) => found.get(ref),
+      options: (ref) => {
+        const p = found.get(ref);
+        return p ? withBoolOptions(p) : ref === MEETING_OUTCOME.property ? MEETING_OUTCOME : undefined;
+      },
       isMissing: (ref) => missing.has(ref),
       known: [...found.values()].sort((a, b) => a.label.localeCompare(b.label)),
     }),

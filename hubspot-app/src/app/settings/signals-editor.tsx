@@ -73,7 +73,7 @@ function DerivedRuleFields(props: SectionProps & { segments: Segment[]; rule: De
           label="It becomes a value that"
           segments={[...segments, 'change', 'match']}
           match={rule.change.match}
-          refs={[]}
+          refs={[`${rule.object}.${rule.property}`]}
         />
       )}
       <ConditionList
