@@ -176,6 +176,9 @@ describe('settings page: the whole model', () => {
     set(page, '$.feedback.returnLeadStatus.no_interest', 'UNQUALIFIED');
     set(page, '$.feedback.reasonSignals.no_interest', '');
     set(page, '$.feedback.recycleStage', 'subscriber');
+    set(page, '$.feedback.leadStatusDecisions.CONNECTED', 'not_reachable');
+    set(page, '$.name', 'Fit + intent, Q1');
+    set(page, '$.description', 'DACH added');
     const sent = await sentModel(page, service);
 
     const expected = structuredClone(original);
@@ -206,12 +209,14 @@ describe('settings page: the whole model', () => {
     expected.feedback.returnLeadStatus.no_interest = 'UNQUALIFIED';
     delete expected.feedback.reasonSignals.no_interest;
     expected.feedback.recycleStage = 'subscriber';
+    expected.feedback.leadStatusDecisions.CONNECTED = { decision: 'return', reason: 'not_reachable' };
+    Object.assign(expected, { name: 'Fit + intent, Q1', description: 'DACH added' });
     expect(sent).toEqual(expected);
-    // One change per field edited.
-    expect(textsIn(page)).toContain('30 unsaved changes.');
+    // One per value changed: one per field, but the CONNECTED status's new decision and its reason.
+    expect(textsIn(page)).toContain('34 unsaved changes.');
   });
 
-  it('when a criterion, a signal, a derived rule, a disqualifier, a condition and a lost reason are added and others removed, then the sent draft parses with them', async () => {
+  it('when a criterion, a signal, a derived rule, a disqualifier, a condition a lost reason and a lead status are added and others removed, then the sent draft parses with them', async () => {
     const original = model();
     const service = editorService(original);
     const page = await openPage();
@@ -246,6 +251,10 @@ describe('settings page: the whole model', () => {
     await click(page, 'add-reason');
     set(page, '$.feedback.renurtureTracks.chose_a_competitor', 'win_back');
     await click(page, 'remove-reason-wrong_timing');
+    // A lead status that means "accepted", and one that no longer decides anything.
+    page.findByTestId(Input, 'add-status-label').trigger('onChange', value('ATTEMPTED_TO_CONTACT'));
+    await click(page, 'add-status');
+    await click(page, 'remove-status-OPEN_DEAL');
     const sent = await sentModel(page, service);
 
     expect(sent.fit.criteria.map((c: any) => [c.id, c.points])).toEqual([
@@ -296,7 +305,13 @@ describe('settings page: the whole model', () => {
       chose_a_competitor: 'win_back',
     });
     // BAD_TIMING returned leads as "wrong timing": now as "other".
-    expect(sent.feedback.leadStatusDecisions.BAD_TIMING).toEqual({ decision: 'return', reason: 'other' });
+    expect(sent.feedback.leadStatusDecisions).toEqual({
+      IN_PROGRESS: { decision: 'accept' },
+      CONNECTED: { decision: 'accept' },
+      UNQUALIFIED: { decision: 'return', reason: 'other' },
+      BAD_TIMING: { decision: 'return', reason: 'other' },
+      ATTEMPTED_TO_CONTACT: { decision: 'accept' },
+    });
   });
 
   it('when the service finds problems, then each shows next to its field, all at once, and publishing waits until none is left', async () => {

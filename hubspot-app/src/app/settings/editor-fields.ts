@@ -51,6 +51,8 @@ interface InstalledBase {
 export function editorFields(model: Model): string[] {
   const p = (...segments: Segment[]) => jsonPath(segments);
   const fields: string[] = [
+    p('name'),
+    p('description'),
     p('fit'),
     p('intent'),
     p('disqualifiers'),
@@ -102,8 +104,15 @@ export function editorFields(model: Model): string[] {
     fields.push(p('routing', key));
   for (const key of SLA_KEYS) fields.push(p('routing', 'slaHours', key));
 
-  const feedback = model.feedback as { lostReasons?: { id: string }[] } | undefined;
-  fields.push(p('feedback', 'lostReasons'), p('feedback', 'recycleStage'));
+  const feedback = model.feedback as
+    { lostReasons?: { id: string }[]; leadStatusDecisions?: Record<string, unknown> } | undefined;
+  fields.push(
+    p('feedback', 'lostReasons'),
+    p('feedback', 'recycleStage'),
+    p('feedback', 'leadStatusDecisions'),
+  );
+  for (const status of Object.keys(feedback?.leadStatusDecisions ?? {}))
+    fields.push(p('feedback', 'leadStatusDecisions', status));
   (feedback?.lostReasons ?? []).forEach((r, i) => {
     fields.push(p('feedback', 'lostReasons', i), p('feedback', 'lostReasons', i, 'label'));
     fields.push(p('feedback', 'renurtureTracks', r.id), p('feedback', 'returnLeadStatus', r.id));

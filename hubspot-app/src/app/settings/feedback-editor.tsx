@@ -6,7 +6,7 @@
 import React from 'react';
 import { Flex, Heading, Input, Select, Text, Tile } from '@hubspot/ui-extensions';
 import { AddByName, EditButton, ItemProblem, type SectionProps, field } from './condition-fields';
-import { appendAt, removeLostReason, setReasonEntry, uniqueId } from './model-edit';
+import { appendAt, removeAt, removeLostReason, setAt, setReasonEntry, uniqueId } from './model-edit';
 
 interface Feedback {
   lostReasons: { id: string; label: string }[];
@@ -17,6 +17,62 @@ interface Feedback {
 }
 
 const NONE = '';
+
+type Decision = { decision: 'accept' } | { decision: 'return'; reason: string };
+
+/**
+ * Sales decisions read from the lead status sales sets in HubSpot: a status value means "accepted",
+ * or "returned" with a lost reason. Statuses are HubSpot's internal values (IN_PROGRESS, …).
+ */
+function LeadStatusDecisions(props: SectionProps & { reasons: { id: string; label: string }[] }) {
+  const { draft, reasons } = props;
+  const decisions = ((draft.model.feedback as { leadStatusDecisions?: Record<string, Decision> } | undefined)
+    ?.leadStatusDecisions ?? {}) as Record<string, Decision>;
+  const base = ['feedback', 'leadStatusDecisions'];
+  const choices = [
+    { label: 'Accepted', value: 'accept' },
+    ...reasons.map((r) => ({ label: `Returned: ${r.label}`, value: r.id })),
+  ];
+  const decisionOf = (choice: string): Decision =>
+    choice === 'accept' ? { decision: 'accept' } : { decision: 'return', reason: choice };
+  return (
+    <Flex direction="column" gap="xs">
+      <Text format={{ fontWeight: 'demibold' }}>When sales sets the lead status in HubSpot</Text>
+      <ItemProblem message={props.problemAt(field(props, base).path)} />
+      {Object.entries(decisions).map(([status, rule]) => {
+        const f = field(props, [...base, status]);
+        return (
+          <Flex key={status} direction="row" gap="sm" align="end">
+            <Select
+              label={`Lead status ${status} means`}
+              {...f.props}
+              value={rule.decision === 'accept' ? 'accept' : rule.reason}
+              options={choices}
+              onChange={(v: string | number | boolean) => f.set(decisionOf(String(v)))}
+            />
+            <EditButton
+              variant="secondary"
+              testId={`remove-status-${status}`}
+              readOnly={props.readOnly}
+              onClick={() => props.onChange(removeAt(draft, [...base, status]), f.path)}
+            >
+              Remove
+            </EditButton>
+          </Flex>
+        );
+      })}
+      <AddByName
+        testId="add-status"
+        label="Another lead status (its internal value, e.g. ATTEMPTED_TO_CONTACT): means accepted"
+        button="Add lead status"
+        readOnly={props.readOnly}
+        onAdd={(status) =>
+          props.onChange(setAt(draft, [...base, status], { decision: 'accept' }), field(props, base).path)
+        }
+      />
+    </Flex>
+  );
+}
 
 export function FeedbackEditor(props: SectionProps) {
   const { draft } = props;
@@ -110,6 +166,7 @@ export function FeedbackEditor(props: SectionProps) {
             )
           }
         />
+        <LeadStatusDecisions {...props} reasons={reasons} />
         <Select
           label="A returned lead is recycled to the stage"
           {...recycle.props}

@@ -1,11 +1,22 @@
 /**
- * The rules: when a contact is an MQL (the fit and intent bars, and criteria that must match
+ * The model's name and description, and the rules: when a contact is an MQL (the fit and intent bars, and criteria that must match
  * whatever the score), which signals make an information-qualified lead, the installed-base rule
  * (an existing customer with a qualifying signal goes to its account manager) and the signals that
  * send an MQL straight to sales as a demo request.
  */
 import React from 'react';
-import { Flex, Heading, MultiSelect, NumberInput, Select, Text, Tile, Toggle } from '@hubspot/ui-extensions';
+import {
+  Flex,
+  Heading,
+  Input,
+  MultiSelect,
+  NumberInput,
+  Select,
+  Text,
+  TextArea,
+  Tile,
+  Toggle,
+} from '@hubspot/ui-extensions';
 import { ConditionList, ItemProblem, type SectionProps, field, problemProps } from './condition-fields';
 import { type Condition, type Operator, describeBar, paths, setBar } from './model';
 import { type Segment, setAt } from './model-edit';
@@ -109,10 +120,21 @@ export function RulesEditor(props: SectionProps) {
   const criteria = draft.model.fit.criteria.map((c) => ({ label: c.label, value: c.id }));
   const iqlPath = ['thresholds', 'iql', 'signalTypes'];
   const installedPath = ['thresholds', 'installedBase'];
+  const name = field(props, ['name']);
+  const description = field(props, ['description']);
   const windowDays = field(props, [...installedPath, 'windowDays']);
   return (
     <Tile>
       <Flex direction="column" gap="sm">
+        <Heading>The model</Heading>
+        <Input label="Name" {...name.props} value={draft.model.name} onChange={(v: string) => name.set(v)} />
+        <TextArea
+          label="What it is for (shown with every version)"
+          {...description.props}
+          rows={2}
+          value={typeof draft.model.description === 'string' ? draft.model.description : ''}
+          onChange={(v: string) => description.set(v.trim() === '' ? undefined : v)}
+        />
         <Heading>When is a contact an MQL?</Heading>
         <ItemProblem message={props.problemAt('$.thresholds')} />
         <MqlBars {...props} />
