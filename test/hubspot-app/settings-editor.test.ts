@@ -223,7 +223,7 @@ describe('settings page: the whole model', () => {
     await settle(page);
 
     // A criterion on a property chosen from the portal's catalog: a number becomes a range.
-    page.findByTestId(Select, 'add-criterion-property').trigger('onChange', value('company.annualrevenue'));
+    page.findByTestId(Select, 'add-criterion-choice').trigger('onChange', value('company.annualrevenue'));
     await click(page, 'add-criterion');
     set(page, '$.fit.criteria[4].match.min', 1_000_000);
     set(page, '$.fit.criteria[4].points', 15);
@@ -235,9 +235,9 @@ describe('settings page: the whole model', () => {
     set(page, '$.intent.signals[8].points', 35);
     await click(page, 'remove-signal-comparison_viewed');
     // A competitor and an academic-domain disqualifier; an exception to the free-mail one.
-    page.findByTestId(Select, 'add-disqualifier-kind').trigger('onChange', value('competitor'));
+    page.findByTestId(Select, 'add-disqualifier-choice').trigger('onChange', value('competitor'));
     await click(page, 'add-disqualifier');
-    page.findByTestId(Select, 'add-disqualifier-kind').trigger('onChange', value('academic'));
+    page.findByTestId(Select, 'add-disqualifier-choice').trigger('onChange', value('academic'));
     await click(page, 'add-disqualifier');
     set(page, '$.disqualifiers[2].when[0].match.domains', 'rival.example, rival-group.example');
     set(page, '$.disqualifiers[2].when[1].match.values', 'Rival');

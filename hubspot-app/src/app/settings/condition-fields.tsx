@@ -112,6 +112,43 @@ export function AddByName(props: {
   );
 }
 
+/** A choice and a button that adds what is chosen (a criterion on a property, a kind of disqualifier). */
+export function AddByChoice(props: {
+  /** `add-criterion`: the select is `add-criterion-choice`, the button `add-criterion`. */
+  testId: string;
+  label: string;
+  button: string;
+  options: { label: string; value: string }[];
+  initial?: string;
+  readOnly: boolean;
+  onAdd: (choice: string) => void;
+}) {
+  const [choice, setChoice] = useState(props.initial ?? '');
+  return (
+    <Flex direction="row" gap="sm" align="end">
+      <Select
+        label={props.label}
+        name={`${props.testId}-choice`}
+        testId={`${props.testId}-choice`}
+        value={choice}
+        readOnly={props.readOnly}
+        options={props.options}
+        onChange={(v: string | number | boolean) => setChoice(String(v))}
+      />
+      <Button
+        testId={props.testId}
+        disabled={props.readOnly || choice === ''}
+        onClick={() => {
+          props.onAdd(choice);
+          setChoice(props.initial ?? '');
+        }}
+      >
+        {props.button}
+      </Button>
+    </Flex>
+  );
+}
+
 /** A problem with a whole item or list, shown where its fields start. */
 export function ItemProblem({ message }: { message: string | undefined }) {
   return message ? <Text format={{ fontWeight: 'demibold' }}>⚠ {message}</Text> : null;

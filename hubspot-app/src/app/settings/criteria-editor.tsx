@@ -4,36 +4,31 @@
  * own options, sizes as a range, roles as title words). A criterion is added by choosing a
  * property from the portal's catalog, or removed.
  */
-import React, { useState } from 'react';
+import React from 'react';
+import { Accordion, Flex, Heading, Input, NumberInput, Text, Tile } from '@hubspot/ui-extensions';
 import {
-  Accordion,
-  Button,
-  Flex,
-  Heading,
-  Input,
-  NumberInput,
-  Select,
-  Text,
-  Tile,
-} from '@hubspot/ui-extensions';
-import { EditButton, ConditionFields, ItemProblem, type SectionProps, field } from './condition-fields';
+  AddByChoice,
+  EditButton,
+  ConditionFields,
+  ItemProblem,
+  type SectionProps,
+  field,
+} from './condition-fields';
 import { describeCondition } from './model';
 import { appendAt, newCriterion, removeCriterion } from './model-edit';
 
 export function CriteriaEditor(props: SectionProps) {
   const { draft, catalog } = props;
   const { criteria } = draft.model.fit;
-  const [choice, setChoice] = useState('');
   const most = criteria.reduce(
     (sum, c) => sum + (Number.isFinite(c.points) && c.points > 0 ? c.points : 0),
     0,
   );
-  const add = () => {
+  const add = (choice: string) => {
     const chosen = catalog.known.find((p) => p.property === choice);
     if (!chosen) return;
     const criterion = newCriterion(draft.model, chosen.property, chosen.label, chosen.type);
     props.onChange(appendAt(draft, ['fit', 'criteria'], criterion), '$.fit.criteria');
-    setChoice('');
   };
   return (
     <Tile>
@@ -88,20 +83,14 @@ export function CriteriaEditor(props: SectionProps) {
             </Accordion>
           );
         })}
-        <Flex direction="row" gap="sm" align="end">
-          <Select
-            label="Add a criterion on the portal's property"
-            name="add-criterion-property"
-            testId="add-criterion-property"
-            value={choice}
-            readOnly={props.readOnly}
-            options={catalog.known.map((p) => ({ label: `${p.label} (${p.property})`, value: p.property }))}
-            onChange={(v: string | number | boolean) => setChoice(String(v))}
-          />
-          <Button testId="add-criterion" disabled={props.readOnly || choice === ''} onClick={add}>
-            Add criterion
-          </Button>
-        </Flex>
+        <AddByChoice
+          testId="add-criterion"
+          label="Add a criterion on the portal's property"
+          button="Add criterion"
+          options={catalog.known.map((p) => ({ label: `${p.label} (${p.property})`, value: p.property }))}
+          readOnly={props.readOnly}
+          onAdd={add}
+        />
         <Text variant="microcopy">
           HubSpot tells the service only about changes to the properties the app subscribes to: after
           publishing a criterion on a new property, regenerate the app&apos;s webhook subscriptions and upload

@@ -4,18 +4,27 @@
  * free e-mail domains, a competitor's names and domains, or a property condition (a wrong region).
  * A disqualifier can be switched off (left out of the model sent) or removed.
  */
-import React, { useState } from 'react';
-import { Accordion, Button, Flex, Heading, Input, Select, Text, Tile, Toggle } from '@hubspot/ui-extensions';
-import { EditButton, ConditionList, ItemProblem, type SectionProps, field } from './condition-fields';
+import React from 'react';
+import { Accordion, Flex, Heading, Input, Text, Tile, Toggle } from '@hubspot/ui-extensions';
+import {
+  AddByChoice,
+  EditButton,
+  ConditionList,
+  ItemProblem,
+  type SectionProps,
+  field,
+} from './condition-fields';
 import { describeDisqualifier, setDisqualifierOn } from './model';
 import { DISQUALIFIER_KINDS, type DisqualifierKind, appendAt, newDisqualifier, removeAt } from './model-edit';
 
 export function DisqualifiersEditor(props: SectionProps) {
   const { draft } = props;
   const disqualifiers = draft.model.disqualifiers ?? [];
-  const [kind, setKind] = useState<DisqualifierKind>('competitor');
-  const add = () =>
-    props.onChange(appendAt(draft, ['disqualifiers'], newDisqualifier(draft.model, kind)), '$.disqualifiers');
+  const add = (kind: string) =>
+    props.onChange(
+      appendAt(draft, ['disqualifiers'], newDisqualifier(draft.model, kind as DisqualifierKind)),
+      '$.disqualifiers',
+    );
   return (
     <Tile>
       <Flex direction="column" gap="sm">
@@ -86,20 +95,15 @@ export function DisqualifiersEditor(props: SectionProps) {
             </Flex>
           );
         })}
-        <Flex direction="row" gap="sm" align="end">
-          <Select
-            label="Add a disqualifier"
-            name="add-disqualifier-kind"
-            testId="add-disqualifier-kind"
-            value={kind}
-            readOnly={props.readOnly}
-            options={DISQUALIFIER_KINDS.map((k) => ({ ...k }))}
-            onChange={(v: string | number | boolean) => setKind(String(v) as DisqualifierKind)}
-          />
-          <Button testId="add-disqualifier" disabled={props.readOnly} onClick={add}>
-            Add disqualifier
-          </Button>
-        </Flex>
+        <AddByChoice
+          testId="add-disqualifier"
+          label="Add a disqualifier"
+          button="Add disqualifier"
+          options={DISQUALIFIER_KINDS.map((k) => ({ ...k }))}
+          initial="competitor"
+          readOnly={props.readOnly}
+          onAdd={add}
+        />
       </Flex>
     </Tile>
   );
