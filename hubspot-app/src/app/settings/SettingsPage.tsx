@@ -421,6 +421,9 @@ function ModelSettings({
           see the highlighted fields.
         </Text>
       )}
+      {check.error && (
+        <Text format={{ italic: true }}>The service could not check these edits yet ({check.error}).</Text>
+      )}
       {!previewIsCurrent && changes > 0 && (
         <Text format={{ italic: true }}>You have not previewed these edits yet.</Text>
       )}
