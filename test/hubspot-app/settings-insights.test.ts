@@ -27,17 +27,17 @@ import {
 import { convertedContact, DAY, T_NOW, YEAR_AGO } from '../core/insights/fixtures.js';
 import {
   type Reply,
-  type RenderedPage,
+  type Page,
   active,
   fakeService,
   history,
-  inputValue,
+  value,
   model,
   ok,
-  renderSettingsPage,
+  openPage,
   settle,
-  textIn,
-} from './fake-settings-service.js';
+  textsIn,
+} from './settings-fake.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -87,8 +87,8 @@ const planted = () => [
 const insightsReply = (contacts: HistoryContact[]) =>
   ok(JSON.parse(JSON.stringify({ ...insights(contacts, seed, period), tookMs: 12 })));
 
-async function openInsights(page: RenderedPage) {
-  page.find(Tabs).trigger('onSelectedChange', inputValue('insights'));
+async function openInsights(page: Page) {
+  page.find(Tabs).trigger('onSelectedChange', value('insights'));
   await page.waitFor(() =>
     expect(
       page.maybeFindByTestId(Text, 'insights-period-shown') ??
@@ -105,10 +105,10 @@ describe('settings page: the Insights tab', () => {
       'GET /settings/api/versions': history(),
       'GET /settings/api/insights': () => new Promise<Reply>((resolve) => (answer = resolve)),
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     expect(service.requests('GET', '/settings/api/insights')).toEqual([]);
 
-    page.find(Tabs).trigger('onSelectedChange', inputValue('insights'));
+    page.find(Tabs).trigger('onSelectedChange', value('insights'));
     await page.waitFor(() => expect(service.requests('GET', '/settings/api/insights')).toHaveLength(1));
     expect(page.findByTestId(LoadingButton, 'insights-refresh').props.loading).toBe(true);
     expect(page.find(LoadingSpinner).props.label).toBe('Loading the insights…');
@@ -134,7 +134,7 @@ describe('settings page: the Insights tab', () => {
       'GET /settings/api/versions': history(),
       'GET /settings/api/insights': insightsReply([]),
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     await openInsights(page);
 
     expect(page.findByTestId(EmptyState, 'insights-empty').props.title).toBe('Not enough data');
@@ -150,15 +150,15 @@ describe('settings page: the Insights tab', () => {
       'GET /settings/api/versions': history(),
       'GET /settings/api/insights': reply,
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     await openInsights(page);
 
     expect(page.findByTestId(Text, 'suggestions-not-enough').text).toBe(
       'Not enough data: 25 contacts judged in the period (at least 30 are needed).',
     );
-    expect(textIn(page.findByTestId(Table, 'insights-qualification'))).toContain('not enough data (n = 25)');
+    expect(textsIn(page.findByTestId(Table, 'insights-qualification'))).toContain('not enough data (n = 25)');
     expect(page.maybeFindByTestId(BarChart, 'insights-band-chart')).toBeNull();
-    expect(textIn(page)).toContain('Not enough data: no score band has 30 contacts yet.');
+    expect(textsIn(page)).toContain('Not enough data: no score band has 30 contacts yet.');
   });
 
   it('when the history has data, then the band chart, the tables with n and intervals, the flags and the suggestions are the service’s', async () => {
@@ -169,7 +169,7 @@ describe('settings page: the Insights tab', () => {
       'GET /settings/api/versions': history(),
       'GET /settings/api/insights': reply,
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     await openInsights(page);
 
     // One bar per band with at least 30 contacts, fit and intent, in percent became customer.
@@ -196,7 +196,7 @@ describe('settings page: the Insights tab', () => {
       ['insights-qualification', calibration.byQualification],
       ['insights-route', calibration.byRoute],
     ] as const) {
-      const text = textIn(page.findByTestId(Table, testId));
+      const text = textsIn(page.findByTestId(Table, testId));
       for (const cell of cells)
         for (const outcome of ['sql', 'opportunity', 'customer'] as const)
           expect(text, `${testId} ${cell.key} ${outcome}`).toContain(formatProportion(cell.rates[outcome]));
@@ -212,7 +212,7 @@ describe('settings page: the Insights tab', () => {
 
     // Suggestions in the seeds' words, the best first, each with its change.
     expect(suggestions.suggestions[0]!.segment.value).toBe('FOOD_PRODUCTION');
-    const texts = textIn(page);
+    const texts = textsIn(page);
     for (const s of suggestions.suggestions) {
       expect(texts).toContain(s.text);
       expect(texts).toContain(s.change);
@@ -239,7 +239,7 @@ describe('settings page: the Insights tab', () => {
         tookMs: 1,
       }),
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     await openInsights(page);
 
     page.findByTestId(Button, 'add-to-draft-industry-FOOD_PRODUCTION').trigger('onClick');
@@ -251,9 +251,9 @@ describe('settings page: the Insights tab', () => {
     expect(button.props.disabled).toBe(true);
     expect(button.text).toBe('Added to draft');
 
-    page.find(Tabs).trigger('onSelectedChange', inputValue('model'));
+    page.find(Tabs).trigger('onSelectedChange', value('model'));
     await settle();
-    expect(textIn(page)).toContain('1 unsaved change.');
+    expect(textsIn(page)).toContain('1 unsaved change.');
     page.findByTestId(LoadingButton, 'preview').trigger('onClick');
     await page.waitFor(() => expect(service.requests('POST', '/settings/api/preview')).toHaveLength(1));
 
@@ -281,11 +281,11 @@ describe('settings page: the Insights tab', () => {
         insightsReply([]),
       ],
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     await openInsights(page);
 
     expect(page.findByTestId(Alert, 'insights-error').text).toContain('The period is empty.');
-    page.findByTestId(Select, 'insights-period').trigger('onChange', inputValue('3'));
+    page.findByTestId(Select, 'insights-period').trigger('onChange', value('3'));
     await page.waitFor(() => expect(page.maybeFindByTestId(EmptyState, 'insights-empty')).not.toBeNull());
     const [, second] = service.requests('GET', '/settings/api/insights').map((c) => new URL(c.url));
     const days =

@@ -1,8 +1,8 @@
 /**
- * The settings page, rendered with HubSpot's own test renderer for the `settings` extension point.
- * `hubspot.fetch` calls `self.hsFetch` (there is no built-in mock), so each test stubs it with a
- * small fake of the service's settings API that records every request. The model tab first, then
- * the funnel tab, whose answers are made by the service's own funnel maths (`src/core/funnel.ts`).
+ * The settings page, rendered with HubSpot's own test renderer for the `settings` extension point,
+ * against a fake of the service's settings API (settings-fake.ts) that records every request. The
+ * model tab first, then the funnel tab, whose answers are made by the service's own funnel maths
+ * (`src/core/funnel.ts`).
  */
 import { createElement, type ComponentType } from 'react';
 import {
@@ -35,89 +35,35 @@ import {
   funnelReport,
   loadPreset,
 } from '../../src/core/index.js';
-
-import { type Reply, active, approvalsReply, fakeService, history, model } from './fake-settings-service.js';
-
-const BASE = 'https://lq.example.com';
-const PAGE = new URL('../../hubspot-app/src/app/settings/SettingsPage.tsx', import.meta.url).href;
+import {
+  type Page,
+  type Reply,
+  BASE,
+  active,
+  alertText,
+  alertTitle,
+  approvalsReply,
+  click,
+  fakeService,
+  history,
+  loadSettingsPage,
+  model,
+  numberInput,
+  ok,
+  openPage,
+  previewReply,
+  textsIn,
+  value,
+} from './settings-fake.js';
 
 let SettingsPage: ComponentType<{ context: unknown }>;
 beforeAll(async () => {
-  // Loaded by path: the page is bundled by HubSpot, outside the service's TypeScript project.
-  ({ SettingsPage } = (await import(PAGE)) as { SettingsPage: ComponentType<{ context: unknown }> });
+  SettingsPage = await loadSettingsPage();
 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-function previewReply(overrides: Record<string, unknown> = {}) {
-  const side = (qualification: string, fitScore: number, intentScore: number, explanation: string[]) => ({
-    qualification,
-    fitScore,
-    intentScore,
-    explanation,
-  });
-  return {
-    status: 200,
-    body: {
-      contacts: 240,
-      before: { mql: 12, iql: 8, nurture: 200, disqualified: 20 },
-      after: { mql: 15, iql: 8, nurture: 196, disqualified: 21 },
-      mqlIn: 4,
-      mqlOut: 1,
-      newlyDisqualified: 1,
-      changed: 6,
-      sample: [
-        {
-          contactId: '901',
-          before: side('nurture', 55, 60, ['+25 Industry: Computer Software', '+30 Demo requested']),
-          after: side('mql', 65, 60, ['+35 Industry: Computer Software', '+30 Demo requested']),
-        },
-      ],
-      tookMs: 42,
-      ...overrides,
-    },
-  };
-}
-
-const ok = (body: unknown, status = 200): Reply => ({ status, body });
-
-async function openPage() {
-  const renderer = createRenderer('settings');
-  renderer.render(createElement(SettingsPage, { context: renderer.mocks.context }));
-  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
-  return renderer;
-}
-
-type Page = Awaited<ReturnType<typeof openPage>>;
-
-const numberInput = (page: Page, testId: string) => page.findByTestId(NumberInput, testId);
-const alertTitle = (page: Page) => page.maybeFind(Alert)?.props.title ?? null;
-/** The text of every Text inside a node (a node's own `text` holds only its direct text). */
-const textsIn = (node: { findAll: Page['findAll'] }) =>
-  node
-    .findAll(Text)
-    .map((t) => t.text ?? '')
-    .join('\n');
-const alertText = (page: Page) => textsIn(page.find(Alert));
-
-/**
- * The value an input hands its `onChange` handler. (`trigger`'s second parameter is typed as the
- * handler itself in @hubspot/ui-extensions 0.17.0, though at run time it is the handler's argument.)
- */
-const value = (v: string | number | boolean) => v as never;
-
-/** Clicks a button; "preview" and "publish" are loading buttons, the others plain ones. */
-async function click(page: Page, testId: string) {
-  const button =
-    testId === 'preview' || testId === 'publish'
-      ? page.findByTestId(LoadingButton, testId)
-      : page.findByTestId(Button, testId);
-  button.trigger('onClick');
-  // Let the handler's requests and state updates run.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -129,7 +75,16 @@ describe('settings page', () => {
     });
     const page = await openPage();
 
-    expect(service.calls.map((c) => `${c.method} ${c.url}`).sort()).toEqual([
+    const catalog = (c: { path: string }) => c.path === '/settings/api/property-options';
+    expect(
+      service.calls.filter((c) => catalog(c)).map((c) => new URL(c.url).searchParams.get('properties')),
+    ).toHaveLength(1);
+    expect(
+      service.calls
+        .filter((c) => !catalog(c))
+        .map((c) => `${c.method} ${c.url}`)
+        .sort(),
+    ).toEqual([
       `GET ${BASE}/settings/api/approvals`,
       `GET ${BASE}/settings/api/model`,
       `GET ${BASE}/settings/api/owners`,
@@ -236,7 +191,13 @@ describe('settings page', () => {
     expect(alertText(page)).toContain(
       'Fit criterion "Region": points: Points must be a whole number between -100 and 100.',
     );
-    expect(service.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    // Only the model was checked (a check saves nothing).
+    expect(service.calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(
+      expect.arrayContaining(['/settings/api/validate']),
+    );
+    expect(service.calls.filter((c) => c.method === 'POST' && c.path !== '/settings/api/validate')).toEqual(
+      [],
+    );
     // The typed values stay, so the user can correct them.
     expect(numberInput(page, 'criterion-points-region').props.value).toBe(150);
   });

@@ -22,13 +22,13 @@ import {
   approvalsReply,
   fakeService,
   history,
-  inputValue,
+  value,
   model,
   ok,
-  renderSettingsPage,
+  openPage,
   settle,
-  textIn,
-} from './fake-settings-service.js';
+  textsIn,
+} from './settings-fake.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -76,10 +76,10 @@ describe('settings page: the backtest of the draft', () => {
       'GET /settings/api/versions': history(),
       'POST /settings/api/backtest': backtestReply(),
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
 
-    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', inputValue(70));
-    page.findByTestId(Select, 'backtest-months').trigger('onChange', inputValue(12));
+    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', value(70));
+    page.findByTestId(Select, 'backtest-months').trigger('onChange', value(12));
     page.findByTestId(LoadingButton, 'backtest').trigger('onClick');
     await page.waitFor(() => expect(page.maybeFind(LineChart)).not.toBeNull());
 
@@ -100,14 +100,14 @@ describe('settings page: the backtest of the draft', () => {
       { month: '2026-05', model: 'Draft', mqls: 72 },
     ]);
     expect(chart.axes.options).toEqual({ groupFieldByColor: 'model' });
-    const table = textIn(page.findByTestId(Table, 'backtest-cohorts'));
+    const table = textsIn(page.findByTestId(Table, 'backtest-cohorts'));
     expect(table).toContain('Dropped by the draft\n240\n40\n50\n20\n12');
     expect(table).toContain('Added by the draft\n72\n12\n30\n10\n30');
 
     // An edit after the backtest marks it stale.
-    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', inputValue(75));
+    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', value(75));
     await settle();
-    expect(textIn(page)).toContain('You changed the draft since this backtest');
+    expect(textsIn(page)).toContain('You changed the draft since this backtest');
   });
 
   it('when the service refuses the draft, then the backtest says why and the edits stay', async () => {
@@ -119,8 +119,8 @@ describe('settings page: the backtest of the draft', () => {
         422,
       ),
     });
-    const page = await renderSettingsPage();
-    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', inputValue(70));
+    const page = await openPage();
+    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', value(70));
     page.findByTestId(LoadingButton, 'backtest').trigger('onClick');
     await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'backtest-error')).not.toBeNull());
 
@@ -149,7 +149,7 @@ describe('settings page: the publish reason', () => {
       'POST /settings/api/drafts': ok({ version: 8, status: 'draft' }, 201),
       'POST /settings/api/publish': ok({ version: 8, status: 'published', rescoreEnqueued: 3 }),
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
 
     expect(page.findByTestId(Alert, 'cadence-warning').text).toContain(
       'The last publish was 12 days ago; the model asks for 60 days between publishes',
@@ -158,7 +158,7 @@ describe('settings page: the publish reason', () => {
     expect(reason().props.label).toBe('Why publish now? (required)');
     expect(reason().props.required).toBe(true);
 
-    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', inputValue(45));
+    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', value(45));
     page.findByTestId(LoadingButton, 'publish').trigger('onClick');
     await settle();
     expect(service.requests('POST', '/settings/api/drafts')).toEqual([]);
@@ -167,7 +167,7 @@ describe('settings page: the publish reason', () => {
       'Say why you publish now: the last publish was 12 days ago, and the model asks for 60 days between publishes.',
     );
 
-    reason().trigger('onChange', inputValue('  The pilot showed the intent bar was too high  '));
+    reason().trigger('onChange', value('  The pilot showed the intent bar was too high  '));
     await settle();
     expect(reason().props.error).toBe(false);
     page.findByTestId(LoadingButton, 'publish').trigger('onClick');
@@ -196,18 +196,18 @@ describe('settings page: the publish reason', () => {
         ok({ version: 8, status: 'published', rescoreEnqueued: 1 }),
       ],
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
     const reason = () => page.findByTestId(TextArea, 'publish-reason');
     expect(reason().props.label).toBe('Why publish now? (optional)');
 
-    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', inputValue(45));
+    page.findByTestId(NumberInput, 'mql-intent-value').trigger('onChange', value(45));
     page.findByTestId(LoadingButton, 'publish').trigger('onClick');
     await page.waitFor(() => expect(reason().props.error).toBe(true));
     expect(reason().props.validationMessage).toBe('is required within 60 days of the last publish');
     expect(page.find(Alert).props.title).toBe('Saved as draft version 8, but publishing failed');
-    expect(textIn(page.find(Alert))).toContain('The last publish was 2 days ago');
+    expect(textsIn(page.find(Alert))).toContain('The last publish was 2 days ago');
 
-    reason().trigger('onChange', inputValue('Fixing a typo in the bar'));
+    reason().trigger('onChange', value('Fixing a typo in the bar'));
     await settle();
     expect(reason().props.error).toBe(false);
     page.findByTestId(LoadingButton, 'publish').trigger('onClick');
@@ -224,7 +224,7 @@ describe('settings page: the publish reason', () => {
     const versions = history();
     (versions.body.versions[1] as Record<string, unknown>).publishReason = 'Pilot results';
     fakeService({ 'GET /settings/api/model': active(), 'GET /settings/api/versions': versions });
-    const page = await renderSettingsPage();
+    const page = await openPage();
 
     expect(page.findByTestId(Text, 'publish-reason-6').text).toBe('Published early because: Pilot results');
     expect(page.maybeFindByTestId(Text, 'publish-reason-5')).toBeNull();
@@ -250,13 +250,13 @@ describe('settings page: the publish reason', () => {
         changes: [],
       }),
     });
-    const page = await renderSettingsPage();
+    const page = await openPage();
 
     expect(page.findByTestId(Text, 'active-publish-reason').text).toBe(
       'Published within the minimum period because: Pilot results',
     );
     await page.waitFor(() =>
-      expect(textIn(page)).toContain('Why now, within the minimum period: The trade fair starts Monday'),
+      expect(textsIn(page)).toContain('Why now, within the minimum period: The trade fair starts Monday'),
     );
   });
 });

@@ -84,7 +84,7 @@ export function RoutingEditor({ draft, problemAt, onChange, readOnly }: Props) {
       )}
       <MultiSelect
         label="New-business owners (round robin)"
-        name="routing-new-business-owners"
+        name={routingPaths.field('newBusinessOwners')}
         testId="routing-new-business-owners"
         options={ownerOptions(routing.newBusinessOwners)}
         value={routing.newBusinessOwners ?? []}
@@ -114,7 +114,7 @@ export function RoutingEditor({ draft, problemAt, onChange, readOnly }: Props) {
       )}
       <MultiSelect
         label="Unavailable for now (skipped by the round robin)"
-        name="routing-unavailable-owners"
+        name={routingPaths.field('unavailableOwners')}
         testId="routing-unavailable-owners"
         options={ownerOptions(routing.unavailableOwners)}
         value={routing.unavailableOwners ?? []}
@@ -135,7 +135,7 @@ export function RoutingEditor({ draft, problemAt, onChange, readOnly }: Props) {
               ? 'Escalation owner (gets a task when an SLA is breached)'
               : 'Marketing owner (gets the weekly report of returned leads)'
           }
-          name={`routing-${field}`}
+          name={routingPaths.field(field)}
           testId={`routing-${field}`}
           options={[
             { label: 'Nobody', value: NOBODY },
@@ -151,7 +151,7 @@ export function RoutingEditor({ draft, problemAt, onChange, readOnly }: Props) {
         <NumberInput
           key={key}
           label={label}
-          name={`sla-${key}`}
+          name={routingPaths.sla(key)}
           testId={`sla-${key}`}
           value={routing.slaHours[key]}
           readOnly={readOnly}

@@ -43,6 +43,7 @@ import {
   validateDraft,
   validatePublishForm,
 } from './model';
+import { placeAll, useServiceCheck } from './model-problems';
 import { PreviewResults } from './PreviewResults';
 import { REASON_PATH, reasonProblems } from './publish-reason';
 import { PublishReasonField } from './PublishReasonField';
@@ -231,15 +232,24 @@ function ModelSettings({
     () => [...validatePublishForm(note, ''), ...reasonProblems(reason, cadence)],
     [note, reason, cadence],
   );
-  const problemAt = useCallback(
-    (path: string) =>
-      localProblems.find((p) => p.path === path)?.message ??
-      formProblems.find((p) => p.path === path)?.message ??
-      serverProblems.find((p) => p.path === path)?.message,
-    [localProblems, formProblems, serverProblems],
+  const sending = useMemo(() => (draft ? modelToSend(draft) : null), [draft]);
+  const sentJson = useMemo(() => JSON.stringify(sending?.model ?? null), [sending]);
+  const edited = active !== null && sentJson !== JSON.stringify(active.model);
+  const check = useServiceCheck(sending?.model ?? null, sentJson, sending?.disqualifierIndex ?? [], edited);
+  const placed = useMemo(
+    () =>
+      draft
+        ? placeAll(
+            draft.model,
+            [...localProblems, ...formProblems],
+            [...serverProblems, ...(check.problems ?? [])],
+          )
+        : null,
+    [draft, localProblems, formProblems, serverProblems, check.problems],
   );
+  const problemAt = useCallback((path: string) => placed?.at(path), [placed]);
 
-  if (!active || !draft) {
+  if (!active || !draft || !sending) {
     if (loadError)
       return (
         <Flex direction="column" gap="md">
@@ -260,8 +270,6 @@ function ModelSettings({
     return <LoadingSpinner label="Loading the qualification model…" layout="centered" />;
   }
 
-  const sending = modelToSend(draft);
-  const sentJson = JSON.stringify(sending.model);
   const changes = countChanges(draft, active.model);
   const previewIsCurrent = preview !== null && preview.sent === sentJson;
 
@@ -273,6 +281,11 @@ function ModelSettings({
   /** Stops before any request when a field is wrong, and says so. */
   const blockedByLocalProblems = (extra: Problem[] = []): boolean => {
     const problems = [...localProblems, ...extra];
+    return blockedBy(problems);
+  };
+
+  /** Stops when the draft has problems (the page's or the service's), and lists them. */
+  const blockedBy = (problems: Problem[]): boolean => {
     if (problems.length === 0) return false;
     setNotice({
       variant: 'error',
@@ -318,6 +331,8 @@ function ModelSettings({
     setNotice(null);
     let version = savedDraft?.sent === sentJson ? savedDraft.version : null;
     try {
+      // Nothing is published while the service finds a problem in the model (all shown at once).
+      if (blockedBy(await check.now())) return;
       if (version === null) {
         version = (await settingsApi.saveDraft(sending.model)).version;
         setSavedDraft({ version, sent: sentJson });
@@ -376,6 +391,7 @@ function ModelSettings({
 
   const timeZone = context.portal.timezone;
   const canPublish = changes > 0 || active.isDefault;
+  const serviceProblems = check.problems?.length ?? 0;
 
   return (
     <Flex direction="column" gap="md">
@@ -410,7 +426,13 @@ function ModelSettings({
         )}
       </Flex>
 
-      <ModelEditor draft={draft} problemAt={problemAt} onChange={edit} readOnly={busy !== null} />
+      <ModelEditor
+        draft={draft}
+        problemAt={problemAt}
+        unplaced={placed?.unplaced}
+        onChange={edit}
+        readOnly={busy !== null}
+      />
       <RoutingEditor draft={draft} problemAt={problemAt} onChange={edit} readOnly={busy !== null} />
 
       <Divider />
@@ -440,6 +462,15 @@ function ModelSettings({
         Publishing saves your edits as a new version and asks for approval: it goes into force for every
         contact once a colleague from sales approves it on this page, so both teams signed the definition.
       </Text>
+      {serviceProblems > 0 && (
+        <Text format={{ fontWeight: 'demibold' }} testId="publish-blocked">
+          {serviceProblems === 1 ? 'One problem' : `${serviceProblems} problems`} to fix before publishing:
+          see the highlighted fields.
+        </Text>
+      )}
+      {check.error && (
+        <Text format={{ italic: true }}>The service could not check these edits yet ({check.error}).</Text>
+      )}
       {!previewIsCurrent && changes > 0 && (
         <Text format={{ italic: true }}>You have not previewed these edits yet.</Text>
       )}
@@ -466,7 +497,7 @@ function ModelSettings({
         variant="primary"
         testId="publish"
         loading={busy === 'publish'}
-        disabled={(busy !== null && busy !== 'publish') || !canPublish}
+        disabled={(busy !== null && busy !== 'publish') || !canPublish || serviceProblems > 0}
         onClick={publish}
       >
         Save draft &amp; ask for approval

@@ -21,6 +21,7 @@ export interface Matcher {
   min?: number;
   max?: number;
   pattern?: string;
+  flags?: string;
   domains?: string[];
   [key: string]: unknown;
 }
@@ -180,31 +181,28 @@ export function toDraftPath(path: string, disqualifierIndex: readonly number[]):
   });
 }
 
-/** How many fields differ between the draft and the model it started from. */
+/** How many values differ between the draft and the model it started from, plus the disqualifiers switched off. */
 export function countChanges(draft: Draft, base: Model): number {
-  let n = draft.off.length;
-  const { mql } = draft.model.thresholds;
-  for (const which of ['fit', 'intent'] as const) {
-    if (mql[which].operator !== base.thresholds.mql[which].operator) n++;
-    if (mql[which].value !== base.thresholds.mql[which].value) n++;
+  return draft.off.length + countDifferences(base, draft.model);
+}
+
+function countDifferences(a: unknown, b: unknown): number {
+  if (Object.is(a, b)) return 0;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return 1;
+  if (Array.isArray(a) !== Array.isArray(b)) return 1;
+  // A list of values (industries, domains) is one field: changed or not.
+  if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((v) => v === null || typeof v !== 'object'))
+    return a.length === b.length && a.every((v, i) => Object.is(v, b[i])) ? 0 : 1;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  let n = 0;
+  for (const key of keys) {
+    const inX = Object.hasOwn(x, key) && x[key] !== undefined;
+    const inY = Object.hasOwn(y, key) && y[key] !== undefined;
+    if (inX !== inY) n++;
+    else if (inX) n += countDifferences(x[key], y[key]);
   }
-  draft.model.fit.criteria.forEach((c, i) => {
-    const b = base.fit.criteria[i];
-    if (c.label !== b?.label) n++;
-    if (c.points !== b?.points) n++;
-    // A value added to a criterion's list (the Insights tab's "Add to draft").
-    if (b && JSON.stringify(c.match) !== JSON.stringify(b.match)) n++;
-  });
-  draft.model.intent.signals.forEach((s, i) => {
-    const b = base.intent.signals[i];
-    if (s.points !== b?.points) n++;
-    if (s.ageing.fullDays !== b?.ageing.fullDays) n++;
-    if (s.ageing.expiresAfterDays !== b?.ageing.expiresAfterDays) n++;
-    if (b && JSON.stringify(s.counting) !== JSON.stringify(b.counting)) n++;
-  });
-  (draft.model.disqualifiers ?? []).forEach((d, i) => {
-    if (d.reason !== base.disqualifiers?.[i]?.reason) n++;
-  });
   return n;
 }
 
