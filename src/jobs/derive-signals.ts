@@ -61,12 +61,32 @@ export async function deriveSignals(
 ): Promise<DeriveResult> {
   const { model } = await deps.models.get(portalId);
   const found = await readAndDerive(deps.crm, model, work);
-  const now = deps.clock();
+  const { created, contacts } = await recordDerivedSignals(deps.store, portalId, found, deps.clock(), {
+    enqueue: true,
+  });
+  const outcome = { found: found.length, created, queued: contacts.size };
+  if (created > 0)
+    deps.logger?.info({ portalId, ...outcome }, 'derived signals recorded from HubSpot records');
+  return outcome;
+}
+
+/**
+ * Stores each found signal once per contact (keyed by {@link derivedSignalKey}: the live path and a
+ * backfill store the same signal under the same key), queueing its contact for rescoring when it is
+ * new and `enqueue` is set. Returns how many were new, and their contacts.
+ */
+export async function recordDerivedSignals(
+  store: { contacts: Pick<ContactStore, 'recordSignal'> },
+  portalId: PortalId,
+  found: readonly { contactId: ContactId; signal: DerivedSignal }[],
+  now: number,
+  options: { enqueue: boolean },
+): Promise<{ created: number; contacts: Set<ContactId> }> {
   let created = 0;
-  const queued = new Set<ContactId>();
+  const contacts = new Set<ContactId>();
   for (const { contactId, signal } of found) {
     const enqueue: EnqueueRequest = { portalId, contactId, reason: DERIVED_SIGNAL_REASON };
-    const result = await deps.store.contacts.recordSignal(
+    const result = await store.contacts.recordSignal(
       {
         portalId,
         contactId,
@@ -76,16 +96,13 @@ export async function deriveSignals(
         idempotencyKey: derivedSignalKey(contactId, signal),
         recordedAt: now,
       },
-      enqueue,
+      options.enqueue ? enqueue : undefined,
     );
     if (!result.created) continue;
     created++;
-    queued.add(contactId);
+    contacts.add(contactId);
   }
-  const outcome = { found: found.length, created, queued: queued.size };
-  if (created > 0)
-    deps.logger?.info({ portalId, ...outcome }, 'derived signals recorded from HubSpot records');
-  return outcome;
+  return { created, contacts };
 }
 
 /** The signals of the records, each with the contact it belongs to (a meeting's, each of its contacts). */
