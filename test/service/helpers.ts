@@ -46,16 +46,20 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Reuse a database (to restart a service on the same data). */
   databaseUrl?: string;
+  /** Serve this sandbox (another stack's, left open on close) instead of creating one. */
+  sharedSandbox?: Sandbox;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const now = Date.now();
-  const sandbox = await createSandbox({
-    data: { contacts: options.contacts ?? 50, seed: 7, now },
-    rateLimit: { perInterval: 190 },
-    outbound: { sleep: async () => {} },
-    ...options.sandbox,
-  });
+  const sandbox =
+    options.sharedSandbox ??
+    (await createSandbox({
+      data: { contacts: options.contacts ?? 50, seed: 7, now },
+      rateLimit: { perInterval: 190 },
+      outbound: { sleep: async () => {} },
+      ...options.sandbox,
+    }));
   const dir = await mkdtemp(join(tmpdir(), 'lq-stack-'));
   const config: Config = loadConfig({
     HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
@@ -87,7 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     portalId,
     async close() {
       await service.close();
-      await sandbox.close();
+      if (!options.sharedSandbox) await sandbox.close();
       await rm(dir, { recursive: true, force: true });
     },
     deliver: (events, deliverOptions) =>
