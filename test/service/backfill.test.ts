@@ -179,14 +179,15 @@ describe('history backfill', () => {
     // The crash: the database fails in the middle of the second page's signals.
     const crashing = await stack({ sharedSandbox: live.sandbox });
     const store = crashing.service.store;
-    let recorded = 0;
+    let batches = 0;
     const failingStore = Object.create(store) as typeof store;
     Object.defineProperty(failingStore, 'contacts', {
       value: Object.assign(Object.create(store.contacts) as typeof store.contacts, {
-        recordSignal: (...args: Parameters<typeof store.contacts.recordSignal>) => {
-          recorded++;
-          if (recorded === Math.ceil(expected.length / 3) + 5) throw new Error('disk I/O error');
-          return store.contacts.recordSignal(...args);
+        // The process dies right after the second page's signals are committed, before its checkpoint.
+        recordSignals: async (...args: Parameters<typeof store.contacts.recordSignals>) => {
+          const created = await store.contacts.recordSignals(...args);
+          if (++batches === 2) throw new Error('disk I/O error');
+          return created;
         },
       }),
     });
