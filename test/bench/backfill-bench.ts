@@ -4,16 +4,12 @@
  * backfilled and rescored; HubSpot calls by kind against the bound of ⌈contacts/50⌉ history reads,
  * wall time and throughput under the portal's rate limit.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { rm } from 'node:fs/promises';
 import { derivedReads, HISTORY_BATCH_LIMIT } from '../../src/hubspot/crm-history.js';
 import { backfillPortal } from '../../src/jobs/backfill.js';
-import { createLogger } from '../../src/logger.js';
 import { createSandbox } from '../../src/sandbox/index.js';
-import { createService } from '../../src/service.js';
 import { createContacts, historyClock, playHistory } from '../service/history-changes.js';
+import { benchService } from './service-bench.js';
 
 const TWO_YEARS_MS = 730 * 86_400_000;
 
@@ -25,26 +21,15 @@ export async function backfillBenchmark(contacts = 10_000, rateLimit = 190) {
     rateLimit: { perInterval: rateLimit },
     outbound: { sleep: async () => {} },
   });
-  const dir = await mkdtemp(join(tmpdir(), 'lq-bench-backfill-'));
+  let dir: string | undefined;
   try {
     const seedStarted = Date.now();
     const ids = createContacts(sandbox, contacts);
     const played = await playHistory(sandbox, clock, ids, { seed: 13, changesPerContact: 3 });
     const seedSeconds = (Date.now() - seedStarted) / 1000;
-    const service = await createService({
-      config: loadConfig({
-        HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
-        HUBSPOT_CLIENT_SECRET: 'bench-secret',
-        HUBSPOT_BASE_URL: sandbox.baseUrl,
-        PUBLIC_BASE_URL: 'https://lq.bench.invalid',
-        DATABASE_URL: join(dir, 'bench.sqlite'),
-        HUBSPOT_RATE_LIMIT: String(rateLimit),
-        HUBSPOT_RATE_HEADROOM: '1',
-        LOG_LEVEL: 'silent',
-      }),
-      logger: createLogger({ level: 'silent' }),
-      startWorker: false,
-    });
+    const bench = await benchService(sandbox, rateLimit);
+    const service = bench.service;
+    dir = bench.dir;
     try {
       sandbox.stats.reset();
       const t0 = Date.now();
@@ -99,6 +84,6 @@ export async function backfillBenchmark(contacts = 10_000, rateLimit = 190) {
     }
   } finally {
     await sandbox.close();
-    await rm(dir, { recursive: true, force: true });
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { derivedReads } from '../../src/hubspot/crm-history.js';
 import { type BackfillDeps, backfillPortal } from '../../src/jobs/backfill.js';
 import { DERIVED_SIGNAL_SOURCE } from '../../src/jobs/derive-signals.js';
 import type { Service } from '../../src/service.js';
 import { createContacts, historyClock, playHistory } from './history-changes.js';
-import { queryStackDatabase, type Stack, startStack } from './helpers.js';
+import { captureCli, queryStackDatabase, type Stack, startStack } from './helpers.js';
 
 const TWO_YEARS_MS = 730 * 86_400_000;
 const ENV_KEYS = ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL', 'DATABASE_URL', 'LOG_LEVEL'] as const;
@@ -57,18 +56,7 @@ async function derivedRows(s: Stack) {
   return rows.map((r) => ({ ...r, occurred_at: Number(r.occurred_at) }));
 }
 
-function capture(): CliIo & { lines: string[]; progress: (l: string) => void; progressLines: string[] } {
-  const lines: string[] = [];
-  const progressLines: string[] = [];
-  return {
-    lines,
-    progressLines,
-    out: (l) => lines.push(l),
-    err: (l) => lines.push(l),
-    now: () => new Date(),
-    progress: (l) => progressLines.push(l),
-  };
-}
+const capture = captureCli;
 
 /** Points the CLI at the sandbox and at this stack's database. */
 function cliEnv(s: Stack): void {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import type { CliIo } from '../../src/cli/io.js';
 import type { Config } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -162,4 +163,22 @@ export async function queryStackDatabase<Row>(stack: Stack, query: string): Prom
   } finally {
     db.close();
   }
+}
+
+/** A CLI's I/O caught in lines (stdout and stderr together), and its progress lines apart. */
+export function captureCli(): CliIo & {
+  lines: string[];
+  progress: (line: string) => void;
+  progressLines: string[];
+} {
+  const lines: string[] = [];
+  const progressLines: string[] = [];
+  return {
+    lines,
+    progressLines,
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    now: () => new Date(),
+    progress: (l) => progressLines.push(l),
+  };
 }
