@@ -9,7 +9,10 @@
  *             finds exactly the signals webhooks would have found, under the same source keys
  *   record    each signal once per contact (idempotency key: its source key)
  *   score     the page, as `rescore --all` does, with the signals just recorded
- *   checkpoint  the next page's cursor and the totals, in the store (`backfills`)
+ *   checkpoint  the next page's cursor and the totals, in the store (`backfills`), in page order
+ *
+ * Two pages are worked on at once (and the next one listed meanwhile), so the rate budget sets
+ * the pace.
  *
  * Every call draws from the gateway's one rate budget. A backfill that stops (a crash, an abort)
  * continues from its checkpoint: a page done again records nothing twice, and scoring writes only
@@ -17,7 +20,8 @@
  * lease, renewed with each checkpoint, so an instance and the CLI never run one portal's at once.
  */
 import { AppError } from '../errors.js';
-import type { CrmGateway } from '../hubspot/crm-gateway.js';
+import type { QualificationModel } from '../core/model.js';
+import type { CrmGateway, CrmRecord } from '../hubspot/crm-gateway.js';
 import type { DerivedReads } from '../hubspot/crm-history.js';
 import type { BackfillRecord, BackfillStore, PortalId } from '../store/store.port.js';
 import { readAndDerive, recordDerivedSignals } from './derive-signals.js';
@@ -52,6 +56,8 @@ export interface BackfillOptions {
   holder: string;
   /** Contacts per page (1–100; default 100). */
   pageSize?: number;
+  /** Pages derived and scored at once (default 2: the rate budget, not latency, sets the pace). */
+  concurrency?: number;
   leaseMs?: number;
   /** Stops after the page in hand; its checkpoint is saved, the lease let go. */
   signal?: AbortSignal;
@@ -88,56 +94,111 @@ export async function backfillPortal(
     startedAt: deps.clock(),
     now: deps.clock(),
   };
+  const inFlight = new Set<Promise<void>>();
   try {
     const { model } = await deps.models.get(portalId);
     const properties = contactPropertiesFor(model).contact;
     const list = (after: string | null) => deps.crm.listContacts(after, pageSize, properties);
-    // A checkpoint at the end of the listing (a crash after the last page) has nothing left to do.
-    const done = claim.resumed && start.pages > 0 && start.cursor === null;
-    let page = done ? null : await list(start.cursor);
-    while (page !== null) {
-      // The next page is listed while this one is derived and scored.
-      const next = page.next === null ? null : list(page.next);
-      next?.catch(() => {});
-      const ids = page.records.map((r) => r.id);
-      const found = await readAndDerive(deps.reads, model, { contacts: ids, meetings: [] });
-      const { created } = await recordDerivedSignals(deps.store, portalId, found, deps.clock(), {
-        enqueue: false,
-      });
-      const result = await scoreRecords(deps, portalId, page.records);
-      progress.pages++;
-      progress.listed += page.records.length;
-      progress.scored += result.evaluations.size;
-      progress.written += result.written.length;
-      progress.rejected += result.rejected.length;
-      progress.signalsFound += found.length;
-      progress.signalsCreated += created;
-      progress.now = deps.clock();
-      const saved = await deps.store.backfills.checkpoint(
-        portalId,
-        options.holder,
-        { ...progress, contacts: progress.listed, cursor: page.next },
-        progress.now,
-        leaseMs,
-      );
-      if (!saved) throw lostLease(portalId);
-      options.onProgress?.({ ...progress });
-      if (next !== null && options.signal?.aborted) {
-        await deps.store.backfills.release(portalId, options.holder);
-        return { status: 'interrupted', resumed: claim.resumed, progress };
+    const concurrency = Math.max(1, options.concurrency ?? 2);
+    // Pages in listing order, from the oldest not yet checkpointed: a checkpoint moves past a page
+    // only once every page before it is done, so a resume never skips one.
+    const pending: { next: string | null; done?: PageDone }[] = [];
+    let checkpoints = Promise.resolve();
+    const saveDone = async () => {
+      for (let done = pending[0]?.done; done !== undefined; done = pending[0]?.done) {
+        const { next } = pending.shift()!;
+        progress.pages++;
+        progress.listed += done.contacts;
+        progress.scored += done.scored;
+        progress.written += done.written;
+        progress.rejected += done.rejected;
+        progress.signalsFound += done.signalsFound;
+        progress.signalsCreated += done.signalsCreated;
+        progress.now = deps.clock();
+        const saved = await deps.store.backfills.checkpoint(
+          portalId,
+          options.holder,
+          { ...progress, contacts: progress.listed, cursor: next },
+          progress.now,
+          leaseMs,
+        );
+        if (!saved) throw lostLease(portalId);
+        options.onProgress?.({ ...progress });
       }
-      page = next === null ? null : await next;
+    };
+    const work = async (records: CrmRecord[], slot: (typeof pending)[number]) => {
+      slot.done = await backfillPage(deps, model, portalId, records);
+      checkpoints = checkpoints.then(saveDone);
+      await checkpoints;
+    };
+
+    // A checkpoint at the end of the listing (a crash after the last page) has nothing left to do.
+    const atEnd = claim.resumed && start.pages > 0 && start.cursor === null;
+    let listing = atEnd ? null : list(start.cursor);
+    let interrupted = false;
+    while (listing !== null) {
+      const page = await listing;
+      // The next page is listed while this one is derived and scored.
+      listing = page.next === null ? null : list(page.next);
+      listing?.catch(() => {});
+      const slot = { next: page.next };
+      pending.push(slot);
+      const tracked: Promise<void> = work(page.records, slot).finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (listing !== null && options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+    }
+    await Promise.all(inFlight);
+    if (interrupted) {
+      await deps.store.backfills.release(portalId, options.holder);
+      return { status: 'interrupted', resumed: claim.resumed, progress };
     }
     if (!(await deps.store.backfills.finish(portalId, options.holder, deps.clock())))
       throw lostLease(portalId);
     progress.now = deps.clock();
     return { status: 'finished', resumed: claim.resumed, progress };
   } catch (error) {
+    await Promise.allSettled(inFlight);
     // Let the next run continue at once (from the last checkpoint) instead of waiting out the lease.
     if (!(error instanceof AppError && error.code === 'conflict'))
       await deps.store.backfills.release(portalId, options.holder).catch(() => {});
     throw error;
   }
+}
+
+/** What one page gave. */
+interface PageDone {
+  contacts: number;
+  scored: number;
+  written: number;
+  rejected: number;
+  signalsFound: number;
+  signalsCreated: number;
+}
+
+/** Derives, records and scores one page of listed contacts. */
+async function backfillPage(
+  deps: BackfillDeps,
+  model: QualificationModel,
+  portalId: PortalId,
+  records: CrmRecord[],
+): Promise<PageDone> {
+  const found = await readAndDerive(deps.reads, model, { contacts: records.map((r) => r.id), meetings: [] });
+  const { created } = await recordDerivedSignals(deps.store, portalId, found, deps.clock(), {
+    enqueue: false,
+  });
+  const result = await scoreRecords(deps, portalId, records);
+  return {
+    contacts: records.length,
+    scored: result.evaluations.size,
+    written: result.written.length,
+    rejected: result.rejected.length,
+    signalsFound: found.length,
+    signalsCreated: created,
+  };
 }
 
 /** The lease ran out while this holder worked (it was stalled) and another run took the backfill over. */

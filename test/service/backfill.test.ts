@@ -180,9 +180,9 @@ describe('history backfill', () => {
       }),
     });
     const deps = { ...backfillDeps(crashing.service), store: failingStore };
-    await expect(backfillPortal(deps, live.portalId, { holder: 'first', pageSize: 40 })).rejects.toThrow(
-      'disk I/O error',
-    );
+    await expect(
+      backfillPortal(deps, live.portalId, { holder: 'first', pageSize: 40, concurrency: 1 }),
+    ).rejects.toThrow('disk I/O error');
     const checkpoint = await store.backfills.get(live.portalId);
     expect(checkpoint).toMatchObject({ status: 'running', pages: 1, contacts: 40, holder: null });
     expect(checkpoint!.cursor).not.toBeNull();
@@ -194,6 +194,7 @@ describe('history backfill', () => {
     const stopped = await backfillPortal(backfillDeps(crashing.service), live.portalId, {
       holder: 'second',
       pageSize: 40,
+      concurrency: 1,
       signal: abort.signal,
       onProgress: () => abort.abort(),
     });
