@@ -145,6 +145,8 @@ export async function backfillPortal(
       pending.push(slot);
       const tracked: Promise<void> = work(page.records, slot).finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
+      // Its failure is seen by the race or the wait below; until then it must not count as unhandled.
+      tracked.catch(() => {});
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
       if (listing !== null && options.signal?.aborted) {
         interrupted = true;

@@ -221,6 +221,42 @@ describe('history backfill', () => {
     expect(Number(counted[0]!.n)).toBe(expected.length);
   });
 
+  it('when HubSpot fails on one page while another is in flight, then the checkpoint stays in page order and a rerun completes the same signals', async () => {
+    const { clock, live } = await historyStack();
+    const ids = createContacts(live.sandbox, 120);
+    await playHistory(live.sandbox, clock, ids, { seed: 6, changesPerContact: 4 });
+    const reference = await stack({ sharedSandbox: live.sandbox });
+    await backfillPortal(backfillDeps(reference.service), live.portalId, { holder: 'ref', pageSize: 40 });
+    const expected = await derivedRows(reference);
+
+    const s = await stack({ sharedSandbox: live.sandbox });
+    const deps = backfillDeps(s.service);
+    let historyReads = 0;
+    const failingReads = {
+      ...deps.reads,
+      readHistories: (...args: Parameters<typeof deps.reads.readHistories>) =>
+        args[0] === 'contacts' && ++historyReads === 2
+          ? Promise.reject(new Error('HubSpot answered 502'))
+          : deps.reads.readHistories(...args),
+    };
+    await expect(
+      backfillPortal({ ...deps, reads: failingReads }, live.portalId, {
+        holder: 'first',
+        pageSize: 40,
+        concurrency: 2,
+      }),
+    ).rejects.toThrow('HubSpot answered 502');
+    const checkpoint = await s.service.store.backfills.get(live.portalId);
+    expect(checkpoint).toMatchObject({ status: 'running', holder: null });
+    // The second page failed: the checkpoint never moves past it, whatever else finished.
+    expect(checkpoint!.pages).toBeLessThanOrEqual(1);
+    expect(checkpoint!.contacts).toBe(checkpoint!.pages * 40);
+
+    const rerun = await backfillPortal(deps, live.portalId, { holder: 'second', pageSize: 40 });
+    expect(rerun).toMatchObject({ status: 'finished', resumed: true, progress: { pages: 3, scored: 120 } });
+    expect(await derivedRows(s)).toEqual(expected);
+  });
+
   it('when the service starts for a portal with no finished backfill, then it backfills in the background once; BACKFILL_ON_INSTALL=false leaves it off', async () => {
     const { clock, live } = await historyStack();
     const ids = createContacts(live.sandbox, 20);
