@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { loadConfig } from '../../src/config.js';
 import { derivedReads } from '../../src/hubspot/crm-history.js';
 import { type BackfillDeps, backfillPortal } from '../../src/jobs/backfill.js';
 import { DERIVED_SIGNAL_SOURCE } from '../../src/jobs/derive-signals.js';
@@ -299,6 +300,19 @@ describe('history backfill', () => {
     expect(await restarted.service.installBackfill!.done).toBeNull();
     expect(live.sandbox.stats.count('contacts.list')).toBe(0);
     expect(await derivedRows(restarted)).toEqual(signals);
+  });
+
+  it('when BACKFILL_ON_INSTALL is neither true nor false, then start-up stops naming it; unset, it is on', () => {
+    const valid = {
+      HUBSPOT_ACCESS_TOKEN: 't',
+      HUBSPOT_CLIENT_SECRET: 's',
+      PUBLIC_BASE_URL: 'https://lq.example.test',
+    };
+    expect(() => loadConfig({ ...valid, BACKFILL_ON_INSTALL: 'no' })).toThrow(
+      'BACKFILL_ON_INSTALL must be true or false',
+    );
+    expect(loadConfig(valid).BACKFILL_ON_INSTALL).toBe(true);
+    expect(loadConfig({ ...valid, BACKFILL_ON_INSTALL: 'false' }).BACKFILL_ON_INSTALL).toBe(false);
   });
 
   it('when --backfill comes without --all, or --restart without --backfill, then it is a usage error naming the flag', async () => {
