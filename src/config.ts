@@ -92,6 +92,18 @@ const FIELDS = {
     .optional()
     .transform((v) => (v === '' ? undefined : v))
     .pipe(z.string().min(16, { error: 'OPS_TOKEN must be at least 16 characters' }).optional()),
+  /**
+   * Run the history backfill in the background when the service starts for a portal whose
+   * backfill has not finished (default true); `false` leaves it to `rescore --all --backfill`.
+   */
+  BACKFILL_ON_INSTALL: z.preprocess(
+    // A parsed config passed through again (tests restart a service with it) holds the boolean.
+    (v) => (typeof v === 'boolean' ? String(v) : v),
+    z
+      .enum(['true', 'false'], { error: 'BACKFILL_ON_INSTALL must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true'),
+  ),
   /** `auto` (the default): readable lines when stdout is a terminal, JSON otherwise. */
   LOG_FORMAT: z
     .enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be one of auto, json, pretty' })

@@ -5,6 +5,7 @@
  * at import time.
  */
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { Express } from 'express';
 import type { Config } from './config.js';
 import { CrmGateway } from './hubspot/crm-gateway.js';
@@ -24,6 +25,7 @@ import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
 import { FeedbackScheduler, type FeedbackSchedulerOptions } from './jobs/feedback/feedback-scheduler.js';
 import { CompanyCache, type ScoreDeps, scoreContacts } from './jobs/scoring/score-contacts.job.js';
 import { syncDeals } from './jobs/deal-sync.js';
+import { type InstallBackfill, startInstallBackfill } from './jobs/install-backfill.js';
 import { setupPortal } from './jobs/setup.js';
 import { Worker, type WorkerOptions } from './jobs/worker.js';
 import { createLogger, type Logger, safeDatabaseUrl } from './logger.js';
@@ -40,6 +42,11 @@ export interface ServiceOptions {
   scheduler?: Partial<
     Omit<FeedbackSchedulerOptions, 'store' | 'crm' | 'models' | 'logger' | 'clock' | 'counters'>
   >;
+  /**
+   * Run the history backfill in the background at start when the portal's has not finished and
+   * BACKFILL_ON_INSTALL allows it (default: as `startWorker`).
+   */
+  backfillOnStart?: boolean;
   /** Create the app's properties and check the portal's options at start (default true). */
   setup?: boolean;
   worker?: Partial<Omit<WorkerOptions, 'store' | 'score' | 'logger' | 'clock'>>;
@@ -73,6 +80,8 @@ export interface Service {
   portalId: string | null;
   /** HubSpot's last known state, for /readyz. */
   hubspotHealth: HubSpotHealth;
+  /** The history backfill started with the service (first install), or null when none was. */
+  installBackfill: InstallBackfill | null;
   /** The app on OPS_PORT (/healthz, /readyz, /metrics), or null when they are served on PORT. */
   opsApp: Express | null;
   /** The bound OPS_PORT once listening, or null. */
@@ -293,6 +302,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     return bound.main.port;
   };
   if (options.startWorker ?? true) worker.start();
+  const installBackfill =
+    portalId !== null &&
+    config.BACKFILL_ON_INSTALL &&
+    (options.backfillOnStart ?? options.startWorker ?? true)
+      ? startInstallBackfill({ ...scoreDeps, crm, store, reads: derivedReads(crm) }, portalId, {
+          holder: `service:${hostname()}:${process.pid}`,
+          logger: logger.child({ component: 'backfill' }),
+        })
+      : null;
   if (options.startScheduler ?? options.startWorker ?? true) scheduler.start();
 
   return {
@@ -309,6 +327,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     app,
     portalId,
     hubspotHealth,
+    installBackfill,
     opsApp,
     get opsPort() {
       return opsPort;
@@ -324,7 +343,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         s.closeIdleConnections();
         await closed;
       }
-      await Promise.all([worker.stop(), scheduler.stop()]);
+      await Promise.all([worker.stop(), scheduler.stop(), installBackfill?.stop()]);
       await store.close();
     },
   };

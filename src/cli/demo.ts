@@ -82,6 +82,8 @@ async function runDemo(options: DemoOptions): Promise<void> {
       HUBSPOT_RATE_LIMIT: String(rateLimit),
       HUBSPOT_APP_ID: String(sandbox.appId),
       LOG_LEVEL: 'error',
+      // The demo's portal has no history to backfill; its figures count the day's traffic only.
+      BACKFILL_ON_INSTALL: 'false',
     }),
     logger: createLogger({ level: 'error' }),
     worker: { pollMs: 50 },

@@ -142,9 +142,26 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void): Comma
     .addOption(portalOption('to rescore').makeOptionMandatory())
     .addOption(new Option('--all', 'rescore every contact').conflicts('stale'))
     .addOption(new Option('--stale', 'list stale contacts; exit code 1 when there are any'))
-    .action(async (o: { portal: string; all?: boolean; stale?: boolean }) => {
-      done(await rescoreCommand(o, io));
-    });
+    .addOption(
+      new Option(
+        '--backfill',
+        'with --all: first rebuild the derived signals from HubSpot’s property history and past meetings; resumes after a stop, a finished one is not run again',
+      ).conflicts('stale'),
+    )
+    .addOption(
+      new Option('--restart', 'with --backfill: run a finished (or stopped) backfill again from the start'),
+    )
+    .action(
+      async (o: {
+        portal: string;
+        all?: boolean;
+        stale?: boolean;
+        backfill?: boolean;
+        restart?: boolean;
+      }) => {
+        done(await rescoreCommand(o, io));
+      },
+    );
 
   program
     .command('import-history')

@@ -19,7 +19,9 @@ import { DEFAULT_FUNNEL_DAYS, funnelFromStore } from '../jobs/funnel.js';
 import { migrate } from '../store/index.js';
 import { funnelRows } from '../core/funnel.js';
 import { DatabaseSettingsSchema, loadSettings } from '../config.js';
+import { backfillCommand } from './backfill-command.js';
 import { withDatabase, withHubSpot } from './context.js';
+import { progressLine, progressSink } from './progress.js';
 import { DatabaseOpenError } from './failures.js';
 import { type CliIo, CliError } from './io.js';
 
@@ -70,39 +72,27 @@ export async function setupCommand(io: CliIo, portal?: string): Promise<number> 
   });
 }
 
-function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
 export async function rescoreCommand(
-  options: { all?: boolean; stale?: boolean; portal: string },
+  options: { all?: boolean; stale?: boolean; backfill?: boolean; restart?: boolean; portal: string },
   io: CliIo & { progress?: (line: string) => void },
 ): Promise<number> {
   if (options.stale) return staleCommand(options.portal, io);
   if (!options.all)
     throw new CliError(
-      'rescore: pass --all to rescore every contact of the portal, or --stale to list stale ones',
+      options.backfill
+        ? 'rescore: --backfill goes with --all (rescore --all --backfill --portal <id>)'
+        : 'rescore: pass --all to rescore every contact of the portal, or --stale to list stale ones',
     );
+  if (options.backfill) return backfillCommand({ portal: options.portal, restart: options.restart }, io);
+  if (options.restart) throw new CliError('rescore: --restart goes with --backfill');
   const portalId = options.portal;
   return withHubSpot(async ({ crm, scoreDeps }) => {
     const total = await crm.countContacts();
-    const show = io.progress ?? ((line: string) => process.stderr.write(`\r${line}`));
+    const sink = progressSink(io);
     const result = await rescoreAll({ ...scoreDeps, crm }, portalId, {
-      onProgress: (p) => {
-        const seconds = Math.max(0.001, (p.now - p.startedAt) / 1000);
-        const rate = p.scored / seconds;
-        const eta = total ? ((total - p.scored) / Math.max(rate, 1e-9)) * 1000 : Number.NaN;
-        const width = 24;
-        const done = total ? Math.min(width, Math.round((p.scored / total) * width)) : 0;
-        const bar = total ? `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ` : '';
-        show(
-          `${bar}${p.scored}${total ? `/${total}` : ''} contacts, ${p.written} written, ${rate.toFixed(0)}/s, ETA ${formatDuration(eta)}   `,
-        );
-      },
+      onProgress: (p) => sink.show(progressLine(p, total)),
     });
-    if (!io.progress) process.stderr.write('\n');
+    sink.end();
     const seconds = (result.now - result.startedAt) / 1000;
     io.out(
       `rescored ${result.scored} contacts in ${seconds.toFixed(1)} s (${(result.scored / Math.max(seconds, 0.001)).toFixed(0)}/s): ${result.written} written, ${result.rejected} refused by HubSpot`,

@@ -20,7 +20,7 @@ import { derivedProperties, derivedSignals, type DerivedSignal } from '../core/d
 import type { QualificationModel } from '../core/model.js';
 import type { DerivedReads } from '../hubspot/crm-history.js';
 import type { Logger } from '../logger.js';
-import type { ContactId, ContactStore, EnqueueRequest, PortalId } from '../store/store.port.js';
+import type { ContactId, ContactStore, PortalId } from '../store/store.port.js';
 import type { ActiveModels } from './active-model.js';
 
 /** The queue reason of a contact that got a new derived signal. */
@@ -29,7 +29,7 @@ export const DERIVED_SIGNAL_REASON = 'derived-signal';
 export const DERIVED_SIGNAL_SOURCE = 'hubspot-record';
 
 export interface DeriveSignalsDeps {
-  store: { contacts: Pick<ContactStore, 'recordSignal'> };
+  store: { contacts: Pick<ContactStore, 'recordSignals'> };
   crm: DerivedReads;
   models: ActiveModels;
   clock: () => number;
@@ -61,31 +61,43 @@ export async function deriveSignals(
 ): Promise<DeriveResult> {
   const { model } = await deps.models.get(portalId);
   const found = await readAndDerive(deps.crm, model, work);
-  const now = deps.clock();
-  let created = 0;
-  const queued = new Set<ContactId>();
-  for (const { contactId, signal } of found) {
-    const enqueue: EnqueueRequest = { portalId, contactId, reason: DERIVED_SIGNAL_REASON };
-    const result = await deps.store.contacts.recordSignal(
-      {
-        portalId,
-        contactId,
-        type: signal.type,
-        occurredAt: signal.occurredAt,
-        source: DERIVED_SIGNAL_SOURCE,
-        idempotencyKey: derivedSignalKey(contactId, signal),
-        recordedAt: now,
-      },
-      enqueue,
-    );
-    if (!result.created) continue;
-    created++;
-    queued.add(contactId);
-  }
-  const outcome = { found: found.length, created, queued: queued.size };
+  const { created, contacts } = await recordDerivedSignals(deps.store, portalId, found, deps.clock(), {
+    enqueue: true,
+  });
+  const outcome = { found: found.length, created, queued: contacts.size };
   if (created > 0)
     deps.logger?.info({ portalId, ...outcome }, 'derived signals recorded from HubSpot records');
   return outcome;
+}
+
+/**
+ * Stores each found signal once per contact (keyed by {@link derivedSignalKey}: the live path and a
+ * backfill store the same signal under the same key), queueing its contact for rescoring when it is
+ * new and `enqueue` is set. Returns how many were new, and their contacts.
+ */
+export async function recordDerivedSignals(
+  store: { contacts: Pick<ContactStore, 'recordSignals'> },
+  portalId: PortalId,
+  found: readonly { contactId: ContactId; signal: DerivedSignal }[],
+  now: number,
+  options: { enqueue: boolean },
+): Promise<{ created: number; contacts: Set<ContactId> }> {
+  const signals = found.map(({ contactId, signal }) => ({
+    portalId,
+    contactId,
+    type: signal.type,
+    occurredAt: signal.occurredAt,
+    source: DERIVED_SIGNAL_SOURCE,
+    idempotencyKey: derivedSignalKey(contactId, signal),
+    recordedAt: now,
+  }));
+  // One transaction for the lot: a backfill's page holds hundreds.
+  const created = await store.contacts.recordSignals(
+    signals,
+    options.enqueue ? DERIVED_SIGNAL_REASON : undefined,
+  );
+  const contacts = new Set(signals.filter((s) => created.has(s.idempotencyKey)).map((s) => s.contactId));
+  return { created: created.size, contacts };
 }
 
 /** The signals of the records, each with the contact it belongs to (a meeting's, each of its contacts). */

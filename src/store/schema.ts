@@ -313,6 +313,22 @@ export interface DealRequestsTable {
   last_error: string | null;
 }
 
+export interface BackfillsTable {
+  portal_id: string;
+  /** `running` or `finished`. */
+  status: string;
+  cursor: string | null;
+  pages: number;
+  contacts: number;
+  signals_found: number;
+  signals_created: number;
+  started_at: number;
+  finished_at: number | null;
+  updated_at: number;
+  holder: string | null;
+  lease_until: number | null;
+}
+
 export interface Database {
   webhook_events: WebhookEventsTable;
   signals: SignalsTable;
@@ -337,4 +353,5 @@ export interface Database {
   deals: DealsTable;
   deal_contacts: DealContactsTable;
   deal_requests: DealRequestsTable;
+  backfills: BackfillsTable;
 }

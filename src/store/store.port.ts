@@ -18,6 +18,7 @@
  * | `approvals` | requests to publish a model version, approved by a second person      |
  * | `disputes`  | scores sales disputed from the contact card, with their reasons       |
  * | `deals`     | HubSpot's deals and their contacts (outcomes); deals owed on accept   |
+ * | `backfills` | each portal's history backfill: its checkpoint and who runs it        |
  *
  * One implementation (`sql/`) serves SQLite and PostgreSQL, and one contract test suite per
  * aggregate runs against both. Every method is atomic on its own; methods that both record data
@@ -25,6 +26,7 @@
  *
  * Times are epoch milliseconds (numbers) in and out; ids from HubSpot are strings.
  */
+import type { BackfillStore } from './backfills/backfills.port.js';
 import type { CallbackStore } from './callbacks/callbacks.port.js';
 import type { ContactStore } from './contacts/contacts.port.js';
 import type { DealStore } from './deals/deals.port.js';
@@ -39,6 +41,7 @@ import type { ReportStore } from './reports/reports.port.js';
 import type { RouteStore } from './routes/routes.port.js';
 import type { SlaStore } from './sla/sla.port.js';
 
+export type * from './backfills/backfills.port.js';
 export type * from './callbacks/callbacks.port.js';
 export type * from './contacts/contacts.port.js';
 export type * from './deals/deals.port.js';
@@ -109,6 +112,7 @@ export interface Store {
   readonly approvals: ApprovalStore;
   readonly disputes: DisputeStore;
   readonly deals: DealStore;
+  readonly backfills: BackfillStore;
 
   /**
    * A budget of HubSpot calls: in this process on SQLite; on PostgreSQL shared by every instance

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { generateHistorySeed } from '../../src/sandbox/history-seed.js';
-import { type Stack, startStack } from '../service/helpers.js';
+import { captureCli, type Stack, startStack } from '../service/helpers.js';
 
 let stack: Stack | undefined;
 const saved: Record<string, string | undefined> = {};
@@ -40,18 +39,7 @@ function useStackEnv(s: Stack): void {
   });
 }
 
-function capture(): CliIo & { lines: string[]; progress: (line: string) => void; progressLines: string[] } {
-  const lines: string[] = [];
-  const progressLines: string[] = [];
-  return {
-    lines,
-    progressLines,
-    out: (l) => lines.push(l),
-    err: (l) => lines.push(l),
-    now: () => new Date(),
-    progress: (l) => progressLines.push(l),
-  };
-}
+const capture = captureCli;
 
 describe('portal commands', () => {
   it('setup is idempotent: the second run creates nothing', async () => {

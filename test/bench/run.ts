@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only core,service,store,insights] [-- --contacts N]`
+ * `npm run bench [-- --json] [-- --only core,service,store,insights,backfill] [-- --contacts N]`
  *
  * Prints the project's performance figures; with `--json`, the last line is one JSON object of
  * every figure (name → number). Sections:
@@ -16,6 +16,9 @@
  *            every endpoint on SQLite and PostgreSQL (5xx, lost events, RSS, latency of the next
  *            valid request), and sandbox faults + two instances + SIGKILL on PostgreSQL (lost,
  *            written twice, calls per 10 s); see test/chaos/chaos-bench.ts
+ *   backfill (`--only backfill [--contacts N]`) history backfill of 10,000 contacts with two years of
+ *            changes against the sandbox: HubSpot calls by kind vs the bound of ⌈N/50⌉ history
+ *            reads, wall time and throughput under a 190 calls / 10 s limit
  *   insights backtest of 100,000 contacts over 12 months under two models (target < 10 s) and
  *            insights (calibration + suggestions) on the same (target < 5 s)
  */
@@ -236,6 +239,27 @@ if (sections.has('chaos')) {
     );
     say(`  time                  ${c.seconds} s until every contact was evaluated and nothing was due`);
   }
+}
+
+if (sections.has('backfill')) {
+  const { backfillBenchmark } = await import('./backfill-bench.js');
+  const { figures: f } = await backfillBenchmark(Number(values.contacts ?? 10_000));
+  Object.assign(figures, f);
+  say(
+    `backfill: ${f.backfill_contacts} contacts with two years of changes (${f.backfill_form_submissions} form submissions, ${f.backfill_opt_outs} opt-outs, ${f.backfill_meetings} meetings, ${f.backfill_no_shows} no-shows; seeded in ${f.backfill_seed_seconds} s), at ${f.backfill_rate_limit_per_10s} calls / 10 s`,
+  );
+  say(
+    `  history reads     ${f.backfill_contact_history_reads} contact history reads (bound ⌈${f.backfill_contacts}/50⌉ = ${f.backfill_history_read_bound}) + ${f.backfill_meeting_history_reads} meeting history reads`,
+  );
+  say(
+    `  HubSpot calls     ${f.backfill_calls} = ${f.backfill_contact_lists} contact pages + ${f.backfill_contact_history_reads} contact histories + ${f.backfill_association_reads} association reads + ${f.backfill_meeting_history_reads} meeting histories + ${f.backfill_company_reads} company reads + ${f.backfill_writes} writes + ${f.backfill_other_calls} other; ${f.backfill_http_429} answered 429`,
+  );
+  say(
+    `  signals           ${f.backfill_signals_found} found, ${f.backfill_signals_created} stored; ${f.backfill_written} contacts written`,
+  );
+  say(
+    `  time              ${f.backfill_seconds} s (${f.backfill_contacts_per_second} contacts/s, ${f.backfill_pages} pages); the rate limit alone needs ${f.backfill_budget_floor_seconds} s for these calls`,
+  );
 }
 
 if (sections.has('insights')) {

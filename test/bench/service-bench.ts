@@ -12,20 +12,24 @@ import type { QualificationModelInput } from '../../src/core/model.js';
 import { rescoreAll } from '../../src/jobs/rescore-all.js';
 import { previewDraft } from '../../src/jobs/model-settings.js';
 import { createLogger } from '../../src/logger.js';
-import { cliRecords, createSandbox, generateSeedData, type SandboxOptions } from '../../src/sandbox/index.js';
+import {
+  cliRecords,
+  createSandbox,
+  generateSeedData,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../src/sandbox/index.js';
 import { createService, type Service } from '../../src/service.js';
 import { openStore } from '../../src/store/index.js';
 
 const SECRET = 'bench-secret';
 const PUBLIC = 'https://lq.bench.invalid';
 
-async function stack(contacts: number, rateLimit: number, sandboxOptions: Partial<SandboxOptions> = {}) {
-  const sandbox = await createSandbox({
-    data: { contacts, seed: 11, now: Date.now() },
-    rateLimit: { perInterval: rateLimit },
-    outbound: { sleep: async () => {} },
-    ...sandboxOptions,
-  });
+/** The service on its own SQLite file in a fresh directory, against a sandbox; no worker loop. */
+export async function benchService(
+  sandbox: Sandbox,
+  rateLimit: number,
+): Promise<{ service: Service; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'lq-bench-'));
   const service: Service = await createService({
     config: loadConfig({
@@ -41,6 +45,17 @@ async function stack(contacts: number, rateLimit: number, sandboxOptions: Partia
     logger: createLogger({ level: 'silent' }),
     startWorker: false,
   });
+  return { service, dir };
+}
+
+async function stack(contacts: number, rateLimit: number, sandboxOptions: Partial<SandboxOptions> = {}) {
+  const sandbox = await createSandbox({
+    data: { contacts, seed: 11, now: Date.now() },
+    rateLimit: { perInterval: rateLimit },
+    outbound: { sleep: async () => {} },
+    ...sandboxOptions,
+  });
+  const { service, dir } = await benchService(sandbox, rateLimit);
   const port = await service.listen(0);
   return {
     sandbox,

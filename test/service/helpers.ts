@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import type { CliIo } from '../../src/cli/io.js';
 import type { Config } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -46,16 +47,20 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Reuse a database (to restart a service on the same data). */
   databaseUrl?: string;
+  /** Serve this sandbox (another stack's, left open on close) instead of creating one. */
+  sharedSandbox?: Sandbox;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const now = Date.now();
-  const sandbox = await createSandbox({
-    data: { contacts: options.contacts ?? 50, seed: 7, now },
-    rateLimit: { perInterval: 190 },
-    outbound: { sleep: async () => {} },
-    ...options.sandbox,
-  });
+  const sandbox =
+    options.sharedSandbox ??
+    (await createSandbox({
+      data: { contacts: options.contacts ?? 50, seed: 7, now },
+      rateLimit: { perInterval: 190 },
+      outbound: { sleep: async () => {} },
+      ...options.sandbox,
+    }));
   const dir = await mkdtemp(join(tmpdir(), 'lq-stack-'));
   const config: Config = loadConfig({
     HUBSPOT_ACCESS_TOKEN: sandbox.accessToken,
@@ -87,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     portalId,
     async close() {
       await service.close();
-      await sandbox.close();
+      if (!options.sharedSandbox) await sandbox.close();
       await rm(dir, { recursive: true, force: true });
     },
     deliver: (events, deliverOptions) =>
@@ -158,4 +163,22 @@ export async function queryStackDatabase<Row>(stack: Stack, query: string): Prom
   } finally {
     db.close();
   }
+}
+
+/** A CLI's I/O caught in lines (stdout and stderr together), and its progress lines apart. */
+export function captureCli(): CliIo & {
+  lines: string[];
+  progress: (line: string) => void;
+  progressLines: string[];
+} {
+  const lines: string[] = [];
+  const progressLines: string[] = [];
+  return {
+    lines,
+    progressLines,
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    now: () => new Date(),
+    progress: (l) => progressLines.push(l),
+  };
 }

@@ -77,6 +77,7 @@ export function migrationContract(fresh: () => TestDatabase): void {
       '0008_two_sided_approval',
       '0009_publish_reason',
       '0010_deals',
+      '0011_backfills',
     ]);
 
     const store = await db.open();

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { approvalsContract } from './contract/approvals.contract.js';
+import { backfillsContract } from './contract/backfills.contract.js';
 import { callbacksContract } from './contract/callbacks.contract.js';
 import { contactsContract } from './contract/contacts.contract.js';
 import { databaseContract } from './contract/database.contract.js';
@@ -34,6 +35,7 @@ export function storeContract(fresh: () => TestDatabase): void {
   describe('replays', () => replaysContract(fresh));
   describe('approvals and disputes', () => approvalsContract(fresh));
   describe('deals', () => dealsContract(fresh));
+  describe('backfills', () => backfillsContract(fresh));
   describe('contacts HubSpot deleted or merged', () => removalContract(fresh));
   describe('the store as a whole', () => databaseContract(fresh));
 }

@@ -73,6 +73,12 @@ export interface ContactStore {
   // Signals
   /** Records a signal once per (portal, idempotency key) and enqueues its contact, atomically. */
   recordSignal(signal: SignalRecord, enqueue?: EnqueueRequest): Promise<RecordSignalResult>;
+  /**
+   * Records many signals in one transaction, each once per (portal, idempotency key), and
+   * enqueues the contacts of the new ones with `enqueueReason` when given. Returns the
+   * idempotency keys that were new.
+   */
+  recordSignals(signals: readonly SignalRecord[], enqueueReason?: string): Promise<Set<string>>;
   /** All signals of these contacts since `since` (epoch ms), oldest first, grouped by contact. */
   signalsFor(
     portalId: PortalId,

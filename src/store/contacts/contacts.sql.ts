@@ -92,6 +92,41 @@ export class SqlContactStore implements ContactStore {
     });
   }
 
+  recordSignals(signals: readonly SignalRecord[], enqueueReason?: string): Promise<Set<string>> {
+    if (signals.length === 0) return Promise.resolve(new Set());
+    const now = this.ctx.now();
+    return this.ctx.transact('recordSignals', async (trx) => {
+      const created = new Set<string>();
+      const enqueue: EnqueueRequest[] = [];
+      const unique = dedupeBy(signals, (s) => [s.portalId, s.idempotencyKey]);
+      for (const part of chunks(unique)) {
+        const rows = await trx
+          .insertInto('signals')
+          .values(
+            part.map((s) => ({
+              portal_id: s.portalId,
+              idempotency_key: s.idempotencyKey,
+              contact_id: s.contactId,
+              type: s.type,
+              occurred_at: s.occurredAt,
+              source: s.source,
+              recorded_at: s.recordedAt,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['portal_id', 'idempotency_key']).doNothing())
+          .returning(['portal_id', 'idempotency_key', 'contact_id'])
+          .execute();
+        for (const row of rows) {
+          created.add(row.idempotency_key);
+          if (enqueueReason !== undefined)
+            enqueue.push({ portalId: row.portal_id, contactId: row.contact_id, reason: enqueueReason });
+        }
+      }
+      if (enqueue.length > 0) await enqueueWork(trx, enqueue, now);
+      return created;
+    });
+  }
+
   signalsFor(
     portalId: PortalId,
     contactIds: readonly ContactId[],

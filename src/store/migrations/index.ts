@@ -12,6 +12,7 @@ import { callbackExpiry } from './0006_callback_expiry.js';
 import { twoSidedApproval } from './0008_two_sided_approval.js';
 import { publishReason } from './0009_publish_reason.js';
 import { deals } from './0010_deals.js';
+import { backfills } from './0011_backfills.js';
 import type { DialectKind } from './dialect-kind.js';
 
 export type { DialectKind } from './dialect-kind.js';
@@ -29,6 +30,7 @@ export function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0008_two_sided_approval': twoSidedApproval(kind),
     '0009_publish_reason': publishReason(kind),
     '0010_deals': deals(kind),
+    '0011_backfills': backfills(kind),
   };
 }
 

@@ -8,6 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Backend, StoreLogger } from '../backend.js';
+import { SqlBackfillStore } from '../backfills/backfills.sql.js';
 import { SqlCallbackStore } from '../callbacks/callbacks.sql.js';
 import { SqlContactStore } from '../contacts/contacts.sql.js';
 import { SqlDealStore } from '../deals/deals.sql.js';
@@ -63,6 +64,7 @@ export class SqlStore implements Store {
   readonly approvals: SqlApprovalStore;
   readonly disputes: SqlDisputeStore;
   readonly deals: SqlDealStore;
+  readonly backfills: SqlBackfillStore;
   private readonly ctx: SqlContext;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
 
@@ -86,6 +88,7 @@ export class SqlStore implements Store {
     this.approvals = new SqlApprovalStore(ctx);
     this.disputes = new SqlDisputeStore(ctx);
     this.deals = new SqlDealStore(ctx);
+    this.backfills = new SqlBackfillStore(ctx);
     const days = options.eventRetentionDays ?? 0;
     if (days > 0) {
       const prune = () => {

@@ -35,6 +35,30 @@ export function contactsContract(fresh: () => TestDatabase): void {
       expect(await t.store.queue.stats()).toMatchObject({ pending: 0, claimed: 0 });
     });
 
+    it('when signals are recorded in a batch, then each key is stored once, only the new ones are returned and only their contacts enqueued', async () => {
+      await t.store.contacts.recordSignal(signal({ idempotencyKey: 'k1', contactId: 'c1' }));
+      const batch = [
+        signal({ idempotencyKey: 'k1', contactId: 'c1', type: 'other' }),
+        signal({ idempotencyKey: 'k2', contactId: 'c2' }),
+        signal({ idempotencyKey: 'k2', contactId: 'c2' }),
+        signal({ idempotencyKey: 'k3', contactId: 'c3', occurredAt: T0 - 5 }),
+      ];
+      expect(await t.store.contacts.recordSignals(batch, 'derived-signal')).toEqual(new Set(['k2', 'k3']));
+      expect(await t.store.contacts.recordSignals(batch, 'derived-signal')).toEqual(new Set());
+      const claimed = await t.store.queue.claim('w1', 10, 30_000, t.now);
+      expect(claimed.map((c) => [c.contactId, c.reason]).sort()).toEqual([
+        ['c2', 'derived-signal'],
+        ['c3', 'derived-signal'],
+      ]);
+      const stored = await t.store.contacts.signalsFor('p1', ['c1', 'c2', 'c3'], 0);
+      expect([...stored.values()].flat().map((s) => [s.idempotencyKey, s.type])).toEqual([
+        ['k1', 'demo_request'],
+        ['k2', 'demo_request'],
+        ['k3', 'demo_request'],
+      ]);
+      expect(await t.store.contacts.recordSignals([])).toEqual(new Set());
+    });
+
     it('when the same key is used in two portals, then both signals are recorded', async () => {
       const a = await t.store.contacts.recordSignal(signal({ portalId: 'p1' }));
       const b = await t.store.contacts.recordSignal(signal({ portalId: 'p2' }));

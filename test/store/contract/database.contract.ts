@@ -108,6 +108,7 @@ export function databaseContract(fresh: () => TestDatabase): void {
         '0008_two_sided_approval',
         '0009_publish_reason',
         '0010_deals',
+        '0011_backfills',
       ]);
     });
   });
