@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Express } from 'express';
 import type { Config } from './config.js';
-import { CrmGateway } from './hubspot/crm-gateway.js';
+import { CrmGateway, summarizeRejections } from './hubspot/crm-gateway.js';
 import { derivedReads, tokenScopes } from './hubspot/crm-history.js';
 import { HubSpotHealth } from './hubspot/hubspot-health.js';
 import { createApp, type ServerTimeouts } from './http/app.js';
@@ -130,7 +130,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
     onRejected: (endpoint, rejected) => {
       for (const r of rejected) metrics.hubspotRejected.inc({ endpoint, category: r.category });
-      logger.warn({ endpoint, rejected }, 'HubSpot refused records of a batch write');
+      logger.warn(
+        { endpoint, refused: rejected.length, causes: summarizeRejections(rejected) },
+        'HubSpot refused records of a batch write',
+      );
     },
     ...options.gateway,
   });

@@ -12,7 +12,7 @@ import {
   HubSpotSettingsSchema,
   loadSettings,
 } from '../config.js';
-import { CrmGateway } from '../hubspot/crm-gateway.js';
+import { CrmGateway, summarizeRejections } from '../hubspot/crm-gateway.js';
 import { ActiveModels } from '../jobs/active-model.js';
 import { CompanyCache, type ScoreDeps } from '../jobs/scoring/score-contacts.job.js';
 import { createLogger, type Logger, resolveLogFormat, safeDatabaseUrl } from '../logger.js';
@@ -85,7 +85,10 @@ export async function withHubSpot<T>(
       basePath: settings.HUBSPOT_BASE_URL,
       budget,
       onRejected: (endpoint, rejected) =>
-        logger.warn({ endpoint, rejected }, 'HubSpot refused records of a batch write'),
+        logger.warn(
+          { endpoint, refused: rejected.length, causes: summarizeRejections(rejected) },
+          'HubSpot refused records of a batch write',
+        ),
     });
     const models = new ActiveModels(store);
     const scoreDeps: ScoreDeps = {

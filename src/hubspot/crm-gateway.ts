@@ -162,8 +162,11 @@ export class CrmGateway {
         }
       } catch (error) {
         if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
-        if (part.length === 1) {
-          rejected.push({ key: part[0]!.id, category: error.category ?? 'UNKNOWN', message: error.message });
+        // A property the portal lacks (our own, before `setup` ran) is in every record of the
+        // batch: halving would spend ~2 calls a record to learn nothing more.
+        if (part.length === 1 || refusesEveryRecord(error)) {
+          for (const { id } of part)
+            rejected.push({ key: id, category: error.category ?? 'UNKNOWN', message: error.message });
           return;
         }
         const half = Math.ceil(part.length / 2);
@@ -471,4 +474,30 @@ export class CrmGateway {
       }
     }
   }
+}
+
+/**
+ * A batch write HubSpot refused for a reason every record of it shares: a property that does not
+ * exist in the portal (`PROPERTY_DOESNT_EXIST` in its validation errors).
+ */
+export function refusesEveryRecord(error: HubSpotError): boolean {
+  return error.message.includes('PROPERTY_DOESNT_EXIST');
+}
+
+/**
+ * Refused records grouped by HubSpot's message, for one log line per cause rather than one entry
+ * per record: `{ message, category, count, keys }` with at most `sample` keys each.
+ */
+export function summarizeRejections(
+  rejected: readonly RecordRejection[],
+  sample = 5,
+): { message: string; category: string; count: number; keys: string[] }[] {
+  const groups = new Map<string, { message: string; category: string; count: number; keys: string[] }>();
+  for (const r of rejected) {
+    const group = groups.get(r.message) ?? { message: r.message, category: r.category, count: 0, keys: [] };
+    group.count++;
+    if (group.keys.length < sample) group.keys.push(r.key);
+    groups.set(r.message, group);
+  }
+  return [...groups.values()];
 }

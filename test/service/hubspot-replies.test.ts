@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CrmGateway, type RecordRejection } from '../../src/hubspot/crm-gateway.js';
+import { CrmGateway, type RecordRejection, summarizeRejections } from '../../src/hubspot/crm-gateway.js';
 import { ACTIONS } from '../../src/hubspot/payloads.js';
 import type { LifecycleBackwardPolicy } from '../../src/sandbox/crm-store.js';
 import {
@@ -73,6 +73,27 @@ describe('207: records HubSpot refused within a batch write', () => {
       ['contacts.batch.update', { key: b, category: 'OBJECT_NOT_FOUND', message: expect.any(String) }],
     ]);
     expect(stack.calls('contacts.batch.update')).toBe(1); // not split, not retried
+  });
+
+  it('when a batch update writes a property the portal lacks (setup not run), then every record is refused in one call, not split record by record, and the log names the cause once', async () => {
+    stack = await startStack({ contacts: 40 });
+    const ids = stack.sandbox.data!.contacts.map((c) => c.id);
+    const { crm, refused } = gatewayOn(stack);
+
+    const result = await crm.updateContacts(ids.map((id) => ({ id, properties: { lq_not_created: '1' } })));
+
+    expect(result.updated).toBe(0);
+    expect(result.rejected.map((r) => r.id)).toEqual(ids);
+    expect(stack.calls('contacts.batch.update')).toBe(1); // halving would have made 79
+    const causes = summarizeRejections(refused.map(([, r]) => r));
+    expect(causes).toEqual([
+      {
+        message: expect.stringContaining('PROPERTY_DOESNT_EXIST'),
+        category: 'VALIDATION_ERROR',
+        count: 40,
+        keys: ids.slice(0, 5),
+      },
+    ]);
   });
 
   it('when one task of a batch is refused (207 by objectWriteTraceId), then the others are created and it is reported refused', async () => {
