@@ -5,8 +5,10 @@
 import type { ObjectType } from './object-types.js';
 import { DEAL_SPECS } from './deal-properties.js';
 import { stageDateSpecs } from './stage-dates.js';
+import { INDUSTRIES, MORE_INDUSTRY_OPTIONS } from './industries.js';
 
 export { stageEnteredProperty } from './stage-dates.js';
+export { INDUSTRIES } from './industries.js';
 
 /** HubSpot property data types. */
 export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
@@ -87,64 +89,6 @@ export const LEAD_STATUSES = [
 
 /** Option values of the contact's employee-range enumeration. */
 export const EMPLOYEE_RANGES = ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+'] as const;
-
-/** A representative subset of HubSpot's ~150 company industry values. */
-export const INDUSTRIES = [
-  'ACCOUNTING',
-  'AIRLINES_AVIATION',
-  'APPAREL_FASHION',
-  'ARCHITECTURE_PLANNING',
-  'AUTOMOTIVE',
-  'AVIATION_AEROSPACE',
-  'BANKING',
-  'BIOTECHNOLOGY',
-  'BUILDING_MATERIALS',
-  'CHEMICALS',
-  'COMPUTER_HARDWARE',
-  'COMPUTER_NETWORK_SECURITY',
-  'COMPUTER_SOFTWARE',
-  'CONSTRUCTION',
-  'CONSUMER_ELECTRONICS',
-  'CONSUMER_GOODS',
-  'DAIRY',
-  'E_LEARNING',
-  'EDUCATION_MANAGEMENT',
-  'ELECTRICAL_ELECTRONIC_MANUFACTURING',
-  'FINANCIAL_SERVICES',
-  'FOOD_BEVERAGES',
-  'FOOD_PRODUCTION',
-  'GOVERNMENT_ADMINISTRATION',
-  'HIGHER_EDUCATION',
-  'HOSPITAL_HEALTH_CARE',
-  'HOSPITALITY',
-  'INDUSTRIAL_AUTOMATION',
-  'INFORMATION_TECHNOLOGY_AND_SERVICES',
-  'INSURANCE',
-  'INTERNET',
-  'LOGISTICS_AND_SUPPLY_CHAIN',
-  'MACHINERY',
-  'MANAGEMENT_CONSULTING',
-  'MARKETING_AND_ADVERTISING',
-  'MECHANICAL_OR_INDUSTRIAL_ENGINEERING',
-  'MEDICAL_DEVICES',
-  'PACKAGING_AND_CONTAINERS',
-  'PHARMACEUTICALS',
-  'PLASTICS',
-  'REAL_ESTATE',
-  'RETAIL',
-  'SEMICONDUCTORS',
-  'STAFFING_AND_RECRUITING',
-  'TELECOMMUNICATIONS',
-  'TRANSPORTATION_TRUCKING_RAILROAD',
-  'UTILITIES',
-  'WHOLESALE',
-] as const;
-
-/**
- * Options of the company industry that seeded records never take but a model may name (HubSpot has
- * about 150; `seed-industrial` disqualifies `RESEARCH`).
- */
-const MORE_INDUSTRY_OPTIONS = ['MARKET_RESEARCH', 'RESEARCH'] as const;
 
 const titleCase = (value: string): string =>
   value
