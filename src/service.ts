@@ -18,7 +18,7 @@ import type { PortalScope } from './http/portal-guard.js';
 import { hubspotOutcome, Metrics } from './http/metrics.js';
 import { mountCardRoutes } from './http/card-routes.js';
 import { mountSettingsRoutes } from './http/settings-routes.js';
-import { ActiveModels } from './jobs/active-model.js';
+import { ActiveModels, MODEL_CACHE_TTL_MS } from './jobs/active-model.js';
 import { fanOutCompanies } from './jobs/company-fanout.js';
 import { deriveSignals } from './jobs/derive-signals.js';
 import type { FeedbackCounters } from './jobs/feedback/feedback-counters.js';
@@ -54,6 +54,8 @@ export interface ServiceOptions {
   gateway?: { maxRetries?: number; baseDelayMs?: number; maxRateLimitWaitMs?: number };
   /** How long *Qualify contact* may take before answering BLOCK. */
   syncTimeoutMs?: number;
+  /** How long the model in force is cached (default MODEL_CACHE_TTL_MS, 5 s). */
+  modelCacheTtlMs?: number;
   /**
    * The portal the service serves. Undefined (the default): learnt from HubSpot at start (the
    * token's portal, `GET /account-info/v3/details`). Null: unknown, for commands that serve no
@@ -152,7 +154,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         });
   if (portalId !== null) logger.info({ portalId }, 'serving one HubSpot portal: the access token’s');
   const portal: PortalScope = { portalId };
-  const models = new ActiveModels(store, 5_000, clock);
+  const models = new ActiveModels(store, options.modelCacheTtlMs ?? MODEL_CACHE_TTL_MS, clock);
   const counters: FeedbackCounters = {
     decision: (decision, reason, outcome) => metrics.salesDecisions.inc({ decision, reason, outcome }),
     recycle: (reason) => metrics.recycles.inc({ reason }),
@@ -188,6 +190,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const worker = new Worker({
     store,
     score,
+    modelPublished: (portalId) => models.invalidate(portalId),
     logger: logger.child({ component: 'worker' }),
     clock,
     claimLimit: config.WORKER_CLAIM_LIMIT,

@@ -10,7 +10,6 @@ import type { ModelPreview } from '../core/preview.js';
 import type { QualificationModel } from '../core/model.js';
 import { diffModels, type ModelChange } from '../core/model-diff.js';
 import { AppError } from '../errors.js';
-import { MODEL_CACHE_TTL_MS } from '../jobs/active-model.js';
 import { modelAt, publishApproved, type VersionRef } from '../jobs/model-approval.js';
 import { activeModel, previewDraft, requireVersion, type SettingsDeps } from '../jobs/model-settings.js';
 import { checkModelOnPortal } from '../jobs/portal-model-check.js';
@@ -24,9 +23,8 @@ function settingsDeps(context: DatabaseContext, io: CliIo): SettingsDeps {
     store: context.store,
     models: context.models,
     clock: () => io.now().getTime(),
+    // The running service's worker picks up what is queued, and reads the model it was queued for.
     wakeWorker: () => {},
-    // The running service keeps the model it read for a moment: its rescores wait that out.
-    rescoreDelayMs: MODEL_CACHE_TTL_MS,
   };
 }
 

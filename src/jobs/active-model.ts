@@ -1,7 +1,8 @@
 /**
  * The model in force for a portal: its published version, or the default preset when it has none.
- * Cached briefly so a burst of work does not read the store for every batch; publishing
- * invalidates the cache of this process (other instances pick the change up within the TTL).
+ * Cached briefly so a burst of work does not read the store for every batch. Publishing
+ * invalidates the cache of this process; the worker of any instance (or of the service, after a
+ * CLI publish) invalidates its own before scoring the work a publication queued.
  */
 import { DEFAULT_PRESET, loadPreset } from '../core/presets/index.js';
 import { parseModel, type QualificationModel } from '../core/model.js';
@@ -12,6 +13,12 @@ export interface ActiveModel {
   /** The stored version number, or null for the default preset. */
   storedVersion: number | null;
 }
+
+/**
+ * The queue reason of a contact a publication changes. The worker drops its cached model before
+ * scoring such work, so every instance scores it with the version just published.
+ */
+export const MODEL_PUBLISHED_REASON = 'model-published';
 
 /** How long a process keeps a portal's model before reading the store again. */
 export const MODEL_CACHE_TTL_MS = 5_000;

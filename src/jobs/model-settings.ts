@@ -11,7 +11,7 @@ import { parseModel, type QualificationModel, type QualificationModelInput } fro
 import { AppError } from '../errors.js';
 import { writtenValues } from '../hubspot/write-back.js';
 import type { ContactSnapshot, ModelVersionRecord, PortalId, PublishBy, Store } from '../store/store.port.js';
-import { type ActiveModels, withStoredVersion } from './active-model.js';
+import { type ActiveModels, MODEL_PUBLISHED_REASON, withStoredVersion } from './active-model.js';
 import { signalHorizonDays } from './scoring/score-contacts.job.js';
 import { DAY_MS } from '../core/intent.js';
 
@@ -22,11 +22,6 @@ export interface SettingsDeps {
   models: ActiveModels;
   clock: () => number;
   wakeWorker: () => void;
-  /**
-   * How long the rescores a publication queues wait (default: none). A process other than the
-   * service (the CLI) waits out the service's model cache, so they are scored with the new model.
-   */
-  rescoreDelayMs?: number;
 }
 
 export interface VersionSummary {
@@ -261,12 +256,12 @@ export async function afterPublication(
   affected: readonly string[],
 ): Promise<void> {
   deps.models.invalidate(portalId);
-  const dueAt = deps.clock() + (deps.rescoreDelayMs ?? 0);
+  const dueAt = deps.clock();
   for (let i = 0; i < affected.length; i += PAGE)
     await deps.store.queue.enqueue(
       affected
         .slice(i, i + PAGE)
-        .map((contactId) => ({ portalId, contactId, reason: 'model-published', dueAt })),
+        .map((contactId) => ({ portalId, contactId, reason: MODEL_PUBLISHED_REASON, dueAt })),
     );
   if (affected.length > 0) deps.wakeWorker();
 }

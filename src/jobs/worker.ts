@@ -21,6 +21,7 @@ import {
   type Store,
   type WorkItem,
 } from '../store/store.port.js';
+import { MODEL_PUBLISHED_REASON } from './active-model.js';
 import type { ScoreResult } from './scoring/score-contacts.job.js';
 
 /** A burst is over when the due work has not grown for this long. */
@@ -33,6 +34,12 @@ const FILL_STEP_MS = 50;
 export interface WorkerOptions {
   store: Store;
   score: (portalId: PortalId, contactIds: readonly ContactId[]) => Promise<ScoreResult>;
+  /**
+   * Called before scoring work a publication queued (reason `model-published`): drops this
+   * process's cached model, so a version published by another instance or the CLI is the one
+   * scored, not the model cached up to its TTL ago.
+   */
+  modelPublished?: (portalId: PortalId) => void;
   /**
    * Fans company work out to the company's contacts (enqueues them). Without it, company work is
    * parked as dead with a reason.
@@ -90,8 +97,10 @@ export class Worker {
   private readonly held = new Set<WorkItem>();
   /** A partial batch waiting to fill: since when, how many were due, when that last grew (performance.now()). */
   private filling: { since: number; due: number; grewAt: number } | null = null;
-  private readonly o: Required<Omit<WorkerOptions, 'id' | 'fanOut' | 'derive' | 'syncDeals'>> &
-    Pick<WorkerOptions, 'fanOut' | 'derive' | 'syncDeals'>;
+  private readonly o: Required<
+    Omit<WorkerOptions, 'id' | 'fanOut' | 'derive' | 'syncDeals' | 'modelPublished'>
+  > &
+    Pick<WorkerOptions, 'fanOut' | 'derive' | 'syncDeals' | 'modelPublished'>;
 
   constructor(options: WorkerOptions) {
     this.id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -185,6 +194,7 @@ export class Worker {
   }
 
   private async process(portalId: PortalId, items: WorkItem[]): Promise<void> {
+    if (items.some((i) => i.reason === MODEL_PUBLISHED_REASON)) this.o.modelPublished?.(portalId);
     let result: ScoreResult;
     try {
       result = await this.o.score(
