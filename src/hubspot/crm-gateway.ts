@@ -35,12 +35,12 @@ import {
   chunk,
   refusedIn,
 } from './crm-gateway-types.js';
-import { refusesEveryRecord } from './rejections.js';
+import { sendInHalves } from './rejections.js';
 
 import { CrmDeals } from './crm-deals.js';
 
 export * from './crm-gateway-types.js';
-export { refusesEveryRecord, summarizeRejections } from './rejections.js';
+export { refusesEveryRecord, sendInHalves, summarizeRejections } from './rejections.js';
 export type { DealInput, DealPipeline, DealStage } from './crm-deals.js';
 
 export class CrmGateway {
@@ -143,40 +143,26 @@ export class CrmGateway {
     const write = async (
       part: readonly { id: string; properties: Record<string, string> }[],
     ): Promise<void> => {
-      try {
-        const response = await this.call(endpoint, () =>
-          this.client.crm.contacts.batchApi.update({ inputs: [...part] }),
-        );
-        const refused = refusedIn(response, 'ids');
-        const written = new Set(response.results.map((r) => r.id));
-        for (const { id } of part) {
-          const why = refused.get(id);
-          if (why === undefined && (written.has(id) || refused.size === 0)) {
-            updated++;
-            continue;
-          }
-          const { category, message } = why ?? { category: 'UNKNOWN', message: "not in HubSpot's results" };
-          rejected.push({
-            key: id,
-            category,
-            message: `${endpoint}: HubSpot refused this record (${category}: ${message})`,
-          });
+      const response = await this.call(endpoint, () =>
+        this.client.crm.contacts.batchApi.update({ inputs: [...part] }),
+      );
+      const refused = refusedIn(response, 'ids');
+      const written = new Set(response.results.map((r) => r.id));
+      for (const { id } of part) {
+        const why = refused.get(id);
+        if (why === undefined && (written.has(id) || refused.size === 0)) {
+          updated++;
+          continue;
         }
-      } catch (error) {
-        if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
-        // A property the portal lacks (our own, before `setup` ran) is in every record of the
-        // batch: halving would spend ~2 calls a record to learn nothing more.
-        if (part.length === 1 || refusesEveryRecord(error)) {
-          for (const { id } of part)
-            rejected.push({ key: id, category: error.category ?? 'UNKNOWN', message: error.message });
-          return;
-        }
-        const half = Math.ceil(part.length / 2);
-        await write(part.slice(0, half));
-        await write(part.slice(half));
+        const { category, message } = why ?? { category: 'UNKNOWN', message: "not in HubSpot's results" };
+        rejected.push({
+          key: id,
+          category,
+          message: `${endpoint}: HubSpot refused this record (${category}: ${message})`,
+        });
       }
     };
-    for (const part of chunk(updates)) await write(part);
+    for (const part of chunk(updates)) await sendInHalves(part, write, (u) => u.id, rejected);
     if (rejected.length > 0) this.onRejected(endpoint, rejected);
     return { updated, rejected: rejected.map((r) => ({ id: r.key, message: r.message })) };
   }
@@ -195,54 +181,43 @@ export class CrmGateway {
     const created = new Map<string, string>();
     const rejected: RecordRejection[] = [];
     const write = async (part: readonly TaskInput[]): Promise<void> => {
-      try {
-        const response = await this.call(endpoint, () =>
-          this.client.crm.objects.tasks.batchApi.create({
-            inputs: part.map((t) => ({
-              properties: t.properties,
-              objectWriteTraceId: t.ref,
-              associations: (t.contactId === null ? [] : [t.contactId]).map((id) => ({
-                to: { id },
-                types: [
-                  {
-                    // The SDK's enum value, without importing a CommonJS deep path at run time.
-                    associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum,
-                    associationTypeId: TASK_TO_CONTACT_ASSOCIATION,
-                  },
-                ],
-              })),
+      const response = await this.call(endpoint, () =>
+        this.client.crm.objects.tasks.batchApi.create({
+          inputs: part.map((t) => ({
+            properties: t.properties,
+            objectWriteTraceId: t.ref,
+            associations: (t.contactId === null ? [] : [t.contactId]).map((id) => ({
+              to: { id },
+              types: [
+                {
+                  // The SDK's enum value, without importing a CommonJS deep path at run time.
+                  associationCategory: 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum,
+                  associationTypeId: TASK_TO_CONTACT_ASSOCIATION,
+                },
+              ],
             })),
-          }),
-        );
-        const refused = refusedIn(response, 'objectWriteTraceId');
-        response.results.forEach((r, i) => {
-          const ref = r.objectWriteTraceId ?? (refused.size === 0 ? part[i]?.ref : undefined);
-          if (ref !== undefined) created.set(ref, r.id);
+          })),
+        }),
+      );
+      const refused = refusedIn(response, 'objectWriteTraceId');
+      response.results.forEach((r, i) => {
+        const ref = r.objectWriteTraceId ?? (refused.size === 0 ? part[i]?.ref : undefined);
+        if (ref !== undefined) created.set(ref, r.id);
+      });
+      for (const { ref } of part) {
+        if (created.has(ref)) continue;
+        const { category, message } = refused.get(ref) ?? {
+          category: 'UNKNOWN',
+          message: "not in HubSpot's results",
+        };
+        rejected.push({
+          key: ref,
+          category,
+          message: `${endpoint}: HubSpot refused this task (${category}: ${message})`,
         });
-        for (const { ref } of part) {
-          if (created.has(ref)) continue;
-          const { category, message } = refused.get(ref) ?? {
-            category: 'UNKNOWN',
-            message: "not in HubSpot's results",
-          };
-          rejected.push({
-            key: ref,
-            category,
-            message: `${endpoint}: HubSpot refused this task (${category}: ${message})`,
-          });
-        }
-      } catch (error) {
-        if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
-        if (part.length === 1) {
-          rejected.push({ key: part[0]!.ref, category: error.category ?? 'UNKNOWN', message: error.message });
-          return;
-        }
-        const half = Math.ceil(part.length / 2);
-        await write(part.slice(0, half));
-        await write(part.slice(half));
       }
     };
-    for (const part of chunk(tasks)) await write(part);
+    for (const part of chunk(tasks)) await sendInHalves(part, write, (t) => t.ref, rejected);
     if (rejected.length > 0) this.onRejected(endpoint, rejected);
     return { created, rejected: rejected.map((r) => ({ ref: r.key, message: r.message })) };
   }
@@ -393,26 +368,14 @@ export class CrmGateway {
     const complete = async (
       part: readonly { callbackId: string; outputFields: Record<string, string> }[],
     ): Promise<void> => {
-      try {
-        await this.call(endpoint, () =>
-          this.client.automation.actions.callbacksApi.completeBatch({
-            inputs: part.map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields })),
-          }),
-        );
-        completed.push(...part.map((c) => c.callbackId));
-      } catch (error) {
-        if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
-        if (part.length === 1) {
-          const category = error.category ?? 'UNKNOWN';
-          rejected.push({ key: part[0]!.callbackId, category, message: error.message });
-          return;
-        }
-        const half = Math.ceil(part.length / 2);
-        await complete(part.slice(0, half));
-        await complete(part.slice(half));
-      }
+      await this.call(endpoint, () =>
+        this.client.automation.actions.callbacksApi.completeBatch({
+          inputs: part.map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields })),
+        }),
+      );
+      completed.push(...part.map((c) => c.callbackId));
     };
-    for (const part of chunk(completions)) await complete(part);
+    for (const part of chunk(completions)) await sendInHalves(part, complete, (c) => c.callbackId, rejected);
     if (rejected.length > 0) this.onRejected(endpoint, rejected);
     return { completed, rejected: rejected.map((r) => ({ callbackId: r.key, message: r.message })) };
   }

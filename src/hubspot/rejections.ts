@@ -1,5 +1,5 @@
 /** Records HubSpot refused in a batch write: which refusals halving cannot help, and how to log them. */
-import type { HubSpotError, RecordRejection } from './crm-gateway-types.js';
+import { HubSpotError, type RecordRejection } from './crm-gateway-types.js';
 
 /**
  * A batch write HubSpot refused for a reason every record of it shares: a property that does not
@@ -7,6 +7,33 @@ import type { HubSpotError, RecordRejection } from './crm-gateway-types.js';
  */
 export function refusesEveryRecord(error: HubSpotError): boolean {
   return error.message.includes('PROPERTY_DOESNT_EXIST');
+}
+
+/**
+ * Sends one batch; when HubSpot refuses it as a whole (a 4xx other than 429), splits it in halves
+ * to find the inputs at fault, so one bad input cannot hold the others back. An input refused
+ * alone, or a batch refused for a reason every input shares, is added to `rejected` under `keyOf`.
+ * Transient failures are thrown.
+ */
+export async function sendInHalves<T>(
+  part: readonly T[],
+  send: (part: readonly T[]) => Promise<void>,
+  keyOf: (input: T) => string,
+  rejected: RecordRejection[],
+): Promise<void> {
+  try {
+    await send(part);
+  } catch (error) {
+    if (!(error instanceof HubSpotError) || error.code !== 'rejected') throw error;
+    if (part.length === 1 || refusesEveryRecord(error)) {
+      const category = error.category ?? 'UNKNOWN';
+      for (const input of part) rejected.push({ key: keyOf(input), category, message: error.message });
+      return;
+    }
+    const half = Math.ceil(part.length / 2);
+    await sendInHalves(part.slice(0, half), send, keyOf, rejected);
+    await sendInHalves(part.slice(half), send, keyOf, rejected);
+  }
 }
 
 /**
